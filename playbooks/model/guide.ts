@@ -1,0 +1,176 @@
+// A guide: metadata, the fields a reader supplies, and the steps of its two paths. Browser-safe.
+import { z } from 'zod';
+import { FieldSchema, checkFieldValue, type Field } from './field.ts';
+import { StepSchema, type Step } from './step.ts';
+import { PATH_IDS, type PathId } from './props.ts';
+import { parseCondition } from './when.ts';
+import { findMalformedRefs, findRefs } from '../template/refs.ts';
+import { shellContexts } from '../template/shell.ts';
+
+export const GUIDE_IDS_HINT = 'nexus, artifactory, cloudsmith, distribution';
+
+export const PathInfoSchema = z.strictObject({
+  /** `developer` (public images) or `production` (private images behind a pull token). */
+  id: z.enum(PATH_IDS),
+  /** Title shown on the path switch. */
+  title: z.string().min(1),
+  /** One line on who takes this path. */
+  summary: z.string().optional(),
+});
+
+const DEFAULT_PATHS = [
+  { id: 'developer' as const, title: 'Developer images', summary: 'Public images from cgr.dev/chainguard, no credentials.' },
+  { id: 'production' as const, title: 'Production images', summary: "Your organization's private images, with a pull token." },
+];
+
+export const GuideMetaSchema = z.strictObject({
+  /** Guide id: the name used on the command line (`cgr-playbook run nexus`) and in the page URL. */
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lowercase id such as "nexus"' }),
+  /** Page title. */
+  title: z.string().min(1),
+  /** The product being configured, e.g. "Sonatype Nexus Repository 3". */
+  product: z.string().min(1),
+  /** One or two sentences for the home page and search results. */
+  summary: z.string().min(1),
+  /** Order on the home page and in the sidebar. */
+  order: z.number().int().default(100),
+  /** Path titles; both paths exist in every guide. */
+  paths: z.array(PathInfoSchema).default(DEFAULT_PATHS),
+});
+
+type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean };
+
+function templatesOf(step: Step, index: number): TemplateSite[] {
+  const at = (...p: (string | number)[]) => ['steps', index, ...p];
+  const out: TemplateSite[] = [];
+  switch (step.kind) {
+    case 'fields':
+      step.entries.forEach((e, i) => out.push({ step, path: at('entries', i, 'value'), template: e.value, shell: false }));
+      break;
+    case 'command':
+      out.push({ step, path: at('run'), template: step.run, shell: true });
+      break;
+    case 'verify':
+      if (step.run !== undefined) out.push({ step, path: at('run'), template: step.run, shell: true });
+      step.probes.forEach((p, i) => {
+        out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false });
+        if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });
+        if (p.password !== undefined) out.push({ step, path: at('probes', i, 'password'), template: p.password, shell: false });
+      });
+      break;
+    case 'manual':
+      break;
+  }
+  return out;
+}
+
+export const GuideSchema = z
+  .strictObject({
+    meta: GuideMetaSchema,
+    fields: z.array(FieldSchema).default([]),
+    steps: z.array(StepSchema).min(1, { message: 'a guide needs at least one step' }),
+  })
+  .superRefine((g, ctx) => {
+    const issue = (path: (string | number)[], message: string, hint: string) => ctx.addIssue({ code: 'custom', path, message, params: { hint } });
+
+    const fields = new Map<string, Field>();
+    g.fields.forEach((f, i) => {
+      if (fields.has(f.id)) issue(['fields', i, 'id'], `duplicate field id "${f.id}"`, 'give each <Field> its own id');
+      fields.set(f.id, f);
+      if (f.default !== undefined) {
+        const r = checkFieldValue(f, f.default);
+        if (!r.ok) issue(['fields', i, 'default'], `default fails the field's own validation: ${r.message}`, 'fix the default or the field type/pattern');
+      }
+      if (f.example !== undefined && !f.secret) {
+        const r = checkFieldValue(f, f.example);
+        if (!r.ok) issue(['fields', i, 'example'], `example fails the field's own validation: ${r.message}`, 'fix the example or the field type/pattern');
+      }
+    });
+
+    const stepIds = new Map<string, number>();
+    // name -> { step index, paths, secret } of captures seen so far
+    const captures = new Map<string, { index: number; paths: PathId[] }>();
+    const secretNames = new Set(g.fields.filter((f) => f.secret).map((f) => f.id));
+
+    g.steps.forEach((step, i) => {
+      if (stepIds.has(step.id)) issue(['steps', i, 'id'], `duplicate step id "${step.id}" (first used by step ${stepIds.get(step.id)! + 1})`, 'step ids must be unique within a guide');
+      else stepIds.set(step.id, i);
+
+      if (step.when !== undefined) {
+        const cond = parseCondition(step.when);
+        if (cond && !fields.has(cond.field)) issue(['steps', i, 'when'], `when refers to unknown field "${cond.field}"`, `declare <Field id="${cond.field}" .../> or use one of: ${[...fields.keys()].join(', ') || '(no fields)'}`);
+      }
+
+      for (const site of templatesOf(step, i)) {
+        for (const off of findMalformedRefs(site.template)) {
+          issue(site.path, `malformed reference at "${site.template.slice(off, off + 20)}"`, 'write references as {{fieldId}} with a camelCase id');
+        }
+        const refs = findRefs(site.template);
+        const contexts = site.shell ? shellContexts(site.template, refs) : [];
+        refs.forEach((ref, k) => {
+          const field = fields.get(ref.name);
+          const cap = captures.get(ref.name);
+          if (field) {
+            if (field.path !== 'both' && step.paths.some((p) => p !== field.path)) {
+              issue(site.path, `{{${ref.name}}} is only asked for on the ${field.path} path, but step "${step.id}" also runs on ${step.paths.filter((p) => p !== field.path).join(', ')}`, `add path="${field.path}" to the step or path="both" to the field`);
+            }
+          } else if (cap) {
+            const outside = step.paths.filter((p) => !cap.paths.includes(p));
+            if (outside.length) issue(site.path, `{{${ref.name}}} is captured by step "${g.steps[cap.index]!.id}", which does not run on the ${outside.join(', ')} path`, 'limit this step to the same path as the capturing step');
+          } else {
+            const later = g.steps.slice(i + 1).find((s) => s.kind === 'command' && s.captures.some((c) => c.name === ref.name));
+            issue(
+              site.path,
+              later ? `{{${ref.name}}} is captured by step "${later.id}", which comes later` : `unresolved reference {{${ref.name}}}`,
+              later ? 'move the capturing step before this one' : `declare <Field id="${ref.name}" .../> or capture it in an earlier command; known: ${[...fields.keys(), ...captures.keys()].join(', ') || '(none)'}`,
+            );
+          }
+          const ctxName = contexts[k];
+          if (ctxName === 'single' || ctxName === 'heredoc-quoted') {
+            issue(site.path, `{{${ref.name}}} is inside ${ctxName === 'single' ? 'single quotes' : "a quoted heredoc (<<'EOF')"}, where the shell does not expand it`, ctxName === 'single' ? 'use double quotes around it, or none' : 'use an unquoted heredoc delimiter (<<EOF)');
+          }
+          if (secretNames.has(ref.name)) {
+            const before = site.template.slice(0, ref.start);
+            const word = before.slice(Math.max(before.search(/[^\s"'=]*$/), 0));
+            if (/[a-z][a-z0-9+.-]*:\/\//i.test(word) || /^[a-z][a-z0-9+.-]*:\/\//i.test(site.template.slice(ref.start - word.length))) {
+              issue(site.path, `secret {{${ref.name}}} is interpolated into a URL`, 'URLs are shown on the page and end up in logs and histories; pass the secret as a header, a password prompt or --password-stdin');
+            }
+          }
+        });
+      }
+
+      if (step.kind === 'verify' && step.step !== undefined) {
+        const target = stepIds.get(step.step);
+        if (target === undefined || target >= i) {
+          issue(['steps', i, 'step'], g.steps.some((s) => s.id === step.step) ? `verify refers to step "${step.step}", which comes later` : `verify refers to unknown step "${step.step}"`, 'step= names an earlier command step of the same path');
+        } else {
+          const t = g.steps[target]!;
+          if (t.kind !== 'command') issue(['steps', i, 'step'], `verify refers to step "${step.step}", a ${t.kind} step with no output`, 'point step= at a command step');
+          const outside = step.paths.filter((p) => !t.paths.includes(p));
+          if (outside.length) issue(['steps', i, 'step'], `verify runs on ${outside.join(', ')} but step "${step.step}" does not`, 'give both steps the same path');
+        }
+      }
+      if (step.kind === 'manual') {
+        step.provides.forEach((name, k) => {
+          if (!fields.has(name)) issue(['steps', i, 'provides', k], `provides unknown field "${name}"`, `declare <Field id="${name}" .../>`);
+        });
+        if (step.ci === 'provided' && step.provides.length === 0) issue(['steps', i, 'ci'], 'ci="provided" needs provides={[...]}', 'list the fields whose values stand in for this action in CI');
+      }
+      if (step.kind === 'command') {
+        step.captures.forEach((c, k) => {
+          if (fields.has(c.name)) issue(['steps', i, 'captures', k, 'name'], `capture "${c.name}" has the same name as a field`, 'rename the capture');
+          else if (captures.has(c.name)) issue(['steps', i, 'captures', k, 'name'], `capture "${c.name}" is already captured by step "${g.steps[captures.get(c.name)!.index]!.id}"`, 'rename one of them');
+          else captures.set(c.name, { index: i, paths: step.paths });
+          if (c.secret) secretNames.add(c.name);
+        });
+      }
+    });
+
+    for (const p of PATH_IDS) {
+      if (!g.steps.some((s) => s.paths.includes(p))) issue(['steps'], `no step on the ${p} path`, `add steps with path="${p}" or path="both"`);
+    }
+  });
+
+export type GuideInput = z.input<typeof GuideSchema>;
+export type Guide = z.output<typeof GuideSchema> & { file?: string };
+export type GuideMeta = z.output<typeof GuideMetaSchema>;

@@ -1,0 +1,38 @@
+// Prop parsers shared by the block schemas: MDX props arrive as strings or static literals.
+import { z } from 'zod';
+
+export const booleanProp = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
+
+export const intProp = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/, { message: 'expected a whole number' })
+    .transform((v) => Number(v)),
+]);
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A duration: a number of milliseconds, or a string such as "500ms", "30s", "2m". */
+export const durationProp = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, { message: 'expected a duration such as "30s", "2m" or "500ms"' })
+    .transform((v) => {
+      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v)!;
+      return Math.round(Number(m[1]) * UNITS[m[2]!]!);
+    }),
+]);
+
+export const stepIdSchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'expected a kebab-case id such as "create-proxy"' });
+
+export const pathProp = z.enum(['developer', 'production', 'both']);
+export const PATH_IDS = ['developer', 'production'] as const;
+export type PathId = (typeof PATH_IDS)[number];
+
+export function pathsOf(p: 'developer' | 'production' | 'both'): PathId[] {
+  return p === 'both' ? [...PATH_IDS] : [p];
+}

@@ -1,0 +1,165 @@
+// Playbook steps: what the reader does, and what the runner executes and checks. Browser-safe.
+import { z } from 'zod';
+import { booleanProp, durationProp, intProp, pathProp, pathsOf, stepIdSchema } from './props.ts';
+import { parseCondition } from './when.ts';
+import { regexError } from './field.ts';
+
+const regexString = z.string().superRefine((src, ctx) => {
+  const err = regexError(src);
+  if (err) ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${err}`, params: { hint: 'escape special characters such as ( [ { . with a backslash' } });
+});
+
+/** Props every step has. */
+const stepBase = {
+  /** Stable id, unique in the guide: `--only`, `--from`, reports and the page's Run buttons use it. */
+  id: stepIdSchema,
+  /** What the step does, as a short imperative sentence. */
+  title: z.string().min(1),
+  /** Which path the step belongs to; default both. */
+  path: pathProp.default('both'),
+  /** Run the step only when a field has a value: `field`, `!field`, `field == value`, `field != value`. */
+  when: z
+    .string()
+    .optional()
+    .superRefine((w, ctx) => {
+      if (w !== undefined && !parseCondition(w)) {
+        ctx.addIssue({ code: 'custom', message: `cannot read condition ${JSON.stringify(w)}`, params: { hint: 'write `field`, `!field`, `field == value` or `field != value`' } });
+      }
+    }),
+};
+
+/** One "enter this in the product's screen" line. */
+export const FieldEntrySchema = z.strictObject({
+  /** The label exactly as the product's UI shows it, e.g. "Remote storage". */
+  label: z.string().min(1),
+  /** The value to enter: a template, e.g. "https://cgr.dev/" or "{{repoName}}". */
+  value: z.string(),
+  /** Why, or what to watch for ("must not contain a path"). */
+  note: z.string().optional(),
+  /** The matching field of the product's REST API (dotted path), used when the step is applied through the API. */
+  api: z.string().optional(),
+});
+
+export const FieldsStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('fields'),
+  /** Where in the product the form is, e.g. "Administration › Repository › Repositories › Create repository › docker (proxy)". */
+  screen: z.string().optional(),
+  /** Product adapter able to apply this step through the REST API (e.g. "nexus.docker-proxy"). */
+  apply: z.string().optional(),
+  /** The lines to fill in. */
+  entries: z.array(FieldEntrySchema).min(1, { message: 'a fields step needs at least one <Set> line' }),
+  /** Plain-text instructions from the block's body. */
+  description: z.string().default(''),
+});
+
+/** A named value parsed from a command's output for later steps. */
+export const CaptureSchema = z.strictObject({
+  /** Name used as `{{name}}` in later steps. */
+  name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase name such as "identityId"' }),
+  /** Regular expression run on the output; group 1 (or `group`) is the value. */
+  regex: regexString,
+  /** Which capture group holds the value. */
+  group: intProp.default(1),
+  /** Masked everywhere, like a secret field (e.g. a pull token's password). */
+  secret: booleanProp.default(false),
+});
+
+export const CommandStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('command'),
+  /** The shell command template (from the block's ```sh fence). */
+  run: z.string().min(1, { message: 'a command needs a ```sh fence with the command' }),
+  /** Exit code that counts as success. */
+  expectExit: intProp.default(0),
+  /** How long the command may run. */
+  timeout: durationProp.default(120_000),
+  /** The command reads from the keyboard (e.g. a password prompt). In CI it fails fast instead of waiting. */
+  interactive: booleanProp.default(false),
+  /** Values parsed from the output. */
+  captures: z.array(CaptureSchema).default([]),
+  description: z.string().default(''),
+});
+
+export const CheckSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('exitCode'), equals: intProp }),
+  z.strictObject({ type: z.literal('contains'), text: z.string().min(1) }),
+  z.strictObject({ type: z.literal('notContains'), text: z.string().min(1) }),
+  z.strictObject({ type: z.literal('regex'), pattern: regexString }),
+]);
+
+/** Registry probes, run by the engine itself. */
+export const ProbeSchema = z.strictObject({
+  /** `pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials. */
+  type: z.enum(['pull', 'upstream']),
+  /** Image reference template, e.g. "{{nexusHost}}/chainguard/wolfi-base:latest". */
+  image: z.string().min(1),
+  /** Username template (optional). */
+  username: z.string().optional(),
+  /** Password template (optional; usually a secret field). */
+  password: z.string().optional(),
+  /** Use plain HTTP (a local lab or an http-only port). */
+  insecure: booleanProp.default(false),
+});
+
+export const VerifyStepSchema = z
+  .strictObject({
+    ...stepBase,
+    kind: z.literal('verify'),
+    /** Check the recorded output of this earlier step instead of running a command. */
+    step: stepIdSchema.optional(),
+    /** A command to run on each attempt; its output is checked. */
+    run: z.string().optional(),
+    /** What must hold of the output. */
+    checks: z.array(CheckSchema).default([]),
+    /** Registry probes (HTTP, image pull) evaluated by the engine. */
+    probes: z.array(ProbeSchema).default([]),
+    /** Attempts after the first failure. */
+    retries: intProp.default(0),
+    /** Pause between attempts. */
+    interval: durationProp.default(2_000),
+    /** Time limit of each attempt. */
+    timeout: durationProp.default(60_000),
+    description: z.string().default(''),
+  })
+  .superRefine((v, ctx) => {
+    if (v.step === undefined && v.run === undefined && v.probes.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'a verify step needs something to check', params: { hint: 'add step="<earlier step id>", a ```sh fence to run, or a <Probe>' } });
+    }
+    if (v.step !== undefined && v.run !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['step'], message: 'a verify step either checks an earlier step (step=) or runs its own command, not both', params: { hint: 'remove step= or the ```sh fence' } });
+    }
+    if (v.checks.length === 0 && v.probes.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'a verify step needs at least one <Check> or <Probe>', params: { hint: 'e.g. <Check exitCode={0} /> or <Check contains="Status: Downloaded" />' } });
+    }
+    if (v.step !== undefined && v.retries > 0 && v.probes.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['retries'], message: 'retries would re-check the same recorded output', params: { hint: 'give the verify step its own ```sh command, or remove retries' } });
+    }
+  });
+
+export const ManualStepSchema = z.strictObject({
+  ...stepBase,
+  kind: z.literal('manual'),
+  /** Question the runner asks to confirm the action was done (yes/no). */
+  ask: z.string().optional(),
+  /** Fields this action produces (e.g. the API key copied from the web app). In CI the step passes when they have values. */
+  provides: z.array(z.string()).default([]),
+  /** In CI: `skip` (with a reason) or `provided` (pass when every `provides` field has a value). */
+  ci: z.enum(['skip', 'provided']).default('skip'),
+  description: z.string().default(''),
+});
+
+export const StepSchema = z
+  .discriminatedUnion('kind', [FieldsStepSchema, CommandStepSchema, VerifyStepSchema, ManualStepSchema])
+  .transform((s) => ({ ...s, paths: pathsOf(s.path) }));
+
+export type StepInput = z.input<typeof StepSchema>;
+export type Step = z.output<typeof StepSchema>;
+export type FieldsStep = Extract<Step, { kind: 'fields' }>;
+export type CommandStep = Extract<Step, { kind: 'command' }>;
+export type VerifyStep = Extract<Step, { kind: 'verify' }>;
+export type ManualStep = Extract<Step, { kind: 'manual' }>;
+export type Check = z.output<typeof CheckSchema>;
+export type Probe = z.output<typeof ProbeSchema>;
+export type Capture = z.output<typeof CaptureSchema>;
+export type StepKind = Step['kind'];

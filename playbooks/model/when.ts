@@ -1,0 +1,49 @@
+// `when` conditions on field values: `field`, `!field`, `field == value`, `field != value`.
+export type Condition =
+  | { field: string; op: 'truthy' | 'falsy' }
+  | { field: string; op: 'eq' | 'ne'; value: string };
+
+const ID = '[A-Za-z][A-Za-z0-9_]*';
+const RE_TRUTHY = new RegExp(`^\\s*(!?)\\s*(${ID})\\s*$`);
+const RE_COMPARE = new RegExp(`^\\s*(${ID})\\s*(==|!=)\\s*(.*?)\\s*$`);
+
+export function parseCondition(text: string): Condition | undefined {
+  const t = RE_TRUTHY.exec(text);
+  if (t) return { field: t[2]!, op: t[1] ? 'falsy' : 'truthy' };
+  const c = RE_COMPARE.exec(text);
+  if (c) {
+    let value = c[3]!;
+    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
+    return { field: c[1]!, op: c[2] === '==' ? 'eq' : 'ne', value };
+  }
+  return undefined;
+}
+
+export function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0' && value !== 'no';
+}
+
+export function evaluateCondition(cond: Condition, values: Readonly<Record<string, string | undefined>>): boolean {
+  const v = values[cond.field];
+  switch (cond.op) {
+    case 'truthy':
+      return isTruthy(v);
+    case 'falsy':
+      return !isTruthy(v);
+    case 'eq':
+      return (v ?? '') === cond.value;
+    case 'ne':
+      return (v ?? '') !== cond.value;
+  }
+}
+
+export function conditionToString(cond: Condition): string {
+  switch (cond.op) {
+    case 'truthy':
+      return cond.field;
+    case 'falsy':
+      return `!${cond.field}`;
+    default:
+      return `${cond.field} ${cond.op === 'eq' ? '==' : '!='} ${cond.value}`;
+  }
+}

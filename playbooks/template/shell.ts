@@ -1,0 +1,194 @@
+// Shell-aware templating. A command template such as
+//   docker pull {{nexusUrl}}/chainguard/wolfi-base
+// becomes, for execution,   docker pull "${CGR_NEXUS_URL}"/chainguard/wolfi-base
+// with CGR_NEXUS_URL in the environment, so a value is always one literal word: quotes, `$()`,
+// backticks, `;` and newlines in it are never read as shell syntax. For display it becomes the
+// value itself, quoted for copy-paste where needed. Browser-safe.
+import { findRefs, type TemplateRef } from './refs.ts';
+
+export type QuoteContext = 'plain' | 'double' | 'single' | 'heredoc' | 'heredoc-quoted' | 'comment';
+
+/** The quoting context at each reference of a shell template. */
+export function shellContexts(template: string, refs: TemplateRef[] = findRefs(template)): QuoteContext[] {
+  const at = new Map<number, number>();
+  refs.forEach((r, i) => at.set(r.start, i));
+  const out: QuoteContext[] = new Array(refs.length).fill('plain');
+  let state: 'plain' | 'double' | 'single' | 'ansi' | 'comment' = 'plain';
+  const pendingHeredocs: { delim: string; quoted: boolean; strip: boolean }[] = [];
+  let i = 0;
+  const n = template.length;
+  while (i < n) {
+    const idx = at.get(i);
+    if (idx !== undefined) {
+      out[idx] = state === 'ansi' ? 'single' : state;
+      i = refs[idx]!.end;
+      continue;
+    }
+    const c = template[i]!;
+    if (state === 'comment') {
+      if (c === '\n') state = 'plain';
+      else {
+        i++;
+        continue;
+      }
+    }
+    if (state === 'single') {
+      if (c === "'") state = 'plain';
+      i++;
+      continue;
+    }
+    if (state === 'ansi') {
+      if (c === '\\') i += 2;
+      else {
+        if (c === "'") state = 'plain';
+        i++;
+      }
+      continue;
+    }
+    if (state === 'double') {
+      if (c === '\\') i += 2;
+      else {
+        if (c === '"') state = 'plain';
+        i++;
+      }
+      continue;
+    }
+    // plain
+    if (c === '\\') {
+      i += 2;
+      continue;
+    }
+    if (c === "'") state = 'single';
+    else if (c === '"') state = 'double';
+    else if (c === '$' && template[i + 1] === "'") {
+      state = 'ansi';
+      i++;
+    } else if (c === '#' && (i === 0 || /[\s;&|(]/.test(template[i - 1]!))) state = 'comment';
+    else if (c === '<' && template[i + 1] === '<' && template[i + 2] !== '<') {
+      const m = /^<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/.exec(template.slice(i));
+      if (m) {
+        pendingHeredocs.push({ delim: m[3]!, quoted: m[2] !== '', strip: m[1] === '-' });
+        i += m[0].length;
+        continue;
+      }
+    } else if (c === '\n' && pendingHeredocs.length > 0) {
+      // Heredoc bodies start after this newline, one after another.
+      i++;
+      for (const h of pendingHeredocs.splice(0)) {
+        for (;;) {
+          if (i >= n) break;
+          let lineEnd = template.indexOf('\n', i);
+          if (lineEnd === -1) lineEnd = n;
+          const line = template.slice(i, lineEnd);
+          if ((h.strip ? line.replace(/^\t+/, '') : line) === h.delim) {
+            i = lineEnd;
+            break;
+          }
+          for (const [start, k] of at) if (start >= i && start < lineEnd) out[k] = h.quoted ? 'heredoc-quoted' : 'heredoc';
+          i = lineEnd + 1;
+        }
+      }
+      continue;
+    }
+    i++;
+  }
+  return out;
+}
+
+export interface RefValue {
+  /** The value, or undefined when not (yet) known. */
+  value: string | undefined;
+  /** Secret values are never shown: display uses the environment variable instead. */
+  secret: boolean;
+  /** Environment variable that carries the value into the shell. */
+  envVar: string;
+}
+
+export type Segment =
+  | { kind: 'text'; text: string }
+  | { kind: 'ref'; name: string; context: QuoteContext; value: string | undefined; secret: boolean; envVar: string };
+
+export function segmentShell(template: string, lookup: (name: string) => RefValue | undefined): Segment[] {
+  const refs = findRefs(template);
+  const contexts = shellContexts(template, refs);
+  const segments: Segment[] = [];
+  let last = 0;
+  refs.forEach((r, k) => {
+    if (r.start > last) segments.push({ kind: 'text', text: template.slice(last, r.start) });
+    const v = lookup(r.name) ?? { value: undefined, secret: false, envVar: '' };
+    segments.push({ kind: 'ref', name: r.name, context: contexts[k]!, value: v.value, secret: v.secret, envVar: v.envVar });
+    last = r.end;
+  });
+  if (last < template.length) segments.push({ kind: 'text', text: template.slice(last) });
+  return segments;
+}
+
+const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** Quotes a value so that a POSIX shell reads it back as exactly one word. */
+export function quoteWord(value: string): string {
+  if (value !== '' && SAFE_WORD.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** How one reference reads in the command shown to the reader (what the copy button copies). */
+export function displayRef(seg: Extract<Segment, { kind: 'ref' }>, placeholder: (name: string) => string = (n) => `<${n}>`): string {
+  if (seg.secret) return seg.context === 'plain' ? `"$${seg.envVar}"` : `\${${seg.envVar}}`;
+  if (seg.value === undefined) return placeholder(seg.name);
+  switch (seg.context) {
+    case 'plain':
+      return quoteWord(seg.value);
+    case 'double':
+      return seg.value.replace(/[\\"$`]/g, '\\$&');
+    case 'heredoc':
+      return seg.value.replace(/[\\$`]/g, '\\$&');
+    default:
+      return seg.value;
+  }
+}
+
+export function displayShell(segments: Segment[], placeholder?: (name: string) => string): string {
+  return segments.map((s) => (s.kind === 'text' ? s.text : displayRef(s, placeholder))).join('');
+}
+
+export interface ShellScript {
+  script: string;
+  /** Environment the script needs: every referenced value, by variable name. */
+  env: Record<string, string>;
+  /** References with no value. The script must not run while this is non-empty. */
+  missing: string[];
+}
+
+/** The script to execute: values never appear in it, only `"${VAR}"` references. */
+export function executableShell(segments: Segment[]): ShellScript {
+  const env: Record<string, string> = {};
+  const missing: string[] = [];
+  const script = segments
+    .map((s) => {
+      if (s.kind === 'text') return s.text;
+      if (s.value === undefined) missing.push(s.name);
+      else env[s.envVar] = s.value;
+      if (s.context === 'single' || s.context === 'heredoc-quoted') {
+        throw new Error(`reference {{${s.name}}} sits inside single quotes or a quoted heredoc, where the shell does not expand variables`);
+      }
+      return s.context === 'plain' ? `"\${${s.envVar}}"` : `\${${s.envVar}}`;
+    })
+    .join('');
+  return { script, env, missing: [...new Set(missing)] };
+}
+
+/** For values that are not shell (a fields step's "enter this in the UI"): substitute as they are. */
+export function displayPlain(template: string, lookup: (name: string) => RefValue | undefined, opts: { mask?: string; placeholder?: (name: string) => string } = {}): string {
+  const refs = findRefs(template);
+  let out = '';
+  let last = 0;
+  for (const r of refs) {
+    out += template.slice(last, r.start);
+    const v = lookup(r.name);
+    if (v?.secret) out += opts.mask ?? '••••••••';
+    else if (v?.value === undefined) out += (opts.placeholder ?? ((n: string) => `<${n}>`))(r.name);
+    else out += v.value;
+    last = r.end;
+  }
+  return out + template.slice(last);
+}
