@@ -1,0 +1,56 @@
+// `cgr-playbook <command> [...]`: dispatches to one command file; errors become a line and a hint.
+import { COMMANDS } from './registry.ts';
+import { processIO, type CliIO } from './io.ts';
+import { PlaybookError } from '../errors.ts';
+import { VERSION } from '../version.ts';
+
+export function helpText(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    `cgr-playbook ${VERSION} — executable guides for a pull-through cache of the Chainguard registry`,
+    '',
+    'Usage: cgr-playbook <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `cgr-playbook <command> --help` for the options of one command.',
+  ].join('\n');
+}
+
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(helpText() + '\n');
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  const entry = COMMANDS[name];
+  if (!entry) {
+    io.stderr.write(`cgr-playbook: unknown command "${name}"; valid commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  const command = await entry.load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(command.usage.trimEnd() + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (e) {
+    if (e instanceof PlaybookError) {
+      io.stderr.write(`cgr-playbook ${name}: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      return e.exitCode;
+    }
+    throw e;
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const code = await runCli(argv, processIO());
+  process.exitCode = code;
+}
