@@ -38,13 +38,14 @@ export const GuideMetaSchema = z.strictObject({
   paths: z.array(PathInfoSchema).default(DEFAULT_PATHS),
 });
 
-type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean };
+export type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean };
 
-function templatesOf(step: Step, index: number): TemplateSite[] {
+export function templatesOf(step: Step, index: number): TemplateSite[] {
   const at = (...p: (string | number)[]) => ['steps', index, ...p];
   const out: TemplateSite[] = [];
   switch (step.kind) {
     case 'fields':
+      if (step.screen !== undefined) out.push({ step, path: at('screen'), template: step.screen, shell: false });
       step.entries.forEach((e, i) => out.push({ step, path: at('entries', i, 'value'), template: e.value, shell: false }));
       break;
     case 'command':
