@@ -14,27 +14,27 @@ export const fieldIdSchema = z
 export const FieldSchema = z
   .strictObject({
     /** Stable id used in templates as `{{id}}` and, upper-snake-cased with a CGR_ prefix, as the environment variable (`nexusUrl` -> `CGR_NEXUS_URL`). */
-    id: fieldIdSchema,
+    id: fieldIdSchema.describe("Stable id used in templates as `{{id}}` and, upper-snake-cased with a CGR_ prefix, as the environment variable (`nexusUrl` -> `CGR_NEXUS_URL`)."),
     /** Short label shown beside the input and in prompts. */
-    label: z.string().min(1),
+    label: z.string().min(1).describe("Short label shown beside the input and in prompts."),
     /** One or two sentences on where to find the value. */
-    help: z.string().optional(),
+    help: z.string().optional().describe("One or two sentences on where to find the value."),
     /** Value type; decides the input control and the validation. `secret` values are never stored, logged or shown. */
-    type: z.enum(FIELD_TYPES).default('text'),
+    type: z.enum(FIELD_TYPES).default('text').describe("Value type; decides the input control and the validation. `secret` values are never stored, logged or shown."),
     /** Value used when the reader supplies none. Must pass the field's own validation. */
-    default: stringish.optional(),
+    default: stringish.optional().describe("Value used when the reader supplies none. Must pass the field's own validation."),
     /** A sample value shown as the input's placeholder and used by `show` when nothing is set. */
-    example: stringish.optional(),
+    example: stringish.optional().describe("A sample value shown as the input's placeholder and used by `show` when nothing is set."),
     /** Whether a value is needed (steps that use the field cannot run without one). */
-    required: booleanProp.default(true),
+    required: booleanProp.default(true).describe("Whether a value is needed (steps that use the field cannot run without one)."),
     /** Extra validation: a regular expression the whole value must match. */
-    pattern: z.string().optional(),
+    pattern: z.string().optional().describe("Extra validation: a regular expression the whole value must match."),
     /** What `pattern` expects, in words (shown when a value does not match). */
-    patternHint: z.string().optional(),
+    patternHint: z.string().optional().describe("What `pattern` expects, in words (shown when a value does not match)."),
     /** Choices for `enum` fields. */
-    options: z.array(z.string().min(1)).optional(),
+    options: z.array(z.string().min(1)).optional().describe("Choices for `enum` fields."),
     /** Paths on which the field is asked for; default: every path. */
-    path: z.enum(['developer', 'production', 'both']).default('both'),
+    path: z.enum(['developer', 'production', 'both']).default('both').describe("Paths on which the field is asked for; default: every path."),
   })
   .superRefine((f, ctx) => {
     if (f.type === 'enum' && (!f.options || f.options.length === 0)) {

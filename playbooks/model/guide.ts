@@ -11,11 +11,11 @@ export const GUIDE_IDS_HINT = 'nexus, artifactory, cloudsmith, distribution';
 
 export const PathInfoSchema = z.strictObject({
   /** `developer` (public images) or `production` (private images behind a pull token). */
-  id: z.enum(PATH_IDS),
+  id: z.enum(PATH_IDS).describe("`developer` (public images) or `production` (private images behind a pull token)."),
   /** Title shown on the path switch. */
-  title: z.string().min(1),
+  title: z.string().min(1).describe("Title shown on the path switch."),
   /** One line on who takes this path. */
-  summary: z.string().optional(),
+  summary: z.string().optional().describe("One line on who takes this path."),
 });
 
 const DEFAULT_PATHS = [
@@ -25,17 +25,17 @@ const DEFAULT_PATHS = [
 
 export const GuideMetaSchema = z.strictObject({
   /** Guide id: the name used on the command line (`cgr-playbook run nexus`) and in the page URL. */
-  id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lowercase id such as "nexus"' }),
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lowercase id such as "nexus"' }).describe("Guide id: the name used on the command line (`cgr-playbook run nexus`) and in the page URL."),
   /** Page title. */
-  title: z.string().min(1),
+  title: z.string().min(1).describe("Page title."),
   /** The product being configured, e.g. "Sonatype Nexus Repository 3". */
-  product: z.string().min(1),
+  product: z.string().min(1).describe("The product being configured, e.g. \"Sonatype Nexus Repository 3\"."),
   /** One or two sentences for the home page and search results. */
-  summary: z.string().min(1),
+  summary: z.string().min(1).describe("One or two sentences for the home page and search results."),
   /** Order on the home page and in the sidebar. */
-  order: z.number().int().default(100),
+  order: z.number().int().default(100).describe("Order on the home page and in the sidebar."),
   /** Path titles; both paths exist in every guide. */
-  paths: z.array(PathInfoSchema).default(DEFAULT_PATHS),
+  paths: z.array(PathInfoSchema).default(DEFAULT_PATHS).describe("Path titles; both paths exist in every guide."),
 });
 
 export type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean };

@@ -12,11 +12,11 @@ const regexString = z.string().superRefine((src, ctx) => {
 /** Props every step has. */
 const stepBase = {
   /** Stable id, unique in the guide: `--only`, `--from`, reports and the page's Run buttons use it. */
-  id: stepIdSchema,
+  id: stepIdSchema.describe("Props every step has. */ const stepBase = { /** Stable id, unique in the guide: `--only`, `--from`, reports and the page's Run buttons use it."),
   /** What the step does, as a short imperative sentence. */
-  title: z.string().min(1),
+  title: z.string().min(1).describe("What the step does, as a short imperative sentence."),
   /** Which path the step belongs to; default both. */
-  path: pathProp.default('both'),
+  path: pathProp.default('both').describe("Which path the step belongs to; default both."),
   /** Run the step only when a field has a value: `field`, `!field`, `field == value`, `field != value`. */
   when: z
     .string()
@@ -25,59 +25,59 @@ const stepBase = {
       if (w !== undefined && !parseCondition(w)) {
         ctx.addIssue({ code: 'custom', message: `cannot read condition ${JSON.stringify(w)}`, params: { hint: 'write `field`, `!field`, `field == value` or `field != value`' } });
       }
-    }),
+    }).describe("Run the step only when a field has a value: `field`, `!field`, `field == value`, `field != value`."),
 };
 
 /** One "enter this in the product's screen" line. */
 export const FieldEntrySchema = z.strictObject({
   /** The label exactly as the product's UI shows it, e.g. "Remote storage". */
-  label: z.string().min(1),
+  label: z.string().min(1).describe("One \"enter this in the product's screen\" line. */ export const FieldEntrySchema = z.strictObject({ /** The label exactly as the product's UI shows it, e.g. \"Remote storage\"."),
   /** The value to enter: a template, e.g. "https://cgr.dev/" or "{{repoName}}". */
-  value: z.string(),
+  value: z.string().describe("The value to enter: a template, e.g. \"https://cgr.dev/\" or \"{{repoName}}\"."),
   /** Why, or what to watch for ("must not contain a path"). */
-  note: z.string().optional(),
+  note: z.string().optional().describe("Why, or what to watch for (\"must not contain a path\")."),
   /** The matching field of the product's REST API (dotted path), used when the step is applied through the API. */
-  api: z.string().optional(),
+  api: z.string().optional().describe("The matching field of the product's REST API (dotted path), used when the step is applied through the API."),
 });
 
 export const FieldsStepSchema = z.strictObject({
   ...stepBase,
   kind: z.literal('fields'),
   /** Where in the product the form is, e.g. "Administration › Repository › Repositories › Create repository › docker (proxy)". */
-  screen: z.string().optional(),
+  screen: z.string().optional().describe("Where in the product the form is, e.g. \"Administration \u203a Repository \u203a Repositories \u203a Create repository \u203a docker (proxy)\"."),
   /** Product adapter able to apply this step through the REST API (e.g. "nexus.docker-proxy"). */
-  apply: z.string().optional(),
+  apply: z.string().optional().describe("Product adapter able to apply this step through the REST API (e.g. \"nexus.docker-proxy\")."),
   /** The lines to fill in. */
-  entries: z.array(FieldEntrySchema).min(1, { message: 'a fields step needs at least one <Set> line' }),
+  entries: z.array(FieldEntrySchema).min(1, { message: 'a fields step needs at least one <Set> line' }).describe("The lines to fill in."),
   /** Plain-text instructions from the block's body. */
-  description: z.string().default(''),
+  description: z.string().default('').describe("Plain-text instructions from the block's body."),
 });
 
 /** A named value parsed from a command's output for later steps. */
 export const CaptureSchema = z.strictObject({
   /** Name used as `{{name}}` in later steps. */
-  name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase name such as "identityId"' }),
+  name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase name such as "identityId"' }).describe("A named value parsed from a command's output for later steps. */ export const CaptureSchema = z.strictObject({ /** Name used as `{{name}}` in later steps."),
   /** Regular expression run on the output; group 1 (or `group`) is the value. */
-  regex: regexString,
+  regex: regexString.describe("Regular expression run on the output; group 1 (or `group`) is the value."),
   /** Which capture group holds the value. */
-  group: intProp.default(1),
+  group: intProp.default(1).describe("Which capture group holds the value."),
   /** Masked everywhere, like a secret field (e.g. a pull token's password). */
-  secret: booleanProp.default(false),
+  secret: booleanProp.default(false).describe("Masked everywhere, like a secret field (e.g. a pull token's password)."),
 });
 
 export const CommandStepSchema = z.strictObject({
   ...stepBase,
   kind: z.literal('command'),
   /** The shell command template (from the block's ```sh fence). */
-  run: z.string().min(1, { message: 'a command needs a ```sh fence with the command' }),
+  run: z.string().min(1, { message: 'a command needs a ```sh fence with the command' }).describe("The shell command template (from the block's ```sh fence)."),
   /** Exit code that counts as success. */
-  expectExit: intProp.default(0),
+  expectExit: intProp.default(0).describe("Exit code that counts as success."),
   /** How long the command may run. */
-  timeout: durationProp.default(120_000),
+  timeout: durationProp.default(120_000).describe("How long the command may run."),
   /** The command reads from the keyboard (e.g. a password prompt). In CI it fails fast instead of waiting. */
-  interactive: booleanProp.default(false),
+  interactive: booleanProp.default(false).describe("The command reads from the keyboard (e.g. a password prompt). In CI it fails fast instead of waiting."),
   /** Values parsed from the output. */
-  captures: z.array(CaptureSchema).default([]),
+  captures: z.array(CaptureSchema).default([]).describe("Values parsed from the output."),
   description: z.string().default(''),
 });
 
@@ -91,15 +91,15 @@ export const CheckSchema = z.discriminatedUnion('type', [
 /** Registry probes, run by the engine itself. */
 export const ProbeSchema = z.strictObject({
   /** `pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials. */
-  type: z.enum(['pull', 'upstream']),
+  type: z.enum(['pull', 'upstream']).describe("Registry probes, run by the engine itself. */ export const ProbeSchema = z.strictObject({ /** `pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials."),
   /** Image reference template, e.g. "{{nexusHost}}/chainguard/wolfi-base:latest". */
-  image: z.string().min(1),
+  image: z.string().min(1).describe("Image reference template, e.g. \"{{nexusHost}}/chainguard/wolfi-base:latest\"."),
   /** Username template (optional). */
-  username: z.string().optional(),
+  username: z.string().optional().describe("Username template (optional)."),
   /** Password template (optional; usually a secret field). */
-  password: z.string().optional(),
+  password: z.string().optional().describe("Password template (optional; usually a secret field)."),
   /** Use plain HTTP (a local lab or an http-only port). */
-  insecure: booleanProp.default(false),
+  insecure: booleanProp.default(false).describe("Use plain HTTP (a local lab or an http-only port)."),
 });
 
 export const VerifyStepSchema = z
@@ -107,19 +107,19 @@ export const VerifyStepSchema = z
     ...stepBase,
     kind: z.literal('verify'),
     /** Check the recorded output of this earlier step instead of running a command. */
-    step: stepIdSchema.optional(),
+    step: stepIdSchema.optional().describe("Check the recorded output of this earlier step instead of running a command."),
     /** A command to run on each attempt; its output is checked. */
-    run: z.string().optional(),
+    run: z.string().optional().describe("A command to run on each attempt; its output is checked."),
     /** What must hold of the output. */
-    checks: z.array(CheckSchema).default([]),
+    checks: z.array(CheckSchema).default([]).describe("What must hold of the output."),
     /** Registry probes (HTTP, image pull) evaluated by the engine. */
-    probes: z.array(ProbeSchema).default([]),
+    probes: z.array(ProbeSchema).default([]).describe("Registry probes (HTTP, image pull) evaluated by the engine."),
     /** Attempts after the first failure. */
-    retries: intProp.default(0),
+    retries: intProp.default(0).describe("Attempts after the first failure."),
     /** Pause between attempts. */
-    interval: durationProp.default(2_000),
+    interval: durationProp.default(2_000).describe("Pause between attempts."),
     /** Time limit of each attempt. */
-    timeout: durationProp.default(60_000),
+    timeout: durationProp.default(60_000).describe("Time limit of each attempt."),
     description: z.string().default(''),
   })
   .superRefine((v, ctx) => {
@@ -141,11 +141,11 @@ export const ManualStepSchema = z.strictObject({
   ...stepBase,
   kind: z.literal('manual'),
   /** Question the runner asks to confirm the action was done (yes/no). */
-  ask: z.string().optional(),
+  ask: z.string().optional().describe("Question the runner asks to confirm the action was done (yes/no)."),
   /** Fields this action produces (e.g. the API key copied from the web app). In CI the step passes when they have values. */
-  provides: z.array(z.string()).default([]),
+  provides: z.array(z.string()).default([]).describe("Fields this action produces (e.g. the API key copied from the web app). In CI the step passes when they have values."),
   /** In CI: `skip` (with a reason) or `provided` (pass when every `provides` field has a value). */
-  ci: z.enum(['skip', 'provided']).default('skip'),
+  ci: z.enum(['skip', 'provided']).default('skip').describe("In CI: `skip` (with a reason) or `provided` (pass when every `provides` field has a value)."),
   description: z.string().default(''),
 });
 
