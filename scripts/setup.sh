@@ -20,4 +20,6 @@ if [ "${#need[@]}" -gt 0 ]; then
   fi
 fi
 
-if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+# `npm install` (not `npm ci`): npm 11 leaves other platforms' optional binaries out of the lock
+# file, which `npm ci` then rejects; install still honours the locked versions.
+npm install --no-audit --no-fund
