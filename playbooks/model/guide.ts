@@ -57,6 +57,7 @@ export function templatesOf(step: Step, index: number): TemplateSite[] {
         out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false });
         if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });
         if (p.password !== undefined) out.push({ step, path: at('probes', i, 'password'), template: p.password, shell: false });
+        if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false });
       });
       break;
     case 'manual':

@@ -98,6 +98,8 @@ export const ProbeSchema = z.strictObject({
   username: z.string().optional().describe("Username template (optional)."),
   /** Password template (optional; usually a secret field). */
   password: z.string().optional().describe("Password template (optional; usually a secret field)."),
+  /** `upstream` probes: the registry to pull from directly (template); default https://cgr.dev. */
+  upstream: z.string().optional().describe("`upstream` probes: the registry to pull from directly (template); default https://cgr.dev."),
   /** Use plain HTTP (a local lab or an http-only port). */
   insecure: booleanProp.default(false).describe("Use plain HTTP (a local lab or an http-only port)."),
 });
