@@ -53,6 +53,10 @@ export function templatesOf(step: Step, index: number): TemplateSite[] {
       break;
     case 'verify':
       if (step.run !== undefined) out.push({ step, path: at('run'), template: step.run, shell: true });
+      // contains / notContains texts may name values (`<Check contains="{{cgOrg}}/" />`); the runner resolves them.
+      step.checks.forEach((c, i) => {
+        if (c.type === 'contains' || c.type === 'notContains') out.push({ step, path: at('checks', i, 'text'), template: c.text, shell: false });
+      });
       step.probes.forEach((p, i) => {
         out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false });
         if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });

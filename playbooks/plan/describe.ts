@@ -40,14 +40,15 @@ export interface DescribedPlan {
   steps: DescribedStep[];
 }
 
-export function describeCheck(c: Check): string {
+/** One line per check; `resolve` fills in the `{{refs}}` of contains/notContains texts (left as written without it). */
+export function describeCheck(c: Check, resolve: (template: string) => string = (t) => t): string {
   switch (c.type) {
     case 'exitCode':
       return `exit code is ${c.equals}`;
     case 'contains':
-      return `output contains ${JSON.stringify(c.text)}`;
+      return `output contains ${JSON.stringify(resolve(c.text))}`;
     case 'notContains':
-      return `output does not contain ${JSON.stringify(c.text)}`;
+      return `output does not contain ${JSON.stringify(resolve(c.text))}`;
     case 'regex':
       return `output matches /${c.pattern}/`;
   }
@@ -82,7 +83,7 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
       }
       case 'verify': {
         const command = step.run !== undefined ? displayCommand(guide, step.run, values) : undefined;
-        const checks = [...(step.step ? [`output of step ${step.step}:`] : []), ...step.checks.map(describeCheck), ...step.probes.map((p) => describeProbe(guide, p, values))];
+        const checks = [...(step.step ? [`output of step ${step.step}:`] : []), ...step.checks.map((c) => describeCheck(c, (t) => displayValue(guide, t, values))), ...step.probes.map((p) => describeProbe(guide, p, values))];
         return { ...base, ...(command !== undefined ? { command } : {}), checks, text: [command, ...checks].filter(Boolean).join('\n') };
       }
       case 'manual':
