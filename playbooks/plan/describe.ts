@@ -59,6 +59,18 @@ export function describeProbe(guide: Guide, p: Probe, values: Readonly<Record<st
   return p.type === 'pull' ? `pull ${image}: manifest and every layer download and match their digests` : `pull ${image} straight from the upstream with the same credentials`;
 }
 
+/**
+ * Prose shows a field as `<fieldId>` (from `<Value id="fieldId"/>`); put in the value where it is
+ * known and not secret, and leave the mark otherwise.
+ */
+export function fillValueMarks(guide: Guide, text: string, values: Readonly<Record<string, string | undefined>>): string {
+  return text.replace(/<([a-z][A-Za-z0-9]*)>/g, (mark, id: string) => {
+    const f = guide.fields.find((x) => x.id === id);
+    const v = values[id];
+    return f && !f.secret && v !== undefined && v !== '' ? v : mark;
+  });
+}
+
 export function describePlan(guide: Guide, path: PathId, values: Readonly<Record<string, string | undefined>>): DescribedPlan {
   const fields = fieldsForPath(guide, path).map((f) => ({
     id: f.id,
@@ -71,7 +83,7 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
     hasValue: values[f.id] !== undefined,
   }));
   const steps = stepsForPath(guide, path, values).map(({ step, number, skipReason }): DescribedStep => {
-    const base = { id: step.id, number, kind: step.kind, title: step.title, description: step.description, entries: [] as DescribedStep['entries'], checks: [] as string[], ...(skipReason ? { skipped: skipReason } : {}) };
+    const base = { id: step.id, number, kind: step.kind, title: step.title, description: fillValueMarks(guide, step.description, values), entries: [] as DescribedStep['entries'], checks: [] as string[], ...(skipReason ? { skipped: skipReason } : {}) };
     switch (step.kind) {
       case 'fields': {
         const entries = step.entries.map((e) => ({ label: e.label, value: displayValue(guide, e.value, values), ...(e.note ? { note: e.note } : {}) }));
@@ -87,7 +99,7 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
         return { ...base, ...(command !== undefined ? { command } : {}), checks, text: [command, ...checks].filter(Boolean).join('\n') };
       }
       case 'manual':
-        return { ...base, text: step.description };
+        return { ...base, text: base.description };
     }
   });
   return { guide: { id: guide.meta.id, title: guide.meta.title, product: guide.meta.product }, path, fields, steps };

@@ -127,7 +127,7 @@ describe('show, every guide and path with sample values', () => {
             check: output matches /^200\\s*$/
 
        5. [manual] Sign in to chainctl  (chainctl-login)
-            Run chainctl auth login and complete the sign-in in your browser, with an account allowed to create pull tokens in <cgOrg>.
+            Run chainctl auth login and complete the sign-in in your browser, with an account allowed to create pull tokens in chainguard.edu.
 
        6. [command] Create a pull token for the organization  (create-pull-token)
             $ chainctl auth configure-docker --pull-token --parent chainguard.edu
