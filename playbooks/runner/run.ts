@@ -147,7 +147,7 @@ class Run {
   private async choosePath(): Promise<void> {
     if (this.opts.path) this.path = this.opts.path;
     else if (this.interactive) {
-      const choices: Choice<PathId>[] = this.guide.meta.paths.map((p) => ({ value: p.id, label: `${p.title}${p.summary ? ` — ${p.summary}` : ''}` }));
+      const choices: Choice<PathId>[] = this.guide.meta.paths.map((p) => ({ value: p.id, label: `${p.title} (${p.id})${p.summary ? ` — ${p.summary}` : ''}` }));
       this.path = await this.prompt('choose', 'Which path?', () => this.opts.prompter!.choose('Which path?', choices, { signal: this.signal }));
     }
   }
