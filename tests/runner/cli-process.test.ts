@@ -93,5 +93,7 @@ describe('cgr-playbook run as a process', () => {
     expect(await exited).toBe(0);
     expect(screen).not.toContain('Typed-Secret-777');
     expect(screen).toContain('whole ********');
+    // NO_COLOR: no colour codes on the terminal (the spinner's line clearing is not colour).
+    expect(screen).not.toMatch(/\u001b\[\d+(;\d+)*m/);
   });
 });
