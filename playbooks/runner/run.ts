@@ -224,7 +224,7 @@ class Run {
   }
 
   private displayOf(step: Step): string | undefined {
-    if (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) return displayCommand(this.guide, step.run!, this.values);
+    if (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) return this.masker.mask(displayCommand(this.guide, step.run!, this.values));
     return undefined;
   }
 
