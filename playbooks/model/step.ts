@@ -78,7 +78,7 @@ export const CommandStepSchema = z.strictObject({
   interactive: booleanProp.default(false).describe("The command reads from the keyboard (e.g. a password prompt). In CI it fails fast instead of waiting."),
   /** Values parsed from the output. */
   captures: z.array(CaptureSchema).default([]).describe("Values parsed from the output."),
-  description: z.string().default(''),
+  description: z.string().default('').describe("Plain-text instructions from the block's body."),
 });
 
 export const CheckSchema = z.discriminatedUnion('type', [
@@ -122,7 +122,7 @@ export const VerifyStepSchema = z
     interval: durationProp.default(2_000).describe("Pause between attempts."),
     /** Time limit of each attempt. */
     timeout: durationProp.default(60_000).describe("Time limit of each attempt."),
-    description: z.string().default(''),
+    description: z.string().default('').describe("Plain-text instructions from the block's body."),
   })
   .superRefine((v, ctx) => {
     if (v.step === undefined && v.run === undefined && v.probes.length === 0) {
@@ -148,7 +148,7 @@ export const ManualStepSchema = z.strictObject({
   provides: z.array(z.string()).default([]).describe("Fields this action produces (e.g. the API key copied from the web app). In CI the step passes when they have values."),
   /** In CI: `skip` (with a reason) or `provided` (pass when every `provides` field has a value). */
   ci: z.enum(['skip', 'provided']).default('skip').describe("In CI: `skip` (with a reason) or `provided` (pass when every `provides` field has a value)."),
-  description: z.string().default(''),
+  description: z.string().default('').describe("Plain-text instructions from the block's body."),
 });
 
 export const StepSchema = z
