@@ -44,6 +44,7 @@ afterAll(async () => {
   await ctx?.close();
   await server?.stop();
   rmSync(join(tmp, 'profile'), { recursive: true, force: true });
+  rmSync(join(tmp, 'profile-nojs'), { recursive: true, force: true });
   rmSync(join(tmp, 'site'), { recursive: true, force: true });
 });
 
@@ -137,6 +138,27 @@ describe('Nexus guide page', () => {
     await expect(steps.first().locator('[data-step-actions]').count()).resolves.toBe(1);
     await expect(steps.first().locator('[data-step-status]').count()).resolves.toBe(1);
     await page.close();
+  });
+});
+
+describe('without JavaScript', () => {
+  it('reads as a guide: templates with placeholders and defaults, the path switch still works', async () => {
+    const noJs = await launch(join(tmp, 'profile-nojs'), { javaScriptEnabled: false });
+    try {
+      const page = await noJs.newPage();
+      await page.goto(`${server.url}/guides/nexus/`);
+      await expect(command(page, 'pull-developer').textContent()).resolves.toBe('docker pull <nexusHost>/chainguard/wolfi-base');
+      await expect(page.locator('[data-step-id="create-proxy"] tbody tr').first().locator('code').textContent()).resolves.toBe('chainguard');
+      await expect(page.locator('[data-step-id="pull-developer"] [data-step-hints]').innerText()).resolves.toContain('Fill in Nexus registry address under Your values.');
+      // Copy buttons need JavaScript, so they are not offered.
+      await expect(page.locator('[data-step-id="pull-developer"] [data-copy]').isVisible()).resolves.toBe(false);
+      await expect(page.locator('[data-step-id="create-pull-token"]').isVisible()).resolves.toBe(false);
+      await page.getByText('Production images', { exact: true }).click();
+      await expect(page.locator('[data-step-id="create-pull-token"]').isVisible()).resolves.toBe(true);
+      await expect(page.locator('[data-step-id="pull-developer"]').isVisible()).resolves.toBe(false);
+    } finally {
+      await noJs.close();
+    }
   });
 });
 
