@@ -25,6 +25,8 @@ export default defineConfig({
       customCss: ['./src/styles/guide.css'],
       markdown: { processedDirs: ['./content'] },
       lastUpdated: false,
+      // ```output fences hold sample output: plain text.
+      expressiveCode: { shiki: { langAlias: { output: 'txt' } } },
       pagination: true,
       sidebar: [
         { label: 'Home', link: '/' },

@@ -14,7 +14,7 @@ export function guideFrontmatter(contentDir) {
       const m = /^---\r?\n([\s\S]*?)\r?\n---/.exec(src);
       const fm = m ? (parse(m[1]) ?? {}) : {};
       const id = typeof fm.id === 'string' ? fm.id : n.slice(0, -4);
-      return { id, product: String(fm.product ?? id), title: String(fm.title ?? id), order: typeof fm.order === 'number' ? fm.order : 100 };
+      return { id, product: String(fm.product ?? id), title: String(fm.title ?? id), summary: String(fm.summary ?? ''), order: typeof fm.order === 'number' ? fm.order : 100 };
     })
     .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
 }
