@@ -71,6 +71,9 @@ export class TerminalSession {
     });
   }
 
+  /** When the page last went away (0: never detached). */
+  detachedAt = 0;
+
   get attached(): boolean {
     return this.#ws !== undefined;
   }
@@ -81,6 +84,12 @@ export class TerminalSession {
 
   /** Binds a page's socket. A resumed session first replays its screen. */
   attach(ws: Ws, resumed: boolean): void {
+    // The same tab came back (a navigation or reload) before its old socket closed: take over.
+    const old = this.#ws;
+    if (old && old !== ws) {
+      this.#ws = undefined;
+      old.close(4001, 'taken over');
+    }
     if (this.#graceTimer) clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
     this.#ws = ws;
@@ -105,6 +114,7 @@ export class TerminalSession {
   detach(ws: Ws): void {
     if (this.#ws !== ws) return;
     this.#ws = undefined;
+    this.detachedAt = Date.now();
     this.#gate.reset();
     this.#graceTimer = setTimeout(() => this.dispose(), this.#o.graceMs ?? 60_000);
   }
