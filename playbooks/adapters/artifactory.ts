@@ -109,6 +109,7 @@ export function artifactoryProblems(step: ResolvedFieldsStep, repo: ArtifactoryR
   for (const d of desired) {
     if (['url', 'includesPattern', 'blockMismatchingMimeTypes'].includes(d.api) && problems.some((p) => p.field.includes(`(${d.api})`))) continue;
     if (d.api === 'url' && sameUrl(d.value, ARTIFACTORY_UPSTREAM)) continue;
+    if ((d.api === 'username' || d.api === 'password') && problems.some((p) => p.field === 'User Name / Password')) continue;
     const actual = getPath(repo, d.api);
     if (!satisfied(actual, d, credsSet)) {
       const label = LABELS[d.api] ?? d.label;

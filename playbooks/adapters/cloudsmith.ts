@@ -196,3 +196,56 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
     },
   };
 }
+
+/** POST /v1/repos/{owner}/ (path UNCONFIRMED in registry-apis.md): create a repository. */
+export const CloudsmithRepoRequestSchema = z.object({
+  name: z.string().min(1).describe('Repository name; its slug (lower-case) is what pulls use.'),
+  slug: z.string().optional().describe('URL name; defaults to the name.'),
+  repository_type_str: z.enum(['Public', 'Private', 'Open-Source']).optional().describe('Who may read it.'),
+  storage_region: z.string().optional().describe('Region slug; "default" when unset.'),
+});
+
+export const CloudsmithRepoResponseSchema = z.looseObject({
+  name: z.string(),
+  slug: z.string(),
+  repository_type_str: z.string().optional(),
+});
+
+const REPO_KEYS: Record<string, ApiKeySpec> = {
+  name: { coerce: asString },
+  slug: { coerce: asString },
+  repository_type_str: { coerce: oneOf({ Public: 'Public', Private: 'Private', 'Open-Source': 'Open-Source', 'Open Source': 'Open-Source' }) },
+  storage_region: { coerce: asString },
+};
+
+/** Creates the repository the upstream goes in, when it does not exist yet; an existing one is left as it is. */
+export function cloudsmithRepositoryAdapter(opts: AdapterOptions = {}): ProductAdapter {
+  const read = async (t: ApiTarget, step: ResolvedFieldsStep, signal: AbortSignal) => {
+    const res = await send(t, 'GET', `/v1/repos/${encodeURIComponent(requireValue(step, 'cloudsmithOrg'))}/${encodeURIComponent(requireValue(step, 'cloudsmithRepo'))}/`, { signal });
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, 'read the repository', detail(res)), { status: res.status });
+    return parseBody(t, res, CloudsmithRepoResponseSchema, 'GET repository');
+  };
+  return {
+    name: 'cloudsmith.repository',
+    product: 'Cloudsmith',
+    async apply(step, signal) {
+      const t = target(step, opts);
+      const repo = requireValue(step, 'cloudsmithRepo');
+      if (await read(t, step, signal)) return { changed: false, summary: `repository ${step.values.cloudsmithOrg}/${repo} already exists` };
+      const body: Record<string, unknown> = { name: repo, slug: repo };
+      for (const d of desiredSettings('cloudsmith.repository', step, REPO_KEYS)) body[d.api] = d.value;
+      const res = await send(t, 'POST', `/v1/repos/${encodeURIComponent(requireValue(step, 'cloudsmithOrg'))}/`, { body: CloudsmithRepoRequestSchema.parse(body), signal });
+      if (res.status !== 201) throw new AdapterError(statusDiagnosis(t, res, `create repository ${step.values.cloudsmithOrg}/${repo}`, detail(res)), { status: res.status });
+      return { changed: true, summary: `created repository ${step.values.cloudsmithOrg}/${repo}` };
+    },
+    async check(step, signal) {
+      try {
+        const found = await read(target(step, opts), step, signal);
+        return found ? { ok: true, summary: `repository ${step.values.cloudsmithOrg}/${found.slug} exists` } : { ok: false, summary: `no repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} yet`, diagnosis: { code: 'MISSING', cause: 'the repository does not exist', fix: 'create it (apply this step)' } };
+      } catch (e) {
+        return checkFailure(e);
+      }
+    },
+  };
+}

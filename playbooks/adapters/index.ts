@@ -5,18 +5,18 @@ import type { FieldsStep } from '../model/step.ts';
 import { PlaybookError } from '../errors.ts';
 import { nexusDockerProxyAdapter, nexusEulaAdapter, nexusRealmsAdapter } from './nexus.ts';
 import { artifactoryDockerRemoteAdapter } from './artifactory.ts';
-import { cloudsmithDockerUpstreamAdapter } from './cloudsmith.ts';
+import { cloudsmithDockerUpstreamAdapter, cloudsmithRepositoryAdapter } from './cloudsmith.ts';
 import type { AdapterOptions, ProductAdapter } from './types.ts';
 
 export type { AdapterOptions, ProductAdapter, Problem } from './types.ts';
 export { AdapterError, scrub } from './http.ts';
 export { nexusDockerProxyAdapter, nexusEulaAdapter, nexusRealmsAdapter, readNexusProxy, NEXUS_UPSTREAM } from './nexus.ts';
 export { artifactoryDockerRemoteAdapter, readArtifactoryRepo, ARTIFACTORY_UPSTREAM } from './artifactory.ts';
-export { cloudsmithDockerUpstreamAdapter, listCloudsmithUpstreams, expectedUpstream, CLOUDSMITH_PUBLIC_UPSTREAM, CLOUDSMITH_PRIVATE_UPSTREAM } from './cloudsmith.ts';
+export { cloudsmithDockerUpstreamAdapter, cloudsmithRepositoryAdapter, listCloudsmithUpstreams, expectedUpstream, CLOUDSMITH_PUBLIC_UPSTREAM, CLOUDSMITH_PRIVATE_UPSTREAM } from './cloudsmith.ts';
 
 /** Every adapter, by the `apply` name guides use. */
 export function productAdapters(opts: AdapterOptions = {}): Map<string, ProductAdapter> {
-  const list = [nexusDockerProxyAdapter(opts), nexusRealmsAdapter(opts), nexusEulaAdapter(opts), artifactoryDockerRemoteAdapter(opts), cloudsmithDockerUpstreamAdapter(opts)];
+  const list = [nexusDockerProxyAdapter(opts), nexusRealmsAdapter(opts), nexusEulaAdapter(opts), artifactoryDockerRemoteAdapter(opts), cloudsmithRepositoryAdapter(opts), cloudsmithDockerUpstreamAdapter(opts)];
   return new Map(list.map((a) => [a.name, a]));
 }
 

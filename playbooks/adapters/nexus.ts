@@ -205,6 +205,7 @@ export function nexusProblems(step: ResolvedFieldsStep, repo: NexusDockerProxyRe
   }
   for (const d of desired) {
     if (d.api === 'proxy.remoteUrl' && sameUrl(d.value, NEXUS_UPSTREAM)) continue; // covered by the URL rule above
+    if (d.api.startsWith('httpClient.authentication') && problems.some((p) => p.field === 'Authentication')) continue;
     const actual = getPath(repo, d.api);
     if (!satisfied(actual, d, credsSet)) {
       const label = LABELS[d.api] ?? d.label;

@@ -54,8 +54,10 @@ function detail(res: ServerResponse, status: number, text: string, fields?: Reco
 }
 
 export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): Promise<CloudsmithEmulator> {
-  const repos = new Map<string, { upstreams: Map<string, { u: CloudsmithUpstream; cache?: RepoCache }> }>();
-  for (const r of opts.repositories ?? []) repos.set(`${r.owner}/${r.slug}`, { upstreams: new Map() });
+  type RepoEntry = { name: string; type: string; region: string; slugPerm: string; upstreams: Map<string, { u: CloudsmithUpstream; cache?: RepoCache }> };
+  const repos = new Map<string, RepoEntry>();
+  const newRepo = (name: string, type = 'Private', region = 'default'): RepoEntry => ({ name, type, region, slugPerm: randomBytes(6).toString('hex'), upstreams: new Map() });
+  for (const r of opts.repositories ?? []) repos.set(`${r.owner}/${r.slug}`, newRepo(r.slug));
 
   const fieldErrors = (b: Record<string, unknown>, partial: boolean): Record<string, string[]> => {
     const f: Record<string, string[]> = {};
@@ -84,17 +86,28 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
     if (!key) return detail(res, 401, 'Authentication credentials were not provided.');
     if (key !== opts.apiKey) return detail(res, 401, 'Invalid API Key.');
     const p = url.pathname;
+    if (p === '/v1/user/self/' && req.method === 'GET') return json(res, 200, { authenticated: true, slug: 'emulated-user', name: 'Emulated User', email: 'user@example.invalid' });
+    const oneRepo = /^\/v1\/repos\/([^/]+)\/([^/]+)\/$/.exec(p);
+    if (oneRepo && req.method === 'GET') {
+      const k = `${decodeURIComponent(oneRepo[1]!)}/${decodeURIComponent(oneRepo[2]!)}`;
+      const r = repos.get(k);
+      if (!r) return detail(res, 404, 'Not found.');
+      return json(res, 200, { name: r.name, slug: oneRepo[2], namespace: oneRepo[1], repository_type_str: r.type, storage_region: r.region, slug_perm: r.slugPerm });
+    }
     const createRepo = /^\/v1\/repos\/([^/]+)\/$/.exec(p);
     if (createRepo && req.method === 'POST') {
       const b = await readJson(req);
       if (!b.ok || typeof b.value !== 'object' || b.value === null) return detail(res, 400, 'JSON parse error');
       const body = b.value as Record<string, unknown>;
-      const slug = String(body['slug'] ?? body['name'] ?? '').toLowerCase().replace(/[^a-z0-9-]+/g, '-');
-      if (!slug) return detail(res, 422, 'Invalid input.', { name: ['This field is required.'] });
-      const k = `${createRepo[1]}/${slug}`;
+      if (typeof body['name'] !== 'string' || !body['name']) return detail(res, 422, 'Invalid input.', { name: ['This field is required.'] });
+      const slug = String(body['slug'] ?? body['name']).toLowerCase().replace(/[^a-z0-9-]+/g, '-');
+      const type = (body['repository_type_str'] as string | undefined) ?? 'Private';
+      if (!['Public', 'Private', 'Open-Source'].includes(type)) return detail(res, 422, 'Invalid input.', { repository_type_str: [`"${type}" is not a valid choice.`] });
+      const k = `${decodeURIComponent(createRepo[1]!)}/${slug}`;
       if (repos.has(k)) return detail(res, 422, 'Invalid input.', { slug: ['A repository with this slug already exists.'] });
-      repos.set(k, { upstreams: new Map() });
-      return json(res, 201, { name: body['name'] ?? slug, slug, namespace: createRepo[1], repository_type_str: body['repository_type_str'] ?? 'Private' });
+      const entry = newRepo(body['name'], type, (body['storage_region'] as string | undefined) ?? 'default');
+      repos.set(k, entry);
+      return json(res, 201, { name: entry.name, slug, namespace: decodeURIComponent(createRepo[1]!), repository_type_str: type, storage_region: entry.region, slug_perm: entry.slugPerm });
     }
     const m = /^\/v1\/repos\/([^/]+)\/([^/]+)\/upstream\/docker\/(?:([^/]+)\/)?$/.exec(p);
     if (!m) return detail(res, 404, 'Not found.');

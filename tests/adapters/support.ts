@@ -9,8 +9,11 @@ import type { PathId } from '../../playbooks/model/props.ts';
 
 export const contentDir = join(fileURLToPath(new URL('../../content', import.meta.url)));
 
+const guides = new Map<string, ReturnType<typeof getGuide>>();
+
 export async function fieldsStep(guideId: string, stepId: string, path: PathId, values: Record<string, string>): Promise<ResolvedFieldsStep> {
-  const guide = await getGuide(guideId, contentDir);
+  if (!guides.has(guideId)) guides.set(guideId, getGuide(guideId, contentDir));
+  const guide = await guides.get(guideId)!;
   return resolveFieldsStep(guide, stepId, path, values);
 }
 
