@@ -1,0 +1,157 @@
+// `cgr-playbook run <guide>`: runs one path of a guide in a pty, step by step, and reports.
+import { parseArgs } from 'node:util';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { CliCommand, CliIO } from '../io.ts';
+import { getGuide } from '../../guides.ts';
+import { parsePath } from '../set-values.ts';
+import { collectValues } from '../values-input.ts';
+import { PlaybookError } from '../../errors.ts';
+import { durationProp } from '../../model/props.ts';
+import { runPlaybook } from '../../runner/run.ts';
+import { getDefaultServices, loadDefaultServices } from '../../runner/services.ts';
+import { createMasker } from '../../mask/masker.ts';
+import { reportText, type ReportKind } from '../../report/run-report.ts';
+import type { RunOptions, RunResult } from '../../runner/types.ts';
+import { colorWanted, createStyle } from '../render/style.ts';
+import { createProgressRenderer } from '../render/progress.ts';
+import { TerminalInput } from '../render/terminal-input.ts';
+import { createTtyPrompter } from '../render/prompter.ts';
+
+const usage = `Usage: cgr-playbook run <guide> [options]
+
+Runs one path of a guide: asks for missing values, shows each command (secrets masked), runs it
+in a pseudo-terminal and checks the result. Exit codes: 0 all passed, 1 a step failed,
+2 usage or configuration error, 130 interrupted.
+
+Values (later sources win):
+  environment      CGR_<FIELD_ID> in upper snake case: nexusUrl -> CGR_NEXUS_URL
+  --values FILE    a YAML or JSON file of field ids and values (secrets allowed)
+  --set id=value   one value (repeatable); secrets are refused here (they would show in ps
+                   and shell history): use the environment, a file or the prompt
+On a terminal, missing values are asked for (secrets hidden).
+
+Options:
+  --path P          developer or production (asked on a terminal, else developer)
+  --ci              never prompt (also when stdin is not a terminal): missing values exit 2,
+                    commands get no keyboard, manual steps are skipped unless stood in for
+  --dry-run         show the plan, execute nothing
+  --from STEP       start at this step id
+  --only STEP       run only this step id
+  --timeout T       time limit of every command and verify attempt, e.g. 30s, 2m
+  --apply           apply "fields" steps through the product's API where an adapter exists
+  --report K=FILE   write a report: junit=FILE or json=FILE (repeatable); written also on Ctrl-C
+
+In CI mode each command's stdin is /dev/null and its process group is stopped when it ends:
+a command that must leave a daemon running starts it with setsid.`;
+
+function parseReports(specs: readonly string[]): Array<{ kind: ReportKind; file: string }> {
+  return specs.map((spec) => {
+    const m = /^(junit|json)=(.+)$/.exec(spec);
+    if (!m) throw new PlaybookError('usage', `--report expects junit=FILE or json=FILE, got "${spec}"`);
+    return { kind: m[1] as ReportKind, file: m[2]! };
+  });
+}
+
+function parseTimeout(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const r = durationProp.safeParse(/^\d+$/.test(value) ? `${value}s` : value);
+  if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 30s, 2m or 500ms, got "${value}"`);
+  return r.data;
+}
+
+function printError(io: CliIO, result: RunResult): void {
+  const e = result.error!;
+  const lines = [`cgr-playbook run: ${e.message}`];
+  for (const m of e.missing ?? []) lines.push(`  ${m.id} (${m.label}): ${m.secret ? `export ${m.envVar}=... or put it in a --values file` : `--set ${m.id}=... or ${m.envVar}`}`);
+  for (const p of e.invalid ?? []) lines.push(`  ${p.id} (${p.label}): ${p.message}`);
+  if (e.hint) lines.push(`  hint: ${e.hint}`);
+  io.stderr.write(lines.join('\n') + '\n');
+}
+
+const command: CliCommand = {
+  summary: 'Run a guide: values, commands in a terminal, checks, reports (--ci for CI)',
+  usage,
+  async run(argv, io) {
+    const { values: opts, positionals } = parseArgs({
+      args: argv,
+      options: {
+        path: { type: 'string' },
+        set: { type: 'string', multiple: true, default: [] },
+        values: { type: 'string' },
+        ci: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        from: { type: 'string' },
+        only: { type: 'string' },
+        timeout: { type: 'string' },
+        apply: { type: 'boolean', default: false },
+        report: { type: 'string', multiple: true, default: [] },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length !== 1) throw new PlaybookError('usage', 'run takes one guide id', { hint: 'e.g. cgr-playbook run nexus --path developer' });
+    if (opts.from !== undefined && opts.only !== undefined) throw new PlaybookError('usage', '--from and --only cannot be used together');
+    const reports = parseReports(opts.report);
+    const timeout = parseTimeout(opts.timeout);
+    const path = parsePath(opts.path);
+    const guide = await getGuide(positionals[0]!, undefined, io.cwd);
+    const values = await collectValues(guide, { env: io.env, sets: opts.set, cwd: io.cwd, ...(opts.values !== undefined ? { valuesFile: opts.values } : {}) });
+    const ci = opts.ci || !io.stdin.isTTY;
+    const tty = !!io.stdout.isTTY;
+    const style = createStyle(colorWanted(io.env, tty));
+    const write = (s: string) => io.stdout.write(s);
+
+    await loadDefaultServices();
+    const services = getDefaultServices();
+
+    let cancel = () => {};
+    let interrupts = 0;
+    const interrupt = () => {
+      interrupts++;
+      cancel();
+    };
+    const input = ci ? undefined : new TerminalInput(io.stdin, write, interrupt);
+    const runOptions: RunOptions = {
+      ci,
+      dryRun: opts['dry-run'],
+      apply: opts.apply,
+      values,
+      env: io.env,
+      cwd: io.cwd,
+      ...(path ? { path } : {}),
+      ...(opts.from !== undefined ? { from: opts.from } : {}),
+      ...(opts.only !== undefined ? { only: opts.only } : {}),
+      ...(timeout !== undefined ? { timeout } : {}),
+      ...(input ? { keyboard: input, prompter: createTtyPrompter(input, write, style) } : {}),
+      ...(services.probeRunner ? { probeRunner: services.probeRunner } : {}),
+      ...(services.fieldsApplier ? { fieldsApplier: services.fieldsApplier } : {}),
+      ...(io.stdout.columns ? { cols: io.stdout.columns } : {}),
+    };
+    const handle = runPlaybook(guide, runOptions);
+    cancel = () => handle.cancel();
+    const renderer = createProgressRenderer({ write, tty, style });
+    const unsubscribe = handle.subscribe(renderer.listener);
+    const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => io.onSignal?.(sig, interrupt) ?? (() => {}));
+    let result: RunResult;
+    try {
+      result = await handle.done;
+    } finally {
+      for (const off of offSignals) off();
+      unsubscribe();
+      renderer.dispose();
+    }
+    // Reports: the runner masked every record; mask again with the secrets known here.
+    const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => values[f.id]));
+    for (const r of reports) {
+      const file = resolve(io.cwd, r.file);
+      await writeFile(file, reportText(r.kind, result, masker.mask), { mode: 0o644 });
+      io.stderr.write(`${result.status === 'interrupted' ? 'partial ' : ''}${r.kind} report: ${r.file}\n`);
+    }
+    if (result.status === 'error') printError(io, result);
+    if (interrupts > 0 && result.status !== 'interrupted') return 130;
+    return result.exitCode;
+  },
+};
+
+export default command;

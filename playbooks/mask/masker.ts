@@ -1,0 +1,136 @@
+// Masks secrets in text: the raw value, its base64 (also inside a longer base64 string such as
+// docker's "user:token" auth) and URL-encoded forms. The streaming masker also catches a secret
+// split across two chunks by holding back a tail that could be the start of one.
+// Browser-safe: no Node imports (the page's terminal uses it too).
+
+export const MASK = '********';
+
+/** Characters a base64 encoder emits for `bytes` (standard alphabet, with padding). */
+function base64(bytes: Uint8Array): string {
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
+
+/**
+ * Every form of `secret` worth masking. The base64 forms cover the secret at each of the three
+ * byte alignments inside a longer encoded string: only the characters that depend on the secret
+ * alone are kept, so "dXNlcjp0b2tlbg==" (user:token) still has its token part masked.
+ */
+export function secretForms(secret: string): string[] {
+  if (secret === '') return [];
+  const forms = new Set<string>([secret]);
+  const bytes = new TextEncoder().encode(secret);
+  if (bytes.length >= 6) {
+    forms.add(base64(bytes));
+    for (let pad = 0; pad < 3; pad++) {
+      const padded = new Uint8Array(pad + bytes.length);
+      padded.set(bytes, pad);
+      const enc = base64(padded).replace(/=+$/, '');
+      // Leading characters mix in the padding bytes; trailing ones depend on what follows.
+      const first = Math.ceil((pad * 8) / 6);
+      const last = Math.floor(((pad + bytes.length) * 8) / 6);
+      const core = enc.slice(first, last);
+      if (core.length >= 6) {
+        forms.add(core);
+        forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+      }
+    }
+  }
+  const uri = encodeURIComponent(secret);
+  forms.add(uri);
+  forms.add(uri.replace(/%20/g, '+'));
+  forms.add(uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())); // lower-case hex escapes
+  return [...forms].filter((f) => f.length > 0);
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export interface StreamMasker {
+  /** Masks a chunk; may hold back a tail that could be the start of a secret. */
+  write(chunk: string): string;
+  /** Everything held back, masked. Call at the end of the stream. */
+  flush(): string;
+}
+
+export interface Masker {
+  /** Adds a secret (ignored when empty or already known). */
+  add(secret: string | undefined): void;
+  /** Masks a whole text. */
+  mask(text: string): string;
+  /** A masker for one output stream (one per command). Secrets added later apply to it too. */
+  stream(): StreamMasker;
+  /** Number of distinct secrets known. */
+  readonly size: number;
+}
+
+export function createMasker(secrets: Iterable<string | undefined> = [], replacement = MASK): Masker {
+  const known = new Set<string>();
+  let patterns: string[] = [];
+  let re: RegExp | undefined;
+
+  const rebuild = () => {
+    const all = new Set<string>();
+    for (const s of known) for (const f of secretForms(s)) all.add(f);
+    patterns = [...all].sort((a, b) => b.length - a.length);
+    re = patterns.length ? new RegExp(patterns.map(escapeRegExp).join('|'), 'g') : undefined;
+  };
+
+  const mask = (text: string): string => (re && text ? text.replace(re, replacement) : text);
+
+  /** Start of the longest tail of `text` (after `from`) that is a proper prefix of some pattern. */
+  const holdFrom = (text: string, from: number): number => {
+    if (!patterns.length) return text.length;
+    const longest = patterns[0]!.length;
+    for (let i = Math.max(from, text.length - longest + 1); i < text.length; i++) {
+      const tail = text.slice(i);
+      if (patterns.some((p) => p.length > tail.length && p.startsWith(tail))) return i;
+    }
+    return text.length;
+  };
+
+  const masker: Masker = {
+    add(secret) {
+      if (secret === undefined || secret === '' || known.has(secret)) return;
+      known.add(secret);
+      rebuild();
+    },
+    mask,
+    stream() {
+      let held = '';
+      return {
+        write(chunk) {
+          const text = held + chunk;
+          if (!re) {
+            held = '';
+            return text;
+          }
+          // Mask whole matches, then hold back a tail after the last match that may continue.
+          let out = '';
+          let last = 0;
+          re.lastIndex = 0;
+          for (let m = re.exec(text); m; m = re.exec(text)) {
+            out += text.slice(last, m.index) + replacement;
+            last = m.index + m[0].length;
+          }
+          const cut = holdFrom(text, last);
+          out += text.slice(last, cut);
+          held = text.slice(cut);
+          return out;
+        },
+        flush() {
+          const out = mask(held);
+          held = '';
+          return out;
+        },
+      };
+    },
+    get size() {
+      return known.size;
+    },
+  };
+  for (const s of secrets) masker.add(s);
+  return masker;
+}

@@ -1,0 +1,88 @@
+// Reports of a run: JSON (the RunResult with counts) and JUnit XML (one test case per step).
+// Both are built from records the runner already masked; `mask` is applied again to the whole
+// text as a second line of defence before anything reaches disk.
+import type { RunResult, StepRecord } from '../runner/types.ts';
+import { junitXml, type JUnitCase } from './junit.ts';
+
+export interface RunCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export interface JsonRunReport {
+  /** Format id; bumped when fields change meaning. */
+  format: 'cgr-playbook-run/1';
+  guide: { id: string; title: string };
+  path: string;
+  status: RunResult['status'];
+  exitCode: number;
+  /** True when the run was interrupted and the report holds only what ran until then. */
+  partial: boolean;
+  ci: boolean;
+  dryRun: boolean;
+  startedAt: string;
+  durationMs: number;
+  counts: RunCounts;
+  error?: RunResult['error'];
+  steps: StepRecord[];
+}
+
+export function countSteps(steps: readonly StepRecord[]): RunCounts {
+  const n = (v: StepRecord['verdict']) => steps.filter((s) => s.verdict === v).length;
+  return { total: steps.length, passed: n('passed'), failed: n('failed'), skipped: n('skipped') };
+}
+
+export function jsonReport(result: RunResult): JsonRunReport {
+  return {
+    format: 'cgr-playbook-run/1',
+    guide: result.guide,
+    path: result.path,
+    status: result.status,
+    exitCode: result.exitCode,
+    partial: result.status === 'interrupted',
+    ci: result.ci,
+    dryRun: result.dryRun,
+    startedAt: new Date(result.startedAt).toISOString(),
+    durationMs: result.durationMs,
+    counts: countSteps(result.steps),
+    ...(result.error ? { error: result.error } : {}),
+    steps: result.steps,
+  };
+}
+
+export function jsonReportText(result: RunResult, mask: (s: string) => string = (s) => s): string {
+  return mask(JSON.stringify(jsonReport(result), null, 2)) + '\n';
+}
+
+function stepCase(result: RunResult, s: StepRecord): JUnitCase {
+  const c: JUnitCase = {
+    name: `${String(s.number).padStart(2, '0')} ${s.id}: ${s.title}`,
+    classname: `cgr-playbook.${result.guide.id}.${result.path}`,
+    time: s.durationMs / 1000,
+  };
+  if (s.verdict === 'failed') {
+    const body = [s.reason ?? 'failed', s.command ? `$ ${s.command}` : '', s.outputTail ? `--- output (last part) ---\n${s.outputTail}` : ''].filter(Boolean).join('\n');
+    c.failure = { message: s.reason ?? 'failed', body };
+  }
+  if (s.verdict === 'skipped') c.skipped = s.reason ?? 'skipped';
+  if (s.outputTail) c.output = s.outputTail;
+  return c;
+}
+
+export function junitReportText(result: RunResult, mask: (s: string) => string = (s) => s): string {
+  const cases = result.steps.map((s) => stepCase(result, s));
+  if (result.error) {
+    const detail = [result.error.message, result.error.hint ? `hint: ${result.error.hint}` : ''].filter(Boolean).join('\n');
+    cases.unshift({ name: '00 configuration', classname: `cgr-playbook.${result.guide.id}.${result.path}`, time: 0, failure: { message: result.error.message, body: detail } });
+  }
+  const suite = { name: `${result.guide.id} (${result.path})${result.status === 'interrupted' ? ' — interrupted, partial' : ''}`, cases, time: result.durationMs / 1000 };
+  return mask(junitXml([suite]));
+}
+
+export type ReportKind = 'junit' | 'json';
+
+export function reportText(kind: ReportKind, result: RunResult, mask?: (s: string) => string): string {
+  return kind === 'junit' ? junitReportText(result, mask) : jsonReportText(result, mask);
+}

@@ -1,0 +1,46 @@
+// Command output as checks and reports see it: no terminal control codes, \n line ends.
+import type { Check } from '../model/step.ts';
+
+// CSI, OSC (ended by BEL or ST), and two-character escapes.
+const ANSI_RE = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_RE, '');
+}
+
+/** Plain text of terminal output: escapes removed, CRLF and lone CR (progress bars) resolved. */
+export function cleanOutput(text: string): string {
+  return stripAnsi(text)
+    .replace(/\r+\n/g, '\n')
+    .split('\n')
+    .map((line) => (line.includes('\r') ? line.slice(line.lastIndexOf('\r') + 1) : line))
+    .join('\n');
+}
+
+/** Keeps the last `max` characters, cut at a line start when one is near. */
+export function tail(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(text.length - max);
+  const nl = cut.indexOf('\n');
+  return nl >= 0 && nl < 200 ? cut.slice(nl + 1) : cut;
+}
+
+export interface CheckOutcome {
+  ok: boolean;
+  /** Why it failed, in words. */
+  message?: string;
+}
+
+/** Evaluates one check against a command's exit code and clean output. Texts are already resolved. */
+export function evaluateCheck(check: Check, exitCode: number | undefined, output: string): CheckOutcome {
+  switch (check.type) {
+    case 'exitCode':
+      return exitCode === check.equals ? { ok: true } : { ok: false, message: `exit code ${exitCode ?? 'none'}, expected ${check.equals}` };
+    case 'contains':
+      return output.includes(check.text) ? { ok: true } : { ok: false, message: `output does not contain ${JSON.stringify(check.text)}` };
+    case 'notContains':
+      return !output.includes(check.text) ? { ok: true } : { ok: false, message: `output contains ${JSON.stringify(check.text)}` };
+    case 'regex':
+      return new RegExp(check.pattern, 'm').test(output) ? { ok: true } : { ok: false, message: `output does not match /${check.pattern}/` };
+  }
+}

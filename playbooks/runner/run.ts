@@ -1,0 +1,519 @@
+// runPlaybook(): the run of one guide path as a state machine. Each step goes
+// pending -> running -> passed | failed | skipped and every change is an event; the CLI
+// renderer, the reports and the terminal server only subscribe.
+import type { Guide } from '../model/guide.ts';
+import type { Field } from '../model/field.ts';
+import { checkFieldValue } from '../model/field.ts';
+import type { PathId } from '../model/props.ts';
+import type { CommandStep, FieldsStep, ManualStep, Step, VerifyStep } from '../model/step.ts';
+import { displayCommand, displayValue, executableCommand, resolveValue, stepsForPath, type PlannedStep } from '../plan/plan.ts';
+import { resolveValues } from '../plan/values.ts';
+import { describeProbe } from '../plan/describe.ts';
+import { createMasker, type Masker } from '../mask/masker.ts';
+import type { ResolvedFieldsStep, ResolvedProbe } from '../contracts.ts';
+import { realClock } from './clock.ts';
+import { execInPty, type ExecResult } from './exec.ts';
+import { loadNodePtySpawn } from './pty.ts';
+import { cleanOutput, evaluateCheck, tail } from './output.ts';
+import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
+
+interface StepOutcome {
+  verdict: Verdict;
+  reason?: string;
+  exitCode?: number;
+  attempts?: number;
+}
+
+class RunAbort extends Error {
+  constructor() {
+    super('interrupted');
+  }
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+export function runPlaybook(guide: Guide, options: RunOptions = {}): RunHandle {
+  const events: RunEvent[] = [];
+  const listeners = new Set<RunListener>();
+  const controller = new AbortController();
+  const emit = (e: RunEvent) => {
+    events.push(e);
+    for (const l of [...listeners]) {
+      try {
+        l(e);
+      } catch {
+        // a listener's error must not stop the run
+      }
+    }
+  };
+  // Start on the next turn so that subscribers attached right after the call see run-start.
+  const done = Promise.resolve().then(() => new Run(guide, options, emit, controller.signal).execute());
+  return {
+    subscribe(listener) {
+      for (const e of events) listener(e);
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    done,
+    cancel() {
+      if (!controller.signal.aborted) controller.abort(new RunAbort());
+    },
+  };
+}
+
+class Run {
+  private readonly clock;
+  private readonly ci: boolean;
+  private readonly masker: Masker = createMasker();
+  private values: Record<string, string> = {};
+  private readonly outputs = new Map<string, { output: string; exitCode?: number }>();
+  private spawn: SpawnPty | undefined;
+  private path: PathId = 'developer';
+  private readonly startedAt: number;
+  private readonly records: StepRecord[] = [];
+
+  private readonly guide: Guide;
+  private readonly opts: RunOptions;
+  private readonly emit: (e: RunEvent) => void;
+  private readonly signal: AbortSignal;
+
+  constructor(guide: Guide, opts: RunOptions, emit: (e: RunEvent) => void, signal: AbortSignal) {
+    this.guide = guide;
+    this.opts = opts;
+    this.emit = emit;
+    this.signal = signal;
+    this.clock = opts.clock ?? realClock;
+    this.ci = opts.ci ?? false;
+    this.spawn = opts.spawn;
+    this.startedAt = this.clock.now();
+  }
+
+  private get interactive(): boolean {
+    return !this.ci && this.opts.prompter !== undefined;
+  }
+
+  async execute(): Promise<RunResult> {
+    try {
+      await this.choosePath();
+      const error = await this.resolveAllValues();
+      if (error) return this.finish('error', error);
+      const planned = stepsForPath(this.guide, this.path, this.values);
+      const selError = this.checkSelection(planned);
+      if (selError) return this.finish('error', selError);
+      await this.runSteps(planned);
+      return this.finish(this.signal.aborted ? 'interrupted' : this.records.some((r) => r.verdict === 'failed') ? 'failed' : 'passed');
+    } catch (e) {
+      if (this.signal.aborted) return this.finish('interrupted');
+      return this.finish('error', { code: 'run-error', message: this.masker.mask(e instanceof Error ? e.message : String(e)) });
+    }
+  }
+
+  private finish(status: RunResult['status'], error?: RunError): RunResult {
+    const exitCode = status === 'passed' ? 0 : status === 'failed' ? 1 : status === 'interrupted' ? 130 : 2;
+    const result: RunResult = {
+      guide: { id: this.guide.meta.id, title: this.guide.meta.title },
+      path: this.path,
+      status,
+      exitCode,
+      steps: this.records,
+      startedAt: this.startedAt,
+      durationMs: this.clock.now() - this.startedAt,
+      dryRun: this.opts.dryRun ?? false,
+      ci: this.ci,
+      ...(error ? { error } : {}),
+    };
+    this.emit({ type: 'run-end', result });
+    return result;
+  }
+
+  // ---- values -------------------------------------------------------------------------------
+
+  private async prompt<T>(kind: 'field' | 'confirm' | 'choose', message: string, ask: () => Promise<T>, stepId?: string): Promise<T> {
+    this.emit({ type: 'prompt', kind, message, ...(stepId ? { stepId } : {}) });
+    try {
+      return await ask();
+    } catch (e) {
+      if (this.signal.aborted) throw new RunAbort();
+      throw e;
+    } finally {
+      this.emit({ type: 'prompt-end', kind });
+    }
+  }
+
+  private async choosePath(): Promise<void> {
+    if (this.opts.path) this.path = this.opts.path;
+    else if (this.interactive) {
+      const choices: Choice<PathId>[] = this.guide.meta.paths.map((p) => ({ value: p.id, label: `${p.title} (${p.id})${p.summary ? ` — ${p.summary}` : ''}` }));
+      this.path = await this.prompt('choose', 'Which path?', () => this.opts.prompter!.choose('Which path?', choices, { signal: this.signal }));
+    }
+  }
+
+  private async askField(field: Field, error?: string, stepId?: string): Promise<string> {
+    let message = error;
+    for (;;) {
+      const answer = await this.prompt('field', field.label, () => this.opts.prompter!.askField(field, { ...(message ? { error: message } : {}), signal: this.signal }), stepId);
+      if (answer === '' && field.default !== undefined) return field.default;
+      const r = checkFieldValue(field, answer);
+      if (r.ok) return r.value;
+      message = r.message;
+    }
+  }
+
+  private setValue(field: Field, value: string): void {
+    this.values[field.id] = value;
+    if (field.secret) this.masker.add(value);
+  }
+
+  private async resolveAllValues(): Promise<RunError | undefined> {
+    const given = this.opts.values ?? {};
+    for (const f of this.guide.fields) if (f.secret) this.masker.add(given[f.id]);
+    const r = resolveValues(this.guide, this.path, given);
+    for (const [id, v] of Object.entries(r.values)) {
+      const f = this.guide.fields.find((x) => x.id === id)!;
+      this.setValue(f, v);
+    }
+    if (!this.interactive) {
+      if (r.invalid.length) {
+        return {
+          code: 'invalid-values',
+          message: r.invalid.map((p) => `${p.field} (${p.label}): ${p.message}`).join('; '),
+          invalid: r.invalid.map((p) => ({ id: p.field, label: p.label, message: p.message })),
+          hint: 'fix the value in --set, the --values file or the environment',
+        };
+      }
+      if (r.missing.length) {
+        return {
+          code: 'missing-values',
+          message: `missing value${r.missing.length > 1 ? 's' : ''} for ${r.missing.map((f) => f.id).join(', ')}`,
+          missing: r.missing.map((f) => ({ id: f.id, label: f.label, envVar: f.envVar, secret: f.secret })),
+          hint: `give them with --set id=value (not secrets), a --values file, or environment variables (${r.missing.map((f) => f.envVar).join(', ')})`,
+        };
+      }
+      return undefined;
+    }
+    for (const p of r.invalid) {
+      const f = this.guide.fields.find((x) => x.id === p.field)!;
+      this.setValue(f, await this.askField(f, p.message));
+    }
+    for (const f of r.missing) this.setValue(f, await this.askField(f));
+    return undefined;
+  }
+
+  // ---- steps --------------------------------------------------------------------------------
+
+  private checkSelection(planned: PlannedStep[]): RunError | undefined {
+    for (const [flag, id] of [['--from', this.opts.from], ['--only', this.opts.only]] as const) {
+      if (id !== undefined && !planned.some((p) => p.step.id === id)) {
+        const onOther = this.guide.steps.some((s) => s.id === id);
+        return {
+          code: 'unknown-step',
+          message: onOther ? `step "${id}" (${flag}) is not on the ${this.path} path` : `unknown step "${id}" in ${flag}`,
+          hint: `steps of the ${this.path} path: ${planned.map((p) => p.step.id).join(', ')}`,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  private info(p: PlannedStep): StepInfo {
+    return { id: p.step.id, number: p.number, kind: p.step.kind, title: p.step.title };
+  }
+
+  private displayOf(step: Step): string | undefined {
+    if (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) return displayCommand(this.guide, step.run!, this.values);
+    return undefined;
+  }
+
+  private async runSteps(planned: PlannedStep[]): Promise<void> {
+    const total = planned.length;
+    this.emit({ type: 'run-start', guide: { id: this.guide.meta.id, title: this.guide.meta.title }, path: this.path, steps: planned.map((p) => this.info(p)), ci: this.ci, dryRun: this.opts.dryRun ?? false, at: this.startedAt });
+    const fromIndex = this.opts.from !== undefined ? planned.findIndex((p) => p.step.id === this.opts.from) : 0;
+    let failedAt: string | undefined;
+    for (const [i, p] of planned.entries()) {
+      const info = this.info(p);
+      const skip = (reason: string) => this.end(info, total, { verdict: 'skipped', reason }, 0);
+      if (this.signal.aborted) skip('not run: interrupted');
+      else if (failedAt) skip(`not run: step ${failedAt} failed`);
+      else if (this.opts.only !== undefined && p.step.id !== this.opts.only) skip(`not selected (--only ${this.opts.only})`);
+      else if (i < fromIndex) skip(`before --from ${this.opts.from}`);
+      else if (p.skipReason) skip(p.skipReason);
+      else {
+        // `when` may depend on a value prompted for since the plan was made.
+        const command = this.displayOf(p.step);
+        this.emit({ type: 'step-start', step: info, total, ...(command !== undefined ? { command } : {}), at: this.clock.now() });
+        const started = this.clock.now();
+        let outcome: StepOutcome;
+        this.currentOutput = '';
+        if (this.opts.dryRun) outcome = { verdict: 'skipped', reason: 'dry run' };
+        else {
+          try {
+            outcome = await this.runStep(p.step, info);
+          } catch (e) {
+            outcome = this.signal.aborted || e instanceof RunAbort ? { verdict: 'failed', reason: 'interrupted' } : { verdict: 'failed', reason: this.masker.mask(e instanceof Error ? e.message : String(e)) };
+          }
+          if (this.signal.aborted && outcome.verdict !== 'failed') outcome = { verdict: 'failed', reason: 'interrupted' };
+        }
+        this.end(info, total, outcome, this.clock.now() - started, command);
+        if (outcome.verdict === 'failed') failedAt = p.step.id;
+      }
+    }
+  }
+
+  private currentOutput = '';
+
+  private output(info: StepInfo, data: string): void {
+    this.currentOutput = (this.currentOutput + data).slice(-((this.opts.outputTail ?? 4000) * 4));
+    this.emit({ type: 'step-output', step: info, data });
+  }
+
+  private end(info: StepInfo, total: number, o: StepOutcome, durationMs: number, command?: string): void {
+    const outputTail = this.currentOutput ? tail(cleanOutput(this.masker.mask(this.currentOutput)), this.opts.outputTail ?? 4000) : undefined;
+    this.currentOutput = '';
+    const reason = o.reason !== undefined ? this.masker.mask(o.reason) : undefined;
+    const record: StepRecord = {
+      ...info,
+      verdict: o.verdict,
+      ...(reason !== undefined ? { reason } : {}),
+      durationMs,
+      ...(command !== undefined ? { command } : {}),
+      ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}),
+      ...(o.attempts !== undefined ? { attempts: o.attempts } : {}),
+      ...(outputTail ? { outputTail } : {}),
+    };
+    this.records.push(record);
+    this.emit({ type: 'step-end', step: info, total, verdict: o.verdict, ...(reason !== undefined ? { reason } : {}), durationMs, record });
+  }
+
+  private runStep(step: Step, info: StepInfo): Promise<StepOutcome> {
+    switch (step.kind) {
+      case 'command':
+        return this.runCommand(step, info);
+      case 'verify':
+        return this.runVerify(step, info);
+      case 'fields':
+        return this.runFields(step, info);
+      case 'manual':
+        return this.runManual(step, info);
+    }
+  }
+
+  /** Values a step needs but that are not known: prompted for when interactive. */
+  private async fillMissing(missing: string[], info: StepInfo): Promise<string | undefined> {
+    const unknown: string[] = [];
+    for (const name of missing) {
+      const f = this.guide.fields.find((x) => x.id === name);
+      if (f && this.interactive) this.setValue(f, await this.askField(f, undefined, info.id));
+      else unknown.push(f ? `${name} (set ${f.envVar})` : `${name} (captured by an earlier step that did not run)`);
+    }
+    return unknown.length ? `no value for ${unknown.join(', ')}` : undefined;
+  }
+
+  private async exec(info: StepInfo, script: string, env: Record<string, string>, timeoutMs: number, holdOutput: boolean): Promise<ExecResult> {
+    this.spawn ??= await loadNodePtySpawn();
+    const base: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.opts.env ?? process.env)) if (v !== undefined) base[k] = v;
+    return execInPty({
+      script,
+      env: { ...base, ...env },
+      timeoutMs,
+      stdin: this.ci ? 'null' : 'pty',
+      ...(!this.ci && this.opts.keyboard ? { keyboard: this.opts.keyboard } : {}),
+      signal: this.signal,
+      masker: this.masker,
+      holdOutput,
+      onOutput: (d) => this.output(info, d),
+      killGroupAfter: this.ci,
+      killGraceMs: this.opts.killGraceMs ?? 1500,
+      spawn: this.spawn,
+      clock: this.clock,
+      ...(this.opts.cwd !== undefined ? { cwd: this.opts.cwd } : {}),
+      ...(this.opts.cols !== undefined ? { cols: this.opts.cols } : {}),
+      ...(this.opts.rows !== undefined ? { rows: this.opts.rows } : {}),
+    });
+  }
+
+  private execFailure(r: ExecResult, timeoutMs: number): string | undefined {
+    if (r.aborted) return 'interrupted';
+    if (r.timedOut) {
+      return `timed out after ${formatDuration(timeoutMs)}${this.ci ? ' (CI mode has no keyboard: a command that waits for input never gets it; mark it interactive or give it its input another way)' : ''}`;
+    }
+    return undefined;
+  }
+
+  private async runCommand(step: CommandStep, info: StepInfo): Promise<StepOutcome> {
+    if (step.interactive && this.ci) {
+      return { verdict: 'failed', reason: 'this command reads from the keyboard (interactive) and CI mode has none; run it without --ci, or give its input another way' };
+    }
+    let sc = executableCommand(this.guide, step.run, this.values);
+    if (sc.missing.length) {
+      const problem = await this.fillMissing(sc.missing, info);
+      if (problem) return { verdict: 'failed', reason: problem };
+      sc = executableCommand(this.guide, step.run, this.values);
+    }
+    const timeoutMs = this.opts.timeout ?? step.timeout;
+    const holdOutput = step.captures.some((c) => c.secret);
+    const r = await this.exec(info, sc.script, sc.env, timeoutMs, holdOutput);
+    const clean = cleanOutput(r.output);
+    this.outputs.set(step.id, { output: clean, ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}) });
+    const outcome = this.commandOutcome(step, r, clean, timeoutMs);
+    if (holdOutput) this.output(info, this.masker.mask(r.output));
+    return outcome;
+  }
+
+  private commandOutcome(step: CommandStep, r: ExecResult, clean: string, timeoutMs: number): StepOutcome {
+    const exitCode = r.exitCode !== undefined ? { exitCode: r.exitCode } : {};
+    const stopped = this.execFailure(r, timeoutMs);
+    if (stopped) return { verdict: 'failed', reason: stopped, ...exitCode };
+    if (r.exitCode !== step.expectExit) return { verdict: 'failed', reason: `exit code ${r.exitCode ?? `none (signal ${r.signal})`}, expected ${step.expectExit}`, ...exitCode };
+    for (const c of step.captures) {
+      const m = new RegExp(c.regex, 'm').exec(clean);
+      const value = m?.[c.group];
+      if (value === undefined) return { verdict: 'failed', reason: `capture ${c.name}: /${c.regex}/ found nothing in the output`, ...exitCode };
+      this.values[c.name] = value;
+      if (c.secret) this.masker.add(value);
+    }
+    return { verdict: 'passed', ...exitCode };
+  }
+
+  private async runVerify(step: VerifyStep, info: StepInfo): Promise<StepOutcome> {
+    const attempts = step.step !== undefined && step.probes.length === 0 ? 1 : step.retries + 1;
+    let last: StepOutcome = { verdict: 'failed', reason: 'not run' };
+    for (let a = 1; a <= attempts; a++) {
+      if (a > 1) {
+        this.emit({ type: 'step-attempt', step: info, attempt: a, of: attempts, reason: last.reason ?? '' });
+        await this.clock.sleep(step.interval, this.signal);
+      }
+      last = await this.verifyAttempt(step, info);
+      if (last.verdict === 'passed' || this.signal.aborted || last.reason === 'interrupted') break;
+    }
+    const tries = Math.min(attempts, this.attemptsMade);
+    this.attemptsMade = 0;
+    if (last.verdict === 'failed' && tries > 1) last = { ...last, reason: `${last.reason} (after ${tries} attempts)` };
+    return { ...last, attempts: tries };
+  }
+
+  private attemptsMade = 0;
+
+  private async verifyAttempt(step: VerifyStep, info: StepInfo): Promise<StepOutcome> {
+    this.attemptsMade++;
+    const timeoutMs = this.opts.timeout ?? step.timeout;
+    let output = '';
+    let exitCode: number | undefined;
+    if (step.run !== undefined) {
+      let sc = executableCommand(this.guide, step.run, this.values);
+      if (sc.missing.length) {
+        const problem = await this.fillMissing(sc.missing, info);
+        if (problem) return { verdict: 'failed', reason: problem };
+        sc = executableCommand(this.guide, step.run, this.values);
+      }
+      const r = await this.exec(info, sc.script, sc.env, timeoutMs, false);
+      const stopped = this.execFailure(r, timeoutMs);
+      if (stopped) return { verdict: 'failed', reason: stopped };
+      output = cleanOutput(r.output);
+      exitCode = r.exitCode;
+    } else if (step.step !== undefined) {
+      const rec = this.outputs.get(step.step);
+      if (!rec) return { verdict: 'failed', reason: `step ${step.step} did not run in this run, so there is no output to check (run from it with --from ${step.step})` };
+      output = rec.output;
+      exitCode = rec.exitCode;
+    }
+    const problems: string[] = [];
+    for (const check of step.checks) {
+      const resolved = check.type === 'contains' || check.type === 'notContains' ? { ...check, text: resolveValue(this.guide, check.text, this.values).value } : check;
+      const o = evaluateCheck(resolved, exitCode, output);
+      if (!o.ok) problems.push(o.message!);
+    }
+    if (problems.length) return { verdict: 'failed', reason: problems.join('; '), ...(exitCode !== undefined ? { exitCode } : {}) };
+    for (const probe of step.probes) {
+      const what = describeProbe(this.guide, probe, this.values);
+      const runner = this.opts.probeRunner;
+      if (!runner) return { verdict: 'failed', reason: `no probe runner is available to ${what}` };
+      const missing: string[] = [];
+      const res = (t: string | undefined) => {
+        if (t === undefined) return undefined;
+        const r = resolveValue(this.guide, t, this.values);
+        missing.push(...r.missing);
+        return r.value;
+      };
+      const { image, username, password, upstream, ...rest } = probe;
+      const resolved: ResolvedProbe = { ...rest, image: res(image)! };
+      const u = res(username);
+      const pw = res(password);
+      const up = res(upstream);
+      if (u !== undefined) resolved.username = u;
+      if (pw !== undefined) resolved.password = pw;
+      if (up !== undefined) resolved.upstream = up;
+      if (missing.length) {
+        const problem = await this.fillMissing([...new Set(missing)], info);
+        if (problem) return { verdict: 'failed', reason: problem };
+        return this.verifyAttempt(step, info);
+      }
+      const r = await runner.run(resolved, AbortSignal.any([this.signal, AbortSignal.timeout(timeoutMs)]));
+      this.output(info, this.masker.mask(`${r.ok ? '✔' : '✘'} ${r.summary}\r\n`));
+      if (!r.ok) {
+        const d = r.diagnosis ? ` — ${r.diagnosis.cause}; fix: ${r.diagnosis.fix}` : '';
+        return { verdict: 'failed', reason: `${r.summary}${d}` };
+      }
+    }
+    return { verdict: 'passed', ...(exitCode !== undefined ? { exitCode } : {}) };
+  }
+
+  private async runFields(step: FieldsStep, info: StepInfo): Promise<StepOutcome> {
+    const applier = this.opts.fieldsApplier;
+    if (this.opts.apply && applier?.canApply(step)) {
+      const missing: string[] = [];
+      const entries = step.entries.map((e) => {
+        const r = resolveValue(this.guide, e.value, this.values);
+        missing.push(...r.missing);
+        return { label: e.label, value: r.value, ...(e.api !== undefined ? { api: e.api } : {}) };
+      });
+      if (missing.length) {
+        const problem = await this.fillMissing([...new Set(missing)], info);
+        if (problem) return { verdict: 'failed', reason: problem };
+        return this.runFields(step, info);
+      }
+      const resolved: ResolvedFieldsStep = { step, path: this.path, entries, values: { ...this.values } };
+      if (applier.check) {
+        const c = await applier.check(resolved, this.signal);
+        if (c.ok) return { verdict: 'skipped', reason: `already done: ${c.summary}` };
+        this.output(info, this.masker.mask(`${c.summary}\r\n`));
+      }
+      const a = await applier.apply(resolved, this.signal);
+      this.output(info, this.masker.mask(`${a.summary}\r\n`));
+      return { verdict: 'passed', reason: a.changed ? `applied: ${a.summary}` : `already configured: ${a.summary}` };
+    }
+    const lines: string[] = [];
+    if (step.screen) lines.push(`In ${displayValue(this.guide, step.screen, this.values)}:`);
+    const width = Math.max(...step.entries.map((e) => e.label.length));
+    for (const e of step.entries) lines.push(`  ${e.label.padEnd(width)}  ${displayValue(this.guide, e.value, this.values)}${e.note ? `   (${e.note})` : ''}`);
+    this.output(info, lines.join('\r\n') + '\r\n');
+    const why = this.opts.apply ? (step.apply ? `no adapter for "${step.apply}" is available` : 'this step has no adapter') : step.apply ? `enter these in the product's UI, or use --apply (adapter "${step.apply}")` : "enter these in the product's UI";
+    if (!this.interactive) return { verdict: 'skipped', reason: `${this.ci ? 'CI mode' : 'no prompter'}: ${why}` };
+    const yes = await this.prompt('confirm', 'Done?', () => this.opts.prompter!.confirm(`Entered these in ${step.screen ? 'the screen above' : 'the product'}? Continue`, { defaultYes: true, signal: this.signal }), info.id);
+    return yes ? { verdict: 'passed', reason: 'confirmed by the operator' } : { verdict: 'skipped', reason: 'the operator skipped it' };
+  }
+
+  private async runManual(step: ManualStep, info: StepInfo): Promise<StepOutcome> {
+    if (!this.interactive) {
+      if (step.ci === 'provided') {
+        const missing = step.provides.filter((id) => this.values[id] === undefined);
+        if (missing.length === 0) return { verdict: 'passed', reason: `provided: ${step.provides.join(', ')}` };
+        return { verdict: 'skipped', reason: `manual step; its CI stand-in needs values for ${missing.join(', ')}` };
+      }
+      return { verdict: 'skipped', reason: `manual step: ${this.ci ? 'CI mode cannot do it' : 'no prompter'}` };
+    }
+    if (step.description) this.output(info, step.description.replace(/\n/g, '\r\n') + '\r\n');
+    const question = step.ask ?? `Done: ${step.title}?`;
+    const yes = await this.prompt('confirm', question, () => this.opts.prompter!.confirm(question, { defaultYes: true, signal: this.signal }), info.id);
+    if (!yes) return { verdict: 'skipped', reason: 'the operator skipped it' };
+    for (const id of step.provides) {
+      const f = this.guide.fields.find((x) => x.id === id);
+      if (f && this.values[id] === undefined) this.setValue(f, await this.askField(f, undefined, info.id));
+    }
+    return { verdict: 'passed', reason: 'confirmed by the operator' };
+  }
+}

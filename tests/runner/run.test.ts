@@ -1,0 +1,180 @@
+// runPlaybook() against real ptys and real shells.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runPlaybook } from '../../playbooks/runner/run.ts';
+import { collect, fixture, isRunning, outputOf, tempDir, waitFor } from './helpers.ts';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+function work(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+describe('runPlaybook', () => {
+  it('runs a passing guide: captures feed later steps, verify checks recorded output and retries', async () => {
+    const guide = await fixture('pass');
+    const dir = work();
+    const handle = runPlaybook(guide, { path: 'developer', ci: true, values: { workDir: dir, apiToken: 's3cret-value-123' } });
+    const events = collect(handle);
+    const result = await handle.done;
+    expect(result.steps.map((s) => [s.id, s.verdict, s.reason])).toEqual([
+      ['say-hello', 'passed', undefined],
+      ['use-capture', 'passed', undefined],
+      ['check-hello', 'passed', undefined],
+      ['eventually', 'passed', undefined],
+      ['copy-token', 'passed', 'provided: apiToken'],
+    ]);
+    expect(result.exitCode).toBe(0);
+    expect(result.status).toBe('passed');
+    expect(outputOf(events, 'use-capture')).toContain('got abc123');
+    expect(result.steps.find((s) => s.id === 'eventually')!.attempts).toBe(3);
+    expect(events.filter((e) => e.type === 'step-attempt').map((e) => (e as { attempt: number }).attempt)).toEqual([2, 3]);
+    // State machine order per step: start before end, one end each.
+    const order = events.filter((e) => e.type === 'step-start' || e.type === 'step-end').map((e) => `${e.type}:${(e as { step: { id: string } }).step.id}`);
+    expect(order.slice(0, 4)).toEqual(['step-start:say-hello', 'step-end:say-hello', 'step-start:use-capture', 'step-end:use-capture']);
+    expect(events[0]!.type).toBe('run-start');
+    expect(events.at(-1)!.type).toBe('run-end');
+    expect(result.steps.find((s) => s.id === 'use-capture')!.command).toBe('echo "got abc123"');
+  });
+
+  it('a failing step fails the run (exit 1) and the rest are skipped with the reason', async () => {
+    const guide = await fixture('fail');
+    const handle = runPlaybook(guide, { path: 'developer', ci: true });
+    const events = collect(handle);
+    const result = await handle.done;
+    expect(result.exitCode).toBe(1);
+    expect(result.steps.map((s) => [s.id, s.verdict, s.reason])).toEqual([
+      ['first', 'passed', undefined],
+      ['breaks', 'failed', 'exit code 3, expected 0'],
+      ['never', 'skipped', 'not run: step breaks failed'],
+    ]);
+    expect(result.steps[1]!.outputTail).toBe('about to fail\n');
+    expect(outputOf(events)).not.toContain('should not run');
+  });
+
+  it('CI mode with missing values: a configuration error (exit 2) listing every missing field', async () => {
+    const guide = await fixture('ci');
+    const result = await runPlaybook(guide, { path: 'developer', ci: true, values: {} }).done;
+    expect(result.exitCode).toBe(2);
+    expect(result.error?.code).toBe('missing-values');
+    expect(result.error?.missing?.map((m) => m.id)).toEqual(['needed', 'alsoNeeded']);
+    expect(result.error?.message).toBe('missing values for needed, alsoNeeded');
+    expect(result.steps).toEqual([]);
+  });
+
+  it('CI mode: stdin is closed, a read from the terminal fails within its timeout, interactive fails fast, manual is skipped', async () => {
+    const guide = await fixture('ci');
+    const t0 = Date.now();
+    const handle = runPlaybook(guide, { path: 'developer', ci: true, values: { needed: 'n', alsoNeeded: 'h.example:5000' }, killGraceMs: 200 });
+    const events = collect(handle);
+    // Run each step alone so one failure does not stop the others.
+    const byStep: Record<string, { verdict: string; reason?: string; durationMs: number }> = {};
+    const r1 = await handle.done;
+    byStep[r1.steps[0]!.id] = r1.steps[0]!;
+    expect(r1.steps[0]).toMatchObject({ id: 'reads-stdin', verdict: 'failed', reason: 'exit code 1, expected 0' });
+    expect(outputOf(events, 'reads-stdin')).toContain('stdin closed');
+    for (const only of ['reads-tty', 'asks-password', 'leaves-child', 'do-something']) {
+      const r = await runPlaybook(guide, { path: 'developer', ci: true, only, values: { needed: 'n', alsoNeeded: 'h.example:5000' }, killGraceMs: 200 }).done;
+      byStep[only] = r.steps.find((s) => s.id === only)!;
+    }
+    expect(byStep['reads-tty']!.verdict).toBe('failed');
+    expect(byStep['reads-tty']!.reason).toMatch(/^timed out after 2\.0s \(CI mode has no keyboard/);
+    expect(byStep['reads-tty']!.durationMs).toBeLessThan(5000);
+    expect(byStep['asks-password']).toMatchObject({ verdict: 'failed' });
+    expect(byStep['asks-password']!.reason).toMatch(/reads from the keyboard \(interactive\) and CI mode has none/);
+    expect(byStep['asks-password']!.durationMs).toBeLessThan(200);
+    expect(byStep['leaves-child']!.verdict).toBe('passed');
+    expect(byStep['do-something']).toMatchObject({ verdict: 'skipped', reason: 'manual step: CI mode cannot do it' });
+    expect(Date.now() - t0).toBeLessThan(15_000);
+  });
+
+  it('CI mode: what a command leaves in its process group is stopped when it ends', async () => {
+    const guide = await fixture('ci');
+    const handle = runPlaybook(guide, { path: 'developer', ci: true, only: 'leaves-child', values: { needed: 'n', alsoNeeded: 'h:1' }, killGraceMs: 200 });
+    const events = collect(handle);
+    const result = await handle.done;
+    expect(result.exitCode).toBe(0);
+    const child = Number(/child=(\d+)/.exec(outputOf(events))![1]);
+    expect(child).toBeGreaterThan(1);
+    await waitFor(() => !isRunning(child), 3000, `pid ${child} to end`);
+  });
+
+  it('cancel() during a long command stops its whole process group: no orphan, exit 130, the rest skipped', async () => {
+    const guide = await fixture('long');
+    const handle = runPlaybook(guide, { path: 'developer', ci: false, killGraceMs: 300 });
+    const events = collect(handle);
+    await waitFor(() => /shell=\d+/.test(outputOf(events)), 10_000, 'the command to start');
+    const child = Number(/child=(\d+)/.exec(outputOf(events))![1]);
+    const shell = Number(/shell=(\d+)/.exec(outputOf(events))![1]);
+    expect(isRunning(child)).toBe(true);
+    expect(isRunning(shell)).toBe(true);
+    handle.cancel();
+    const result = await handle.done;
+    expect(result.status).toBe('interrupted');
+    expect(result.exitCode).toBe(130);
+    expect(result.steps.map((s) => [s.id, s.verdict, s.reason])).toEqual([
+      ['long', 'failed', 'interrupted'],
+      ['after', 'skipped', 'not run: interrupted'],
+    ]);
+    expect(isRunning(child)).toBe(false);
+    expect(isRunning(shell)).toBe(false);
+  });
+
+  it('masks a secret printed whole, in base64 and split across writes, and a secret captured from output', async () => {
+    const guide = await fixture('mask');
+    const secret = 'Sup3r-Secret-Token-42';
+    const handle = runPlaybook(guide, { path: 'developer', ci: true, values: { apiToken: secret } });
+    const events = collect(handle);
+    const result = await handle.done;
+    expect(result.exitCode).toBe(0);
+    const out = outputOf(events);
+    expect(out).toContain('whole ********');
+    expect(out).toContain('b64 ********');
+    expect(out).toMatch(/split \*{8} end/);
+    expect(out).not.toContain(secret);
+    expect(out).not.toContain(Buffer.from(secret).toString('base64'));
+    expect(out).not.toContain('Sup3r-');
+    // The split really came in two writes.
+    const chunks = events.filter((e) => e.type === 'step-output' && e.step.id === 'leak').length;
+    expect(chunks).toBeGreaterThan(1);
+    expect(out).not.toMatch(/minted-\d+-secret-value/);
+    expect(outputOf(events, 'mint')).toContain('--password "********"');
+    expect(outputOf(events, 'reuse')).toContain('again: ********');
+    expect(JSON.stringify(result)).not.toMatch(/minted-\d+|Sup3r/);
+  });
+
+  it('--from and --only select steps; an unknown step is a configuration error', async () => {
+    const guide = await fixture('fail');
+    const only = await runPlaybook(guide, { path: 'developer', ci: true, only: 'first' }).done;
+    expect(only.steps.map((s) => s.verdict)).toEqual(['passed', 'skipped', 'skipped']);
+    expect(only.steps[1]!.reason).toBe('not selected (--only first)');
+    const from = await runPlaybook(guide, { path: 'developer', ci: true, from: 'never' }).done;
+    expect(from.steps.map((s) => s.verdict)).toEqual(['skipped', 'skipped', 'passed']);
+    expect(from.steps[0]!.reason).toBe('before --from never');
+    const bad = await runPlaybook(guide, { path: 'developer', ci: true, only: 'nope' }).done;
+    expect(bad.exitCode).toBe(2);
+    expect(bad.error?.message).toBe('unknown step "nope" in --only');
+  });
+
+  it('dry run: every step is shown and skipped, nothing runs', async () => {
+    const guide = await fixture('fail');
+    const handle = runPlaybook(guide, { path: 'developer', ci: true, dryRun: true });
+    const events = collect(handle);
+    const result = await handle.done;
+    expect(result.exitCode).toBe(0);
+    expect(result.steps.every((s) => s.verdict === 'skipped' && s.reason === 'dry run')).toBe(true);
+    expect(outputOf(events)).toBe('');
+    expect(events.filter((e) => e.type === 'step-start').map((e) => (e as { command?: string }).command)).toEqual(['echo first step ran', 'echo "about to fail"; exit 3', 'echo should not run']);
+  });
+
+  it('the per-step timeout override applies', async () => {
+    const guide = await fixture('long');
+    const result = await runPlaybook(guide, { path: 'developer', ci: true, only: 'long', timeout: 500, killGraceMs: 200 }).done;
+    expect(result.steps[0]).toMatchObject({ verdict: 'failed' });
+    expect(result.steps[0]!.reason).toMatch(/^timed out after 500ms/);
+  });
+});
