@@ -147,7 +147,7 @@ export function artifactoryDockerRemoteAdapter(opts: AdapterOptions = {}): Produ
         changed = true;
       } else {
         const credsSet = !!existing.username;
-        const stale = desired.filter((d) => !satisfied(getPath(existing, d.api), d, credsSet));
+        const stale = desired.filter((d) => (d.spec.writeOnly && opts.resendSecrets) || !satisfied(getPath(existing, d.api), d, credsSet));
         if (stale.length) {
           // POST is a partial update: send only the settings the step names (plus the identifying ones).
           const body: Record<string, unknown> = { key, rclass: 'remote', packageType: 'docker', url: existing.url ?? ARTIFACTORY_UPSTREAM };

@@ -166,7 +166,7 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
       } else {
         slug = existing.slug_perm;
         const credsSet = existing.auth_mode === 'Username and Password' && !!existing.auth_username;
-        const stale = desired.filter((d) => !satisfied(getPath(existing, d.api), d, credsSet));
+        const stale = desired.filter((d) => (d.spec.writeOnly && opts.resendSecrets) || !satisfied(getPath(existing, d.api), d, credsSet));
         if (stale.length) {
           const patch: Record<string, unknown> = {};
           for (const d of desired) patch[d.api] = d.value;

@@ -249,7 +249,7 @@ export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapt
         changed = true;
       } else {
         const credsSet = !!existing.httpClient.authentication?.username;
-        const stale = desired.filter((d) => !satisfied(getPath(existing, d.api), d, credsSet));
+        const stale = desired.filter((d) => (d.spec.writeOnly && opts.resendSecrets) || !satisfied(getPath(existing, d.api), d, credsSet));
         if (stale.length) {
           const body = requestFromResponse(existing);
           for (const d of desired) setPath(body, d.api, d.value);

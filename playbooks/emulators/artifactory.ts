@@ -38,6 +38,8 @@ export interface ArtifactoryEmulator {
   repositoryKeys(): string[];
   repository(key: string): ArtifactoryRepoConfig | undefined;
   cacheStarts(key: string): number;
+  /** Address of the repository's running Distribution cache (to inspect what it holds). */
+  cacheUrl(key: string): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -149,6 +151,7 @@ export async function startArtifactoryEmulator(opts: ArtifactoryEmulatorOptions)
     repositoryKeys: () => [...repos.keys()],
     repository: (k) => (repos.get(k) ? structuredClone(repos.get(k)!.config) : undefined),
     cacheStarts: (k) => repos.get(k)?.cache?.starts ?? 0,
+    cacheUrl: async (k) => repos.get(k)?.cache?.currentUrl(),
     async stop() {
       for (const r of repos.values()) await r.cache?.stop();
       await main.close();

@@ -43,6 +43,8 @@ export interface CloudsmithEmulator {
   registryUrl: string;
   upstreams(owner: string, repo: string): CloudsmithUpstream[];
   cacheStarts(owner: string, repo: string, slugPerm: string): number;
+  /** Address of an upstream's running Distribution cache (to inspect what it holds). */
+  cacheUrl(owner: string, repo: string, slugPerm: string): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -189,7 +191,7 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
         continue;
       }
       const last = i === ups.length - 1;
-      if (!last && (await peek(cache.url, req.method ?? 'GET', path, req.headers.accept)) === 404) continue;
+      if (!last && (await peek(cache.url, req.method ?? 'GET', path, req.headers.accept)) >= 400) continue; // not there: next upstream
       await forward(req, res, cache.url, path);
       return;
     }
@@ -204,6 +206,7 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
     registryUrl: regServer.url,
     upstreams: (owner, r) => [...(repos.get(`${owner}/${r}`)?.upstreams.values() ?? [])].map((e) => structuredClone(e.u)),
     cacheStarts: (owner, r, s) => repos.get(`${owner}/${r}`)?.upstreams.get(s)?.cache?.starts ?? 0,
+    cacheUrl: async (owner, r, s) => repos.get(`${owner}/${r}`)?.upstreams.get(s)?.cache?.currentUrl(),
     async stop() {
       for (const r of repos.values()) for (const e of r.upstreams.values()) await e.cache?.stop();
       await apiServer.close();

@@ -83,6 +83,12 @@ export class RepoCache {
     return this.running;
   }
 
+  /** The running cache's address, if one is running (test inspection). */
+  async currentUrl(): Promise<string | undefined> {
+    const r = this.running;
+    return r ? r.then((c) => c.url, () => undefined) : undefined;
+  }
+
   get isRunning(): boolean {
     return this.running !== undefined;
   }

@@ -62,6 +62,8 @@ export interface NexusEmulator {
   repository(name: string): RepoConfig | undefined;
   /** How many Distribution caches a repository has started (restarts after credential changes count). */
   cacheStarts(name: string): number;
+  /** Address of the repository's running Distribution cache (to inspect what it holds). */
+  cacheUrl(name: string): Promise<string | undefined>;
   eulaAccepted(): boolean;
   activeRealms(): string[];
   stop(): Promise<void>;
@@ -292,6 +294,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     repositoryNames: () => [...repos.keys()],
     repository: (n) => (repos.get(n) ? structuredClone(repos.get(n)!.config) : undefined),
     cacheStarts: (n) => repos.get(n)?.cache?.starts ?? 0,
+    cacheUrl: async (n) => repos.get(n)?.cache?.currentUrl(),
     eulaAccepted: () => eulaAccepted,
     activeRealms: () => [...realms],
     async stop() {
