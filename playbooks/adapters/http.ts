@@ -38,7 +38,8 @@ export class AdapterError extends PlaybookError {
   readonly diagnosis: Diagnosis;
   readonly status: number | undefined;
   constructor(diagnosis: Diagnosis, opts: { status?: number; cause?: unknown } = {}) {
-    super(`adapter-${diagnosis.code.toLowerCase().replace(/_/g, '-')}`, diagnosis.cause, { hint: diagnosis.fix, exitCode: 1, cause: opts.cause });
+    // The message carries the fix too: runners that show only the message still tell the user what to do.
+    super(`adapter-${diagnosis.code.toLowerCase().replace(/_/g, '-')}`, `${diagnosis.code}: ${diagnosis.cause} — fix: ${diagnosis.fix}`, { hint: diagnosis.fix, exitCode: 1, cause: opts.cause });
     this.name = 'AdapterError';
     this.diagnosis = diagnosis;
     this.status = opts.status;
