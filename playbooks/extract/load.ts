@@ -45,6 +45,7 @@ function codeFor(message: string, zodCode: string): string {
   if (/default fails|example fails/.test(message)) return 'invalid-default';
   if (/secret .* URL/.test(message)) return 'secret-in-url';
   if (/single quotes|quoted heredoc/.test(message)) return 'unexpanded-ref';
+  if (/inside \$\(\( \)\)/.test(message)) return 'arithmetic-ref';
   if (/does not run on the|only asked for on the|verify runs on/.test(message)) return 'wrong-path';
   if (/malformed reference/.test(message)) return 'malformed-ref';
   if (/^verify refers to/.test(message)) return 'unresolved-ref';
