@@ -200,6 +200,13 @@ describe('broken guides', () => {
     `);
   });
 
+  pin('value-of-unknown-field', async () => {
+    expect(await validate('value-of-unknown-field')).toMatchInlineSnapshot(`
+      "[unknown-field] tests/fixtures/broken/value-of-unknown-field.mdx:10:33: <Value id="cgorg"> names no field
+        hint: declare <Field id="cgorg" .../> or use one of: cgOrg"
+    `);
+  });
+
   pin('verify-later-step', async () => {
     expect(await validate('verify-later-step')).toMatchInlineSnapshot(`
       "[unresolved-ref] tests/fixtures/broken/verify-later-step.mdx:8:45: step: verify refers to step "pull", which comes later
