@@ -149,8 +149,10 @@ export const GuideSchema = z
           }
           if (secretNames.has(ref.name)) {
             const before = site.template.slice(0, ref.start);
-            const word = before.slice(Math.max(before.search(/[^\s"'=]*$/), 0));
-            if (/[a-z][a-z0-9+.-]*:\/\//i.test(word) || /^[a-z][a-z0-9+.-]*:\/\//i.test(site.template.slice(ref.start - word.length))) {
+            // The run of text since the last whitespace: a scheme in it puts the secret in a URL
+            // (credentials, path or query string alike: `https://h/?key={{secret}}`).
+            const word = before.slice(before.search(/\S*$/));
+            if (/[a-z][a-z0-9+.-]*:\/\//i.test(word)) {
               issue(site.path, `secret {{${ref.name}}} is interpolated into a URL`, 'URLs are shown on the page and end up in logs and histories; pass the secret as a header, a password prompt or --password-stdin');
             }
           }

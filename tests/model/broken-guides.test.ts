@@ -158,6 +158,13 @@ describe('broken guides', () => {
     `);
   });
 
+  pin('secret-in-query-string', async () => {
+    expect(await validate('secret-in-query-string')).toMatchInlineSnapshot(`
+      "[secret-in-url] tests/fixtures/broken/secret-in-query-string.mdx:12:55: run: secret {{apiKey}} is interpolated into a URL
+        hint: URLs are shown on the page and end up in logs and histories; pass the secret as a header, a password prompt or --password-stdin"
+    `);
+  });
+
   pin('secret-in-url', async () => {
     expect(await validate('secret-in-url')).toMatchInlineSnapshot(`
       "[secret-in-url] tests/fixtures/broken/secret-in-url.mdx:12:26: run: secret {{apiToken}} is interpolated into a URL
