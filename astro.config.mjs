@@ -24,6 +24,7 @@ export default defineConfig({
       title: 'cgr-playbook',
       description: 'Executable guides for a pull-through cache of the Chainguard registry (cgr.dev).',
       customCss: ['./src/styles/guide.css'],
+      components: { Search: './src/components/site/Search.astro' },
       markdown: { processedDirs: ['./content'] },
       lastUpdated: false,
       // ```output fences hold sample output: plain text.
