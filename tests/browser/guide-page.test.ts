@@ -149,8 +149,8 @@ describe('site', () => {
     await expect(loaded()).resolves.toBe(false);
     await page.getByRole('button', { name: 'Search' }).click();
     const input = page.locator('site-search dialog input').first();
-    await input.waitFor({ timeout: 15_000 }).catch(async (e: Error) => {
-      throw new Error(`search UI did not load: ${e.message} ${await page.evaluate(() => JSON.stringify({ open: document.querySelector('site-search dialog')?.open, inputs: document.querySelectorAll('site-search input').length, html: document.querySelector('#starlight__search')?.outerHTML.slice(0, 300), res: performance.getEntriesByType('resource').map((r) => r.name).filter((n) => /pagefind|ui-core/.test(n)) }))}\n${consoleErrors.join('\n')}`);
+    await input.waitFor({ timeout: 15_000 }).catch((e: Error) => {
+      throw new Error(`search UI did not load: ${e.message}\n${consoleErrors.join('\n')}`);
     });
     await input.fill('docker proxy repository');
     await expect(page.locator('.pagefind-ui__result-link').first().getAttribute('href')).resolves.toMatch(/^\/guides\/nexus\//);
