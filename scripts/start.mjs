@@ -1,5 +1,6 @@
-// `npm start`: build the site if it is missing or older than its sources, then serve build/site
-// on http://127.0.0.1:4321 (PORT to change it).
+// `npm start`: build the site if it is missing or older than its sources, then run
+// `cgr-playbook ui`: the site and the terminal runner on http://127.0.0.1:4321 (PORT to change it;
+// extra arguments go to `ui`, e.g. `npm start -- --open`).
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,13 +11,13 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = join(root, 'build', 'site');
 const stampFile = join(out, '.source-stamp');
 const fresh = existsSync(join(out, 'index.html')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === sourceStamp(root);
+const engine = spawnSync(process.execPath, [join(root, 'scripts', 'build-engine.mjs')], { cwd: root, stdio: 'inherit' });
+if (engine.status !== 0) process.exit(engine.status ?? 1);
 if (!fresh) {
   process.stdout.write('building the site (npm run build)...\n');
-  for (const script of ['build-engine.mjs', 'build-site.mjs']) {
-    const r = spawnSync(process.execPath, [join(root, 'scripts', script)], { cwd: root, stdio: 'inherit', env: { ...process.env, CGR_SITE_OUT: out } });
-    if (r.status !== 0) process.exit(r.status ?? 1);
-  }
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, stdio: 'inherit', env: { ...process.env, CGR_SITE_OUT: out } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const server = spawn(process.execPath, [join(root, 'scripts', 'static-server.mjs'), '--root', out, '--port', process.env.PORT ?? '4321'], { stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.kill(sig));
-server.on('exit', (code) => process.exit(code ?? 0));
+const ui = spawn(process.execPath, [join(root, 'bin', 'cgr-playbook.js'), 'ui', '--port', process.env.PORT ?? '4321', ...process.argv.slice(2)], { stdio: 'inherit' });
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => ui.kill(sig));
+ui.on('exit', (code) => process.exit(code ?? 0));

@@ -34,10 +34,8 @@ export function parseChallenges(header: string | null | undefined): AuthChalleng
       while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
       if (!name || s[i] !== '=') {
         // Not a parameter: the start of the next challenge (or token68, which we ignore).
+        // Not `name=`: the next challenge's scheme (or a token68, which registries do not use).
         i = save;
-        if (name && s[i] !== '=') {
-          // token68 or next scheme: if followed by a space and another token=, it is a new challenge.
-        }
         break;
       }
       i++; // '='
@@ -52,7 +50,10 @@ export function parseChallenges(header: string | null | undefined): AuthChalleng
         }
         i++; // closing quote
       } else {
-        value = token();
+        // Lenient: unquoted values run to the next comma or space (some servers leave URLs unquoted).
+        const m = /^[^,\s]*/.exec(s.slice(i))!;
+        value = m[0];
+        i += value.length;
       }
       ch.params[name.toLowerCase()] = value;
       while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;

@@ -47,6 +47,16 @@ export interface BlobResult {
 
 const MAX_REDIRECTS = 5;
 
+function isStaleSocket(e: unknown): boolean {
+  let cur: unknown = e;
+  for (let i = 0; i < 4 && cur && typeof cur === 'object'; i++) {
+    const code = (cur as { code?: string }).code;
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return true;
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 /** Checks `bytes` against an OCI digest string ("sha256:<hex>" or "sha512:<hex>"). */
 export function computeDigest(algorithm: string, bytes: Uint8Array): string {
   return `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
@@ -86,9 +96,18 @@ export class RegistryClient {
   }
 
   async #raw(url: string, init: RequestInit, signal: AbortSignal, ctx: ErrorContext): Promise<Response> {
+    const go = () => this.#fetch(url, { ...init, signal, redirect: 'manual', headers: { 'User-Agent': this.#opts.userAgent ?? 'cgr-playbook', ...(init.headers as Record<string, string>) } });
     try {
-      return await this.#fetch(url, { ...init, signal, redirect: 'manual', headers: { 'User-Agent': this.#opts.userAgent ?? 'cgr-playbook', ...(init.headers as Record<string, string>) } });
+      return await go();
     } catch (e) {
+      // A pooled keep-alive connection the server closed meanwhile: retry once on a fresh one.
+      if (!signal.aborted && isStaleSocket(e)) {
+        try {
+          return await go();
+        } catch (e2) {
+          throw diagnoseNetwork(e2, ctx, signal);
+        }
+      }
       throw diagnoseNetwork(e, ctx, signal);
     }
   }

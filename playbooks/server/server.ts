@@ -102,12 +102,16 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
     const wanted = parseSessionId(url.searchParams.get('session'));
     let session = wanted ? sessions.get(wanted) : undefined;
     let resumed = true;
-    if (session?.attached) session = undefined; // one page per session; a second tab gets its own
     if (!session) {
       if (sessions.size >= maxClients) {
-        ws.close(1013, 'too many sessions');
-        sockets.delete(ws);
-        return;
+        // Make room by ending the session whose page left longest ago; live ones are never taken.
+        const idle = [...sessions.values()].filter((x) => !x.attached).sort((a, b) => a.detachedAt - b.detachedAt)[0];
+        if (!idle) {
+          ws.close(1013, 'too many sessions');
+          sockets.delete(ws);
+          return;
+        }
+        void idle.dispose();
       }
       resumed = false;
       const s: TerminalSession = new TerminalSession({

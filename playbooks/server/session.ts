@@ -7,12 +7,12 @@ import serializeAddon from '@xterm/addon-serialize';
 import type { WebSocket } from 'ws';
 import type { Guide } from '../model/guide.ts';
 import { resolveValues } from '../plan/values.ts';
-import { displayCommand } from '../plan/plan.ts';
+import { createMasker } from '../mask/masker.ts';
+import type { PtyProcess, RunHandle } from '../runner/types.ts';
 import { ClientMessageSchema, clampSize, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { FLOW, FlowGate } from './flow.ts';
-import { createStreamMasker } from './stream-mask.ts';
 import { stopProcessGroup, type IPty, type SpawnPty } from './pty.ts';
-import { runSteps, type RunHandle, type StepProcess } from './step-exec.ts';
+import { selectSteps, startStepRun, summarize } from './step-run.ts';
 
 export interface SessionOptions {
   spawnPty: SpawnPty;
@@ -37,7 +37,9 @@ export class TerminalSession {
   readonly #shell: IPty;
   readonly #screen: InstanceType<typeof headless.Terminal>;
   readonly #serializer: InstanceType<typeof serializeAddon.SerializeAddon>;
-  readonly #masker = createStreamMasker();
+  /** Secrets the page sent; everything shown in the terminal passes through this. */
+  readonly #masker = createMasker();
+  readonly #stream = this.#masker.stream();
   readonly #gate: FlowGate;
   #ws: Ws | undefined;
   #chunks: string[] = [];
@@ -46,12 +48,10 @@ export class TerminalSession {
   #maskTimer: NodeJS.Timeout | undefined;
   #graceTimer: NodeJS.Timeout | undefined;
   #replaying = false;
-  #step: { pty: IPty; exited: Promise<number> } | undefined;
+  #step: { pty: IPty; exited: Promise<unknown> } | undefined;
   #run: { handle: RunHandle; guideId: string } | undefined;
   #disposed = false;
   #size: { cols: number; rows: number };
-  /** Per guide: outputs and captures of steps run in this session (memory only). */
-  readonly #memory = new Map<string, { outputs: Map<string, { output: string; exitCode: number }>; captures: Record<string, string> }>();
 
   constructor(o: SessionOptions) {
     this.#o = o;
@@ -71,6 +71,9 @@ export class TerminalSession {
     });
   }
 
+  /** When the page last went away (0: never detached). */
+  detachedAt = 0;
+
   get attached(): boolean {
     return this.#ws !== undefined;
   }
@@ -81,6 +84,12 @@ export class TerminalSession {
 
   /** Binds a page's socket. A resumed session first replays its screen. */
   attach(ws: Ws, resumed: boolean): void {
+    // The same tab came back (a navigation or reload) before its old socket closed: take over.
+    const old = this.#ws;
+    if (old && old !== ws) {
+      this.#ws = undefined;
+      old.close(4001, 'taken over');
+    }
     if (this.#graceTimer) clearTimeout(this.#graceTimer);
     this.#graceTimer = undefined;
     this.#ws = ws;
@@ -105,6 +114,7 @@ export class TerminalSession {
   detach(ws: Ws): void {
     if (this.#ws !== ws) return;
     this.#ws = undefined;
+    this.detachedAt = Date.now();
     this.#gate.reset();
     this.#graceTimer = setTimeout(() => this.dispose(), this.#o.graceMs ?? 60_000);
   }
@@ -174,81 +184,90 @@ export class TerminalSession {
       return;
     }
     if (this.#run) return;
-    const resolved = resolveValues(guide, msg.path, msg.values);
+    if (!guide.steps.some((s) => s.id === msg.stepId && s.paths.includes(msg.path))) {
+      this.#send({ type: 'error', code: 'unknown-step', message: `no step "${msg.stepId}" on the ${msg.path} path of ${guide.meta.id}` });
+      return;
+    }
+    // Values are checked against the guide's own fields; unknown ids are dropped.
+    const resolved = resolveValues({ ...guide, steps: selectSteps(guide, msg.type, msg.stepId) }, msg.path, msg.values);
     const bad = resolved.invalid[0];
     if (bad) {
       this.#send({ type: 'error', code: 'invalid-value', field: bad.field, message: `${bad.label}: ${bad.message}` });
       return;
     }
-    if (!guide.steps.some((s) => s.id === msg.stepId && s.paths.includes(msg.path))) {
-      this.#send({ type: 'error', code: 'unknown-step', message: `no step "${msg.stepId}" on the ${msg.path} path of ${guide.meta.id}` });
+    const missing = resolved.missing[0];
+    if (missing) {
+      this.#send({ type: 'error', code: 'missing-value', field: missing.id, message: `${missing.label}: a value is needed for this step` });
       return;
     }
-    const secretIds = new Set(guide.fields.filter((f) => f.secret).map((f) => f.id));
-    this.#masker.add(Object.entries(resolved.values).filter(([k]) => secretIds.has(k)).map(([, v]) => v));
-    let memory = this.#memory.get(guide.meta.id);
-    if (!memory) this.#memory.set(guide.meta.id, (memory = { outputs: new Map(), captures: {} }));
-    const secretCaptures = new Set(guide.steps.flatMap((s) => (s.kind === 'command' ? s.captures.filter((c) => c.secret).map((c) => c.name) : [])));
-    const values = { ...memory.captures, ...resolved.values };
+    for (const f of guide.fields) if (f.secret) this.#masker.add(resolved.values[f.id]);
 
-    const handle = runSteps(guide, {
-      path: msg.path,
-      values,
-      ...(msg.type === 'run' ? { only: msg.stepId } : { from: msg.stepId }),
-      spawn: (script, env) => this.#spawnStep(script, env),
-      outputs: memory.outputs,
-      captures: memory.captures,
-    });
-    this.#run = { handle, guideId: guide.meta.id };
-    const stepsById = new Map(guide.steps.map((s) => [s.id, s]));
-    handle.subscribe((e) => {
-      if (e.type === 'step-start') {
-        const step = stepsById.get(e.stepId);
-        const cmd = step && (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) ? displayCommand(guide, step.run!, values) : undefined;
-        this.#output(`\r\n\x1b[1;36m▶ ${e.title}\x1b[0m\r\n${cmd ? `\x1b[2m$ ${cmd.replace(/\n/g, '\r\n  ')}\x1b[0m\r\n` : ''}`);
-        this.#send({ type: 'step', guideId: guide.meta.id, stepId: e.stepId, status: 'running' });
-      } else {
-        const mark = e.status === 'passed' ? '\x1b[32m✔ passed' : e.status === 'failed' ? '\x1b[31m✘ failed' : '\x1b[33m– skipped';
-        this.#output(`${mark}\x1b[0m: ${e.summary}\r\n`);
-        this.#send({ type: 'step', guideId: guide.meta.id, stepId: e.stepId, status: e.status, summary: e.summary });
-      }
-      // Newly captured secrets are masked from now on.
-      this.#masker.add(Object.entries(memory.captures).filter(([k]) => secretCaptures.has(k)).map(([, v]) => v));
-    });
+    const guideId = guide.meta.id;
+    const handle = startStepRun(
+      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId },
+      { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size },
+      {
+        output: (text) => this.#output(text),
+        status: (stepId, status, summary) => this.#send({ type: 'step', guideId, stepId, status, ...(summary !== undefined ? { summary } : {}) }),
+      },
+    );
+    this.#run = { handle, guideId };
     const result = await handle.done;
     this.#run = undefined;
-    this.#send({ type: 'run-end', guideId: guide.meta.id, ok: result.ok, cancelled: result.cancelled, summary: result.summary });
-    this.#o.log(`run ${msg.type === 'run' ? 'step' : 'from'} ${guide.meta.id}/${msg.stepId}: ${result.ok ? 'ok' : result.cancelled ? 'cancelled' : 'failed'}`);
+    const cancelled = result.status === 'interrupted';
+    if (result.error) this.#send({ type: 'error', code: result.error.code, message: result.error.message, ...(result.error.invalid?.[0] ? { field: result.error.invalid[0].id } : result.error.missing?.[0] ? { field: result.error.missing[0].id } : {}) });
+    this.#send({ type: 'run-end', guideId, ok: result.status === 'passed', cancelled, summary: summarize(result) });
+    this.#o.log(`run ${msg.type === 'run' ? 'step' : 'from'} ${guideId}/${msg.stepId}: ${result.status}`);
   }
 
-  #spawnStep(script: string, env: Record<string, string>): StepProcess {
-    const pty = this.#o.spawnPty('bash', ['-c', script], { name: 'xterm-256color', ...this.#size, cwd: this.#o.cwd, env: { ...this.#o.env, ...env } });
+  /** The runner's SpawnPty: `bash -c <script>` in a pty of its own, wired to this terminal's keyboard, size and flow control. */
+  #spawnStep(script: string, options: { env: Record<string, string>; stdin: 'pty' | 'null'; cwd?: string; cols?: number; rows?: number }): PtyProcess {
+    const body = options.stdin === 'null' ? `exec </dev/null\n${script}` : script;
+    const pty = this.#o.spawnPty('bash', ['-c', body], { name: 'xterm-256color', ...this.#size, cwd: options.cwd ?? this.#o.cwd, env: options.env });
     if (this.#gate.paused) pty.pause();
-    const listeners: ((d: string) => void)[] = [];
-    const exited = new Promise<number>((resolve) => {
-      pty.onExit(({ exitCode, signal }) => resolve(signal ? 128 + signal : exitCode));
-    });
-    pty.onData((d) => {
-      this.#output(d);
-      for (const l of listeners) l(d);
-    });
-    const step = { pty, exited };
+    let exited = false;
+    const exitedP = new Promise<void>((r) =>
+      pty.onExit(() => {
+        exited = true;
+        r();
+      }),
+    );
+    const step = { pty, exited: exitedP };
     this.#step = step;
-    void exited.then(() => {
+    void exitedP.then(() => {
       if (this.#step === step) this.#step = undefined;
     });
     return {
-      onData: (l) => listeners.push(l),
-      exited,
-      stop: () => stopProcessGroup(pty, exited),
+      pid: pty.pid,
+      onData: (l) => pty.onData(l),
+      onExit: (l) => pty.onExit((e) => l(e.signal ? { exitCode: e.exitCode, signal: e.signal } : { exitCode: e.exitCode })),
+      write: (d) => pty.write(d),
+      resize: (c, r) => pty.resize(c, r),
+      killGroup: (signal) => {
+        try {
+          process.kill(-pty.pid, signal);
+        } catch {
+          /* group gone */
+        }
+      },
+      dispose: () => {
+        if (exited) return;
+        try {
+          pty.kill('SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      },
     };
   }
 
   /** All terminal output enters here: masked, recorded in the screen, batched for the page. */
   #output(data: string): void {
-    const masked = this.#masker.write(data);
+    if (this.#masker.size === 0) return this.#push(data);
+    const masked = this.#stream.write(data);
+    // A tail that could start a secret is held back; release it when no more output follows.
     if (this.#maskTimer) clearTimeout(this.#maskTimer);
-    this.#maskTimer = this.#masker.holding ? setTimeout(() => this.#push(this.#masker.flush()), 25) : undefined;
+    this.#maskTimer = setTimeout(() => this.#push(this.#stream.flush()), 25);
     if (masked) this.#push(masked);
   }
 

@@ -1,7 +1,8 @@
 // Shared set-up of the browser tests: build the site into the test's temp dir, serve it on
 // 127.0.0.1 with scripts/static-server.mjs, drive Debian's chromium with playwright-core.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,8 +16,41 @@ export function makeTemp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * Astro keeps build state in the repo's .astro/, so two builds at once (test files run in
+ * parallel workers) break each other: builds take turns through a lock directory.
+ */
+function withBuildLock<T>(fn: () => T): T {
+  const lock = join(tmpdir(), `cgr-site-build-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.lock`);
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is stale after 5 minutes.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* released meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the site build lock ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** `npm run build:site` into `out` (engine already built by `npm test`). */
 export function buildSite(out: string): void {
+  withBuildLock(() => buildSiteNow(out));
+}
+
+function buildSiteNow(out: string): void {
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, env: { ...process.env, CGR_SITE_OUT: out }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`site build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }

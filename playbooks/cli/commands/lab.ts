@@ -66,7 +66,7 @@ const command: CliCommand = {
     switch (action) {
       case 'up': {
         const t0 = Date.now();
-        const s = await labUp({ stateDir, ...(values.org ? { org: values.org } : {}), cache: values.cache, ...(values.ttl ? { cacheTokenTtl: values.ttl } : {}) });
+        const s = await labUp({ stateDir, ...(io.env['CGR_REGISTRY_BIN'] ? { registryBin: io.env['CGR_REGISTRY_BIN'] } : {}), ...(values.org ? { org: values.org } : {}), cache: values.cache, ...(values.ttl ? { cacheTokenTtl: values.ttl } : {}) });
         out({ ...s, startMs: Date.now() - t0 }, describeUp(s));
         return 0;
       }

@@ -24,8 +24,12 @@ function openBrowser(url: string): void {
 function ensureSite(siteDir: string, io: Parameters<CliCommand['run']>[1], force: boolean): void {
   if (!force && existsSync(join(siteDir, 'index.html'))) return;
   const root = packageRoot();
-  io.stderr.write(`ui: building the site into ${siteDir} (npm run build)…\n`);
-  const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: io.env });
+  const script = join(root, 'scripts', 'build-site.mjs');
+  if (!existsSync(script)) {
+    throw new PlaybookError('no-site', `no built site at ${siteDir} and no site sources to build it from`, { hint: 'run `npm run build` in a clone of cgr-playbook, or pass --site DIR' });
+  }
+  io.stderr.write(`ui: building the site into ${siteDir}…\n`);
+  const r = spawnSync(process.execPath, [script], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...io.env, CGR_SITE_OUT: siteDir } });
   if (r.status !== 0 || !existsSync(join(siteDir, 'index.html'))) {
     throw new PlaybookError('no-site', `the site could not be built (no ${join(siteDir, 'index.html')})`, { hint: 'run `npm run build` in the cgr-playbook folder and read its errors' });
   }

@@ -40,7 +40,7 @@ export function createTtyPrompter(input: TerminalInput, write: (s: string) => vo
     },
     async choose<T extends string>(message: string, choices: Choice<T>[], { signal }: { signal: AbortSignal }) {
       write(`${style.cyan('?')} ${style.bold(message)}\n`);
-      choices.forEach((c, i) => write(`  ${i + 1}) ${c.value}${c.label ? style.dim(` — ${c.label}`) : ''}\n`));
+      choices.forEach((c, i) => write(`  ${i + 1}) ${c.label || c.value}\n`));
       for (;;) {
         write(`${style.cyan('›')} ${style.dim(`[1-${choices.length}]`)} `);
         const a = pick((await input.readLine({ hidden: false, signal })).trim(), choices.map((c) => c.value));

@@ -178,6 +178,9 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     const go = () => {
       const sent = c.send({ type, guideId: ctx.guideId, stepId, path: ctx.getPath(), values: ctx.getValues() });
       if (sent) {
+        // Verdicts of the steps about to run are stale from now on.
+        const ids = [...stepEls.keys()];
+        for (const id of type === 'run' ? [stepId] : ids.slice(ids.indexOf(stepId))) setBadge(id, undefined);
         setRunning(true);
         setState(`running ${stepId}…`);
       }

@@ -100,6 +100,7 @@ export class RunnerConnection {
       if (this.#ws !== ws) return;
       this.#ws = undefined;
       if (this.#closed) return this.#h.onState('closed');
+      if (ev.code === 4001) return this.#h.onState('closed', 'the terminal was opened in another page of this tab');
       if (ev.code === 1000 && ev.reason === 'session ended') {
         sessionStorage.removeItem(SESSION_KEY);
         return this.#h.onState('closed', 'the shell ended');

@@ -1,0 +1,153 @@
+// The `run` command end to end: golden transcripts (plain output, durations normalised), exit
+// codes, values from the environment and files, secrets refused on the command line.
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, normalise } from './cli-helpers.ts';
+import { FIXTURES, tempDir } from './helpers.ts';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+function work(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+const fx = (name: string) => join(FIXTURES, `${name}.mdx`);
+
+describe('cgr-playbook run', () => {
+  it('passing guide: transcript', async () => {
+    const dir = work();
+    const r = await cli(['run', fx('pass'), '--set', `workDir=${dir}`], { env: { CGR_API_TOKEN: 'tok-123456' } });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(normalise(r.stdout).replaceAll(dir, '<dir>')).toMatchInlineSnapshot(`
+      "A guide whose steps all pass
+      path: developer · 5 steps · CI mode
+
+      [1/5] Say hello and print an id (say-hello)
+      $ echo "hello world"
+        echo "id=abc123"
+      hello world
+      id=abc123
+      ✔ passed <t>
+
+      [2/5] Use the captured id (use-capture)
+      $ echo "got abc123"
+      got abc123
+      ✔ passed <t>
+
+      [3/5] The greeting was printed (check-hello)
+      ✔ passed <t>
+
+      [4/5] Passes on the third attempt (eventually)
+      $ n=$(cat <dir>/count 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > <dir>/count; echo "attempt $n"
+      attempt 1
+        attempt 2/4 (last: output does not match /^attempt 3$/)
+      attempt 2
+        attempt 3/4 (last: output does not match /^attempt 3$/)
+      attempt 3
+      ✔ passed <t>
+
+      [5/5] Copy the API token from the web app (copy-token)
+      ✔ passed <t> — provided: apiToken
+
+      Passed: 5 passed, 0 failed, 0 skipped in <t>
+      "
+    `);
+  });
+
+  it('failing guide: transcript and exit 1', async () => {
+    const r = await cli(['run', fx('fail')]);
+    expect(r.code).toBe(1);
+    expect(normalise(r.stdout)).toMatchInlineSnapshot(`
+      "A guide whose second step fails
+      path: developer · 3 steps · CI mode
+
+      [1/3] Print a line (first)
+      $ echo first step ran
+      first step ran
+      ✔ passed <t>
+
+      [2/3] Exit with 3 (breaks)
+      $ echo "about to fail"; exit 3
+      about to fail
+      ✘ failed <t> — exit code 3, expected 0
+      [3/3] Never reached (never) ↷ skipped — not run: step breaks failed
+
+      Failed: 1 passed, 1 failed, 1 skipped in <t>
+        ✘ breaks: exit code 3, expected 0
+      "
+    `);
+  });
+
+  it('CI with missing values: exit 2 listing every missing field', async () => {
+    const r = await cli(['run', fx('ci'), '--ci']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatchInlineSnapshot(`
+      "cgr-playbook run: missing values for needed, alsoNeeded
+        needed (A needed value): --set needed=... or CGR_NEEDED
+        alsoNeeded (Another needed value): --set alsoNeeded=... or CGR_ALSO_NEEDED
+        hint: give them with --set id=value (not secrets), a --values file, or environment variables (CGR_NEEDED, CGR_ALSO_NEEDED)
+      "
+    `);
+  });
+
+  it('refuses a secret on the command line (exit 2) and says where to put it', async () => {
+    const r = await cli(['run', fx('mask'), '--set', 'apiToken=hunter2hunter2']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('field "apiToken" is a secret and cannot be given with --set');
+    expect(r.stderr).toContain('export CGR_API_TOKEN=...');
+    expect(r.stdout + r.stderr).not.toContain('hunter2hunter2');
+  });
+
+  it('takes values from a YAML file (secrets allowed there) and masks them; reports never hold them', async () => {
+    const dir = work();
+    writeFileSync(join(dir, 'values.yaml'), 'apiToken: "file-Secret-42x"\n');
+    const r = await cli(['run', fx('mask'), '--values', join(dir, 'values.yaml'), '--report', `junit=${join(dir, 'r.xml')}`, '--report', `json=${join(dir, 'r.json')}`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('whole ********');
+    expect(r.stdout).not.toContain('file-Secret-42x');
+    const { readFileSync } = await import('node:fs');
+    for (const f of ['r.xml', 'r.json']) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      expect(text.length).toBeGreaterThan(100);
+      expect(text).not.toContain('file-Secret-42x');
+      expect(text).not.toContain(Buffer.from('file-Secret-42x').toString('base64'));
+    }
+    expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).counts).toEqual({ total: 3, passed: 3, failed: 0, skipped: 0 });
+  });
+
+  it('plain output (not a TTY) carries no terminal control codes, even when a command prints colour', async () => {
+    const dir = work();
+    writeFileSync(
+      join(dir, 'colour.mdx'),
+      '---\nid: colour\ntitle: Colour\nproduct: bash\nsummary: x.\n---\n\n<Command id="paint" title="Print in red">\n  ```sh\n  printf \'\\033[31mred\\033[0m text\\n\'\n  ```\n</Command>\n',
+    );
+    const r = await cli(['run', join(dir, 'colour.mdx')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\nred text\n');
+    expect(r.stdout).not.toContain('\u001b');
+  });
+
+  it('a report into a missing folder is refused before anything runs (exit 2)', async () => {
+    const r = await cli(['run', fx('fail'), '--report', 'junit=/nonexistent-dir/x.xml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('folder /nonexistent-dir does not exist');
+  });
+
+  it('usage errors exit 2', async () => {
+    expect((await cli(['run'])).code).toBe(2);
+    expect((await cli(['run', fx('fail'), '--report', 'xml=out.xml'])).stderr).toContain('--report expects junit=FILE or json=FILE');
+    expect((await cli(['run', fx('fail'), '--timeout', 'soon'])).code).toBe(2);
+    expect((await cli(['run', fx('fail'), '--path', 'staging'])).stderr).toContain('unknown path "staging"');
+    const unknownStep = await cli(['run', fx('fail'), '--only', 'nope']);
+    expect(unknownStep.code).toBe(2);
+    expect(unknownStep.stderr).toContain('unknown step "nope" in --only');
+  });
+});
