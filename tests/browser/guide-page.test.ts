@@ -144,6 +144,33 @@ describe('Nexus guide page', () => {
   });
 });
 
+describe('site', () => {
+  it('finds guides with the search (Pagefind), loaded only when the reader opens it', async () => {
+    const page = await open('/');
+    const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /pagefind/.test(e.name)));
+    await page.waitForLoadState('networkidle');
+    await expect(loaded()).resolves.toBe(false);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const input = page.locator('site-search dialog input').first();
+    await input.waitFor({ timeout: 15_000 }).catch((e: Error) => {
+      throw new Error(`search UI did not load: ${e.message}\n${consoleErrors.join('\n')}`);
+    });
+    await input.fill('docker proxy repository');
+    await expect(page.locator('.pagefind-ui__result-link').first().getAttribute('href')).resolves.toMatch(/^\/guides\/nexus\//);
+    await page.close();
+  });
+
+  it('lists every guide on the home page and links the authoring reference', async () => {
+    const page = await open('/');
+    const cards = await page.locator('.cgr-card a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(cards.sort()).toEqual(guideIds.map((id) => `/guides/${id}/`).sort());
+    await page.goto(`${server.url}/authoring/`);
+    await expect(page.locator('#block-command + p').textContent()).resolves.toContain('shell command');
+    await expect(page.locator('table.cgr-prop-table').count()).resolves.toBeGreaterThanOrEqual(12);
+    await page.close();
+  });
+});
+
 describe('without JavaScript', () => {
   it('reads as a guide: templates with placeholders and defaults, the path switch still works', async () => {
     const noJs = await launch(join(tmp, 'profile-nojs'), { javaScriptEnabled: false });
