@@ -12,7 +12,7 @@ const regexString = z.string().superRefine((src, ctx) => {
 /** Props every step has. */
 const stepBase = {
   /** Stable id, unique in the guide: `--only`, `--from`, reports and the page's Run buttons use it. */
-  id: stepIdSchema.describe("Props every step has. */ const stepBase = { /** Stable id, unique in the guide: `--only`, `--from`, reports and the page's Run buttons use it."),
+  id: stepIdSchema.describe("Stable id, unique in the guide: `--only`, `--from`, reports and the page's Run buttons use it."),
   /** What the step does, as a short imperative sentence. */
   title: z.string().min(1).describe("What the step does, as a short imperative sentence."),
   /** Which path the step belongs to; default both. */
@@ -31,7 +31,7 @@ const stepBase = {
 /** One "enter this in the product's screen" line. */
 export const FieldEntrySchema = z.strictObject({
   /** The label exactly as the product's UI shows it, e.g. "Remote storage". */
-  label: z.string().min(1).describe("One \"enter this in the product's screen\" line. */ export const FieldEntrySchema = z.strictObject({ /** The label exactly as the product's UI shows it, e.g. \"Remote storage\"."),
+  label: z.string().min(1).describe("The label exactly as the product's UI shows it, e.g. \"Remote storage\"."),
   /** The value to enter: a template, e.g. "https://cgr.dev/" or "{{repoName}}". */
   value: z.string().describe("The value to enter: a template, e.g. \"https://cgr.dev/\" or \"{{repoName}}\"."),
   /** Why, or what to watch for ("must not contain a path"). */
@@ -56,7 +56,7 @@ export const FieldsStepSchema = z.strictObject({
 /** A named value parsed from a command's output for later steps. */
 export const CaptureSchema = z.strictObject({
   /** Name used as `{{name}}` in later steps. */
-  name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase name such as "identityId"' }).describe("A named value parsed from a command's output for later steps. */ export const CaptureSchema = z.strictObject({ /** Name used as `{{name}}` in later steps."),
+  name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase name such as "identityId"' }).describe("Name used as `{{name}}` in later steps."),
   /** Regular expression run on the output; group 1 (or `group`) is the value. */
   regex: regexString.describe("Regular expression run on the output; group 1 (or `group`) is the value."),
   /** Which capture group holds the value. */
@@ -78,7 +78,7 @@ export const CommandStepSchema = z.strictObject({
   interactive: booleanProp.default(false).describe("The command reads from the keyboard (e.g. a password prompt). In CI it fails fast instead of waiting."),
   /** Values parsed from the output. */
   captures: z.array(CaptureSchema).default([]).describe("Values parsed from the output."),
-  description: z.string().default(''),
+  description: z.string().default('').describe("Plain-text instructions from the block's body."),
 });
 
 export const CheckSchema = z.discriminatedUnion('type', [
@@ -91,7 +91,7 @@ export const CheckSchema = z.discriminatedUnion('type', [
 /** Registry probes, run by the engine itself. */
 export const ProbeSchema = z.strictObject({
   /** `pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials. */
-  type: z.enum(['pull', 'upstream']).describe("Registry probes, run by the engine itself. */ export const ProbeSchema = z.strictObject({ /** `pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials."),
+  type: z.enum(['pull', 'upstream']).describe("`pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials."),
   /** Image reference template, e.g. "{{nexusHost}}/chainguard/wolfi-base:latest". */
   image: z.string().min(1).describe("Image reference template, e.g. \"{{nexusHost}}/chainguard/wolfi-base:latest\"."),
   /** Username template (optional). */
@@ -122,7 +122,7 @@ export const VerifyStepSchema = z
     interval: durationProp.default(2_000).describe("Pause between attempts."),
     /** Time limit of each attempt. */
     timeout: durationProp.default(60_000).describe("Time limit of each attempt."),
-    description: z.string().default(''),
+    description: z.string().default('').describe("Plain-text instructions from the block's body."),
   })
   .superRefine((v, ctx) => {
     if (v.step === undefined && v.run === undefined && v.probes.length === 0) {
@@ -148,7 +148,7 @@ export const ManualStepSchema = z.strictObject({
   provides: z.array(z.string()).default([]).describe("Fields this action produces (e.g. the API key copied from the web app). In CI the step passes when they have values."),
   /** In CI: `skip` (with a reason) or `provided` (pass when every `provides` field has a value). */
   ci: z.enum(['skip', 'provided']).default('skip').describe("In CI: `skip` (with a reason) or `provided` (pass when every `provides` field has a value)."),
-  description: z.string().default(''),
+  description: z.string().default('').describe("Plain-text instructions from the block's body."),
 });
 
 export const StepSchema = z
