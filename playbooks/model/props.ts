@@ -14,7 +14,7 @@ export const intProp = z.union([
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A duration: a number of milliseconds, or a string such as "500ms", "30s", "2m". */
-export const durationProp = z.union([z.number().int().nonnegative(), z.string()]).transform((v, ctx) => {
+export const durationProp = z.union([z.number().int().nonnegative(), z.string().meta({ format: 'duration' })]).transform((v, ctx) => {
   if (typeof v === 'number') return v;
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim());
   if (!m) {

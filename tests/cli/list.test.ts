@@ -16,7 +16,7 @@ describe('list', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatchInlineSnapshot(`
       "ID            TITLE                                                  PATHS (steps)
-      nexus         Sonatype Nexus as a pull-through cache for cgr.dev     developer (10), production (14)
+      nexus         Sonatype Nexus as a pull-through cache for cgr.dev     developer (11), production (15)
       artifactory   JFrog Artifactory as a pull-through cache for cgr.dev  developer (12), production (15)
       cloudsmith    Cloudsmith as a pull-through cache for cgr.dev         developer (13), production (15)
       distribution  CNCF Distribution as a pull-through cache for cgr.dev  developer (10), production (13)

@@ -74,8 +74,8 @@ describe('show, every guide and path with sample values', () => {
       }
     }
     expect(out.join('\n')).toMatchInlineSnapshot(`
-      "nexus developer: 1.c:start-nexus(skip) 2.v:nexus-up 3.f:create-proxy 4.f:docker-realm 5.v:proxy-port 6.c:docker-login 7.c:pull-developer 8.v:pulled-developer 9.v:cgr-reachable(skip) 10.v:remote-url(skip)
-      nexus production: 1.c:start-nexus(skip) 2.v:nexus-up 3.m:chainctl-login 4.c:create-pull-token 5.f:create-proxy 6.f:set-auth 7.f:docker-realm 8.v:proxy-port 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:cgr-reachable(skip) 13.v:remote-url(skip) 14.v:upstream-direct(skip)
+      "nexus developer: 1.c:start-nexus(skip) 2.v:nexus-up 3.f:accept-eula(skip) 4.f:create-proxy 5.f:docker-realm 6.v:proxy-port 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:cgr-reachable(skip) 11.v:remote-url(skip)
+      nexus production: 1.c:start-nexus(skip) 2.v:nexus-up 3.m:chainctl-login 4.c:create-pull-token 5.f:accept-eula(skip) 6.f:create-proxy 7.f:set-auth 8.f:docker-realm 9.v:proxy-port 10.c:docker-login 11.c:pull-production 12.v:pulled-production 13.v:cgr-reachable(skip) 14.v:remote-url(skip) 15.v:upstream-direct(skip)
       artifactory developer: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.f:create-remote-developer 5.v:remote-url 6.c:docker-login 7.c:pull-developer 8.v:pulled-developer 9.v:pulled-developer-http(skip) 10.v:cgr-reachable(skip) 11.v:upstream-public(skip) 12.v:remote-settings(skip)
       artifactory production: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.m:chainctl-login 5.c:find-org(skip) 6.c:create-pull-token 7.f:create-remote-production 8.v:remote-url 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:remote-settings(skip)
       cloudsmith developer: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.f:upstream-developer 6.v:upstream-url-developer 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:pulled-developer-http(skip) 11.v:cgr-reachable(skip) 12.v:upstream-public(skip) 13.v:upstream-active(skip)
@@ -215,7 +215,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
 
   it('unknown field', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'nexusPort=8081'])).toMatchInlineSnapshot(`
-      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, troubleshoot
+      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot
       "
     `);
   });
@@ -267,7 +267,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
   it('--set without =', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'repoPort'])).toMatchInlineSnapshot(`
       "cgr-playbook show: --set expects id=value, got "repoPort"
-        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, troubleshoot
+        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot
       "
     `);
   });

@@ -102,7 +102,8 @@ describe('Nexus emulator data plane', () => {
       await applier.apply(await fieldsStep('nexus', 'create-proxy', 'developer', { nexusUrl: nx.url, nexusUser: 'admin', nexusPassword: 'admin-pw', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}` }), signal());
       const r = await pull(`127.0.0.1:${port}/chainguard/wolfi-base:latest`, 'admin', 'admin-pw');
       expect(r.ok).toBe(false);
-      expect(r.summary).toMatch(/unreachable/);
+      expect(r.diagnosis?.code).toBe('UNAVAILABLE');
+      expect(r.diagnosis?.cause).toMatch(/is unreachable/);
     } finally {
       await nx.stop();
     }

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAllGuides } from '../../playbooks/guides.ts';
+import { ADAPTER_NAMES } from '../../playbooks/adapters/index.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 import type { FieldsStep } from '../../playbooks/model/step.ts';
 
@@ -37,7 +38,7 @@ describe('guides', () => {
   });
 
   it('every "fill fields" step that names an adapter gives each line its API key', () => {
-    const known = ['nexus.docker-proxy', 'nexus.realms', 'artifactory.docker-remote', 'cloudsmith.docker-upstream', 'cloudsmith.repository'];
+    const known = ADAPTER_NAMES;
     for (const g of guides.values()) {
       for (const s of fieldsSteps(g)) {
         if (s.apply === undefined) continue;
