@@ -6,7 +6,7 @@ import { delimiter, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { PlaybookError } from '../errors.ts';
-import { freePort, isAlive, readPid, spawnDetached, stopPid, tailFile, waitForHttp } from './process.ts';
+import { fileSize, freePort, isAlive, readFrom, readPid, spawnDetached, stopPid, tailFile, waitForHttp } from './process.ts';
 
 /** Token auth of the registry (Distribution's `auth.token` section). */
 export interface TokenAuthOptions {
@@ -133,12 +133,17 @@ export async function startDistribution(opts: StartDistributionOptions): Promise
     delete env['REGISTRY_PROXY_PASSWORD'];
     if (opts.proxy?.username) env['REGISTRY_PROXY_USERNAME'] = opts.proxy.username;
     if (opts.proxy?.password) env['REGISTRY_PROXY_PASSWORD'] = opts.proxy.password;
+    const logOffset = fileSize(logFile);
     const proc = spawnDetached(bin, ['serve', configFile], { logFile, pidFile, env, cwd: dir });
     let exited = false;
     void proc.exited.then(() => (exited = true));
     const url = `http://127.0.0.1:${port}`;
     try {
-      await waitForHttp(`${url}/v2/`, { timeoutMs: opts.readyTimeoutMs ?? 15_000, alive: () => !exited && isAlive(proc.pid) });
+      await waitForHttp(`${url}/v2/`, {
+        timeoutMs: opts.readyTimeoutMs ?? 15_000,
+        alive: () => !exited && isAlive(proc.pid),
+        ready: () => readFrom(logFile, logOffset).includes(`listening on 127.0.0.1:${port}`),
+      });
     } catch (e) {
       await stopPid(proc.pid, undefined, 1000);
       lastErr = `${(e as Error).message}\n${tailFile(logFile)}`;

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { PlaybookError } from '../errors.ts';
 import { findRegistryBin, registryMarker, startDistribution, type RunningDistribution } from './distribution.ts';
 import { buildStatic, buildWolfiBase, pushImage, type BuiltImage } from './images.ts';
-import { freePort, isAlive, readPid, spawnDetached, stopPid, tailFile, waitForHttp } from './process.ts';
+import { fileSize, freePort, isAlive, readFrom, readPid, spawnDetached, stopPid, tailFile, waitForHttp } from './process.ts';
 import { ensureSigningKey, loadSigningKey } from './signing.ts';
 import { createPullToken, LAB_ISSUER, LAB_SERVICE, parseTtl, PUBLIC_NAMESPACE, registryToken, type PullToken } from './tokens.ts';
 
@@ -107,21 +107,32 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   const key = ensureSigningKey(stateDir);
   const started: Array<() => Promise<unknown>> = [];
   try {
-    // 1. token service
-    const tPort = opts.ports?.token ?? (await freePort());
+    // 1. token service (a free port can be taken by someone else before we bind it: retry)
     mkdirSync(tokenDir(stateDir), { recursive: true, mode: 0o700 });
     const tPidFile = join(tokenDir(stateDir), 'token.pid');
     const tLog = join(tokenDir(stateDir), 'token.log');
     const entry = tokenServerEntry();
-    const t = spawnDetached(process.execPath, [entry, stateDir, String(tPort)], { logFile: tLog, pidFile: tPidFile });
-    started.push(() => stopPid(t.pid, entry));
-    let tExited = false;
-    void t.exited.then(() => (tExited = true));
-    const tokenUrl = `http://127.0.0.1:${tPort}`;
-    try {
-      await waitForHttp(`${tokenUrl}/healthz`, { alive: () => !tExited, signal });
-    } catch (e) {
-      throw new PlaybookError('LAB_TOKEN_START', `the lab token service did not start: ${(e as Error).message}\n${tailFile(tLog)}`, { hint: `see ${tLog}` });
+    let tokenUrl = '';
+    let tPort = 0;
+    let tPid = 0;
+    for (let attempt = 0; ; attempt++) {
+      tPort = opts.ports?.token ?? (await freePort());
+      const tOffset = fileSize(tLog);
+      const t = spawnDetached(process.execPath, [entry, stateDir, String(tPort)], { logFile: tLog, pidFile: tPidFile });
+      let tExited = false;
+      void t.exited.then(() => (tExited = true));
+      tokenUrl = `http://127.0.0.1:${tPort}`;
+      try {
+        await waitForHttp(`${tokenUrl}/healthz`, { alive: () => !tExited && isAlive(t.pid), ready: () => readFrom(tLog, tOffset).includes(`listening on 127.0.0.1:${tPort}`), signal });
+        tPid = t.pid;
+        started.push(() => stopPid(t.pid, stateDir));
+        break;
+      } catch (e) {
+        await stopPid(t.pid, stateDir, 1000);
+        const log = readFrom(tLog, tOffset);
+        if (/EADDRINUSE/.test(log) && opts.ports?.token === undefined && attempt < 2) continue;
+        throw new PlaybookError('LAB_TOKEN_START', `the lab token service did not start: ${(e as Error).message}\n${tailFile(tLog)}`, { hint: `see ${tLog}` });
+      }
     }
     // 2. upstream registry with token auth
     const upstream = await startDistribution({
@@ -163,7 +174,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
       org,
       service: LAB_SERVICE,
       startedAt: new Date().toISOString(),
-      token: { name: 'token', url: tokenUrl, host: `127.0.0.1:${tPort}`, pid: t.pid },
+      token: { name: 'token', url: tokenUrl, host: `127.0.0.1:${tPort}`, pid: tPid },
       upstream: { name: 'upstream', url: upstream.url, host: upstream.host, pid: upstream.pid },
       ...(cache ? { cache: { name: 'cache', url: cache.url, host: cache.host, pid: cache.pid } } : {}),
       images: seeded,

@@ -1,7 +1,7 @@
 // Supervised background processes: spawned detached (own session) with output to a log file,
 // tracked by a pid file, checked by pid and command line, stopped by pid (TERM, then KILL).
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface SpawnedProcess {
@@ -98,8 +98,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Polls `url` until it answers with any HTTP status; fails early when `alive()` turns false. */
-export async function waitForHttp(url: string, opts: { timeoutMs?: number; alive?: () => boolean; signal?: AbortSignal } = {}): Promise<number> {
+/**
+ * Polls `url` until it answers with any HTTP status; fails early when `alive()` turns false.
+ * `ready()` must also hold: with free ports picked by several processes at once, another server
+ * may answer on the port our process failed to bind, so callers also check their own log.
+ */
+export async function waitForHttp(url: string, opts: { timeoutMs?: number; alive?: () => boolean; ready?: () => boolean; signal?: AbortSignal } = {}): Promise<number> {
   const until = Date.now() + (opts.timeoutMs ?? 15_000);
   let last = '';
   while (Date.now() < until) {
@@ -108,13 +112,31 @@ export async function waitForHttp(url: string, opts: { timeoutMs?: number; alive
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
       await res.body?.cancel().catch(() => {});
-      return res.status;
+      if (!opts.ready || opts.ready()) return res.status;
+      last = 'answered, but our process has not said it listens there';
     } catch (e) {
       last = (e as Error).message;
     }
     await sleep(100);
   }
   throw new Error(`${url} did not answer within ${opts.timeoutMs ?? 15_000} ms (${last})`);
+}
+
+/** Size of a file (0 when missing): the offset from which `readFrom` reads what was appended since. */
+export function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+export function readFrom(file: string, offset: number): string {
+  try {
+    return readFileSync(file).subarray(offset).toString('utf8');
+  } catch {
+    return '';
+  }
 }
 
 export function tailFile(file: string, lines = 15): string {

@@ -5,6 +5,8 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runCli } from '../../playbooks/cli/main.ts';
 import type { CliIO } from '../../playbooks/cli/io.ts';
 import { isAlive, labDown, labStatus, labUp, startDistribution } from '../../playbooks/lab/index.ts';
@@ -148,5 +150,18 @@ describe('startDistribution', () => {
     await r.stop();
     expect(isAlive(r.pid)).toBe(false);
     expect(existsSync(r.pidFile)).toBe(false);
+  });
+
+  it('does not mistake another server on its port for itself', async () => {
+    const other = createServer((_req, res) => res.writeHead(200).end('{}'));
+    const port = await new Promise<number>((r) => other.listen(0, '127.0.0.1', () => r((other.address() as AddressInfo).port)));
+    try {
+      const e = await startDistribution({ name: 'taken', stateDir: dir, port, readyTimeoutMs: 5000 }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(PlaybookError);
+      expect((e as PlaybookError).code).toBe('LAB_REGISTRY_START');
+      expect((e as PlaybookError).message).toMatch(/address already in use/);
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
   });
 });

@@ -3,7 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RegistryClient, RegistryError, pullImage } from '../../playbooks/oci/index.ts';
+import { createServer as createHttpsServer } from 'node:https';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RegistryClient, RegistryError, diagnoseHttp, pullImage } from '../../playbooks/oci/index.ts';
+import { ensureSigningKey } from '../../playbooks/lab/signing.ts';
 import { buildStatic } from '../../playbooks/lab/images.ts';
 
 function listen(s: Server): Promise<string> {
@@ -98,6 +103,31 @@ describe('blob redirects and protocol faults', () => {
     setTimeout(() => ac.abort(), 100);
     const e = await failure(new RegistryClient({ baseUrl: silentUrl }).ping(ac.signal));
     expect(e.diagnosis.code).toBe('ABORTED');
+  });
+
+  it('says TLS for a certificate this machine does not trust (self-signed, made with openssl)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-tls-'));
+    const k = ensureSigningKey(dir);
+    const server = createHttpsServer({ key: readFileSync(join(dir, 'signing', 'key.pem')), cert: readFileSync(k.certFile) }, (_req, res) => res.writeHead(200).end('{}'));
+    try {
+      const url = await listen(server as unknown as Server);
+      const e = await failure(new RegistryClient({ baseUrl: url.replace('http:', 'https:'), timeoutMs: 5000 }).ping(AbortSignal.timeout(10_000)));
+      expect(e.diagnosis.code).toBe('TLS');
+      expect(e.diagnosis.cause).toMatch(/not trusted|SELF_SIGNED|certificate/i);
+      expect(e.diagnosis.fix).toMatch(/CA/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names NAME_UNKNOWN and DENIED from the registry error JSON', () => {
+    const ctx = { registry: 'https://cgr.dev', repository: 'acme.example/nope', reference: 'latest', phase: 'manifest' as const };
+    expect(diagnoseHttp(404, '{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}', ctx).diagnosis.code).toBe('NAME_UNKNOWN');
+    const denied = diagnoseHttp(403, '{"errors":[{"code":"DENIED","message":"requested access to the resource is denied"}]}', { ...ctx, withCredentials: true });
+    expect(denied.diagnosis.code).toBe('DENIED');
+    expect(denied.diagnosis.fix).toMatch(/--parent <org>/);
   });
 
   it('says DNS for a name that does not resolve', async () => {
