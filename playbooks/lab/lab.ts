@@ -196,7 +196,8 @@ function componentFiles(stateDir: string): Array<{ name: string; pidFile: string
   return [
     { name: 'cache', pidFile: join(stateDir, 'cache', 'registry.pid'), marker: registryMarker(stateDir, 'cache') },
     { name: 'upstream', pidFile: join(stateDir, 'upstream', 'registry.pid'), marker: registryMarker(stateDir, 'upstream') },
-    { name: 'token', pidFile: join(tokenDir(stateDir), 'token.pid'), marker: tokenServerEntry() },
+    // The token service runs from .ts (tests) or .js (dist): its command line names the state dir either way.
+    { name: 'token', pidFile: join(tokenDir(stateDir), 'token.pid'), marker: stateDir },
   ];
 }
 

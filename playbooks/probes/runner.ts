@@ -65,7 +65,7 @@ export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
     } catch (e) {
       if (!(e instanceof RegistryError)) throw e;
       const d = scrubDiagnosis(e.diagnosis, p.password);
-      return { ok: false, summary: `pull ${name} failed: ${d.code}: ${d.cause}`, diagnosis: d };
+      return { ok: false, summary: `pull ${name} failed (${d.code})`, diagnosis: d };
     }
   }
 
@@ -93,7 +93,7 @@ export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
       } else if (['CONNECTION_REFUSED', 'DNS', 'TIMEOUT', 'TLS', 'NETWORK', 'CONNECTION_RESET'].includes(d.code)) {
         d = { code: d.code, cause: `The upstream ${t.baseUrl} is unreachable from here: ${d.cause}`, fix: `${d.fix} A cache needs the same network path to the upstream.` };
       }
-      return { ok: false, summary: `upstream pull ${name} failed: ${d.code}: ${d.cause}`, diagnosis: d };
+      return { ok: false, summary: `upstream pull ${name} failed (${d.code})`, diagnosis: d };
     }
   }
 
