@@ -137,14 +137,14 @@ export async function pushImage(registryUrl: string, img: BuiltImage, authorizat
     await start.body?.cancel().catch(() => {});
     const loc = new URL(start.headers.get('location') ?? '', base);
     loc.searchParams.set('digest', b.descriptor.digest);
-    const put = await fetch(loc, { method: 'PUT', headers: { ...H, 'Content-Type': 'application/octet-stream', 'Content-Length': String(b.bytes.length) }, body: b.bytes, signal });
+    const put = await fetch(loc, { method: 'PUT', headers: { ...H, 'Content-Type': 'application/octet-stream', 'Content-Length': String(b.bytes.length) }, body: new Uint8Array(b.bytes), signal });
     await check(put, `blob ${b.descriptor.digest}`, [201]);
   }
   let digest = '';
   for (let i = 0; i < img.manifests.length; i++) {
     const m = img.manifests[i]!;
     const last = i === img.manifests.length - 1;
-    const res = await fetch(`${base}/v2/${img.repository}/manifests/${last ? img.tag : m.descriptor.digest}`, { method: 'PUT', headers: { ...H, 'Content-Type': m.descriptor.mediaType }, body: m.bytes, signal });
+    const res = await fetch(`${base}/v2/${img.repository}/manifests/${last ? img.tag : m.descriptor.digest}`, { method: 'PUT', headers: { ...H, 'Content-Type': m.descriptor.mediaType }, body: new Uint8Array(m.bytes), signal });
     await check(res, `manifest ${m.descriptor.digest}`, [201]);
     digest = m.descriptor.digest;
   }

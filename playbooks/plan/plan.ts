@@ -4,7 +4,7 @@ import type { PathId } from '../model/props.ts';
 import type { Step } from '../model/step.ts';
 import { evaluateCondition, parseCondition, conditionToString } from '../model/when.ts';
 import { displayPlain, displayShell, executableShell, segmentShell, type RefValue, type ShellScript } from '../template/shell.ts';
-import { envVarFor } from '../model/field.ts';
+import { envVarFor } from '../model/field-check.ts';
 
 export interface PlannedStep {
   step: Step;

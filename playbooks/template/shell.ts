@@ -17,9 +17,21 @@ export type QuoteContext = 'plain' | 'double' | 'single' | 'heredoc' | 'heredoc-
  * substitution closes.
  */
 export function shellContexts(template: string, refs: TemplateRef[] = findRefs(template)): QuoteContext[] {
+  return scanShell(template, refs).map((r) => r.context);
+}
+
+export interface RefShellPlace {
+  context: QuoteContext;
+  /** How many backtick substitutions enclose the reference: each one strips a level of backslashes. */
+  backticks: number;
+}
+
+/** The quoting context of each reference, and its backtick nesting. */
+export function scanShell(template: string, refs: TemplateRef[] = findRefs(template)): RefShellPlace[] {
   const at = new Map<number, number>();
   refs.forEach((r, i) => at.set(r.start, i));
   const out: QuoteContext[] = new Array(refs.length).fill('plain');
+  const backticks: number[] = new Array(refs.length).fill(0);
   type State = 'plain' | 'double' | 'single' | 'ansi' | 'comment';
   let state: State = 'plain';
   /** Open command substitutions: the state to return to, what closes it, and `(` depth inside. */
@@ -36,6 +48,7 @@ export function shellContexts(template: string, refs: TemplateRef[] = findRefs(t
     const idx = at.get(i);
     if (idx !== undefined) {
       out[idx] = state === 'ansi' ? 'single' : state === 'comment' ? 'comment' : state;
+      backticks[idx] = frames.filter((f) => f.closer === '`').length;
       i = refs[idx]!.end;
       continue;
     }
@@ -138,7 +151,7 @@ export function shellContexts(template: string, refs: TemplateRef[] = findRefs(t
     }
     i++;
   }
-  return out;
+  return out.map((context, k) => ({ context, backticks: backticks[k]! }));
 }
 
 export interface RefValue {
@@ -152,17 +165,18 @@ export interface RefValue {
 
 export type Segment =
   | { kind: 'text'; text: string }
-  | { kind: 'ref'; name: string; context: QuoteContext; value: string | undefined; secret: boolean; envVar: string };
+  | { kind: 'ref'; name: string; context: QuoteContext; value: string | undefined; secret: boolean; envVar: string; backticks?: number };
 
 export function segmentShell(template: string, lookup: (name: string) => RefValue | undefined): Segment[] {
   const refs = findRefs(template);
-  const contexts = shellContexts(template, refs);
+  const places = scanShell(template, refs);
   const segments: Segment[] = [];
   let last = 0;
   refs.forEach((r, k) => {
     if (r.start > last) segments.push({ kind: 'text', text: template.slice(last, r.start) });
     const v = lookup(r.name) ?? { value: undefined, secret: false, envVar: '' };
-    segments.push({ kind: 'ref', name: r.name, context: contexts[k]!, value: v.value, secret: v.secret, envVar: v.envVar });
+    const place = places[k]!;
+    segments.push({ kind: 'ref', name: r.name, context: place.context, value: v.value, secret: v.secret, envVar: v.envVar, ...(place.backticks ? { backticks: place.backticks } : {}) });
     last = r.end;
   });
   if (last < template.length) segments.push({ kind: 'text', text: template.slice(last) });
@@ -181,16 +195,23 @@ export function quoteWord(value: string): string {
 export function displayRef(seg: Extract<Segment, { kind: 'ref' }>, placeholder: (name: string) => string = (n) => `<${n}>`): string {
   if (seg.secret) return seg.context === 'plain' ? `"$${seg.envVar}"` : `\${${seg.envVar}}`;
   if (seg.value === undefined) return placeholder(seg.name);
+  let text: string;
   switch (seg.context) {
     case 'plain':
-      return quoteWord(seg.value);
+      text = quoteWord(seg.value);
+      break;
     case 'double':
-      return seg.value.replace(/[\\"$`]/g, '\\$&');
+      text = seg.value.replace(/[\\"$`]/g, '\\$&');
+      break;
     case 'heredoc':
-      return seg.value.replace(/[\\$`]/g, '\\$&');
+      text = seg.value.replace(/[\\$`]/g, '\\$&');
+      break;
     default:
-      return seg.value;
+      text = seg.value;
   }
+  // Inside `...` the shell first turns \\ \$ \` into \ $ `: escape once per enclosing backtick pair.
+  for (let n = 0; n < (seg.backticks ?? 0); n++) text = text.replace(/[\\$`]/g, '\\$&');
+  return text;
 }
 
 export function displayShell(segments: Segment[], placeholder?: (name: string) => string): string {

@@ -107,7 +107,8 @@ describe('Nexus emulator data plane', () => {
       await applier.apply(await fieldsStep('nexus', 'create-proxy', 'developer', { nexusUrl: nx.url, nexusUser: 'admin', nexusPassword: 'admin-pw', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}` }), signal());
       const r = await pull(`127.0.0.1:${port}/chainguard/wolfi-base:latest`, 'admin', 'admin-pw');
       expect(r.ok).toBe(false);
-      expect(r.diagnosis?.cause, r.summary).toMatch(/remote https:\/\/cgr.dev\/ is unreachable/);
+      expect(r.diagnosis?.code).toBe('UNAVAILABLE');
+      expect(r.diagnosis?.cause).toMatch(/remote https:\/\/cgr.dev\/ is unreachable/);
     } finally {
       await nx.stop();
     }

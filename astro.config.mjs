@@ -1,0 +1,38 @@
+// The documentation site: Astro + Starlight, static output in build/site (dist/ is the engine's).
+// Guides are read from the top-level content/ folder; every content/*.mdx becomes /guides/<id>/.
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import { satteri } from '@astrojs/markdown-satteri';
+import { guideSidebarItems } from './src/lib/sidebar.mjs';
+import { stripCommandFences } from './src/lib/strip-command-fences.mjs';
+
+const contentDir = new URL('./content/', import.meta.url);
+
+export default defineConfig({
+  outDir: process.env.CGR_SITE_OUT ?? './build/site',
+  site: 'http://127.0.0.1:4321',
+  trailingSlash: 'always',
+  build: { format: 'directory' },
+  markdown: {
+    // The command of a <Command>/<Verify> is rendered from the playbook model (resolved, with a copy
+    // button), so its ```sh fence is dropped from the prose.
+    processor: satteri({ mdastPlugins: [stripCommandFences(contentDir)] }),
+  },
+  integrations: [
+    starlight({
+      title: 'cgr-playbook',
+      description: 'Executable guides for a pull-through cache of the Chainguard registry (cgr.dev).',
+      customCss: ['./src/styles/guide.css'],
+      markdown: { processedDirs: ['./content'] },
+      lastUpdated: false,
+      // ```output fences hold sample output: plain text.
+      expressiveCode: { shiki: { langAlias: { output: 'txt' } } },
+      pagination: true,
+      sidebar: [
+        { label: 'Home', link: '/' },
+        { label: 'Guides', items: guideSidebarItems(contentDir) },
+        { label: 'For docs authors', items: [{ label: 'Writing a guide', link: '/authoring/' }] },
+      ],
+    }),
+  ],
+});

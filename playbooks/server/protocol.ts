@@ -1,0 +1,62 @@
+// The WebSocket protocol between the page and the local server.
+//   page -> server: text frames, JSON control messages (below); binary frames, keyboard input.
+//   server -> page: binary frames, terminal output (masked, batched); text frames, JSON events.
+import { z } from 'zod';
+import { PATH_IDS } from '../model/props.ts';
+
+/** Bounds for the terminal size a page may ask for. */
+export const COLS = { min: 2, max: 500 } as const;
+export const ROWS = { min: 1, max: 200 } as const;
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,80}$/, { message: 'expected a kebab-case id' });
+const values = z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/), z.string().max(8192)).refine((v) => Object.keys(v).length <= 200, { message: 'too many values' });
+
+const runBase = {
+  /** Guide the step belongs to; the server loads it itself and takes the command from it. */
+  guideId: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/).describe('Guide the step belongs to; the server loads it itself and takes the command from it.'),
+  /** Step to run (`run`) or to start from (`run-from`). */
+  stepId: id.describe('Step to run (`run`) or to start from (`run-from`).'),
+  /** The reader's path. */
+  path: z.enum(PATH_IDS).describe("The reader's path."),
+  /** Field values by field id, secrets included; validated against the guide's fields, kept in memory only. */
+  values: values.describe("Field values by field id, secrets included; validated against the guide's fields, kept in memory only."),
+};
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('run'), ...runBase }),
+  z.strictObject({ type: z.literal('run-from'), ...runBase }),
+  z.strictObject({ type: z.literal('cancel') }),
+  z.strictObject({
+    type: z.literal('resize'),
+    /** Columns; clamped to COLS. */
+    cols: z.number().int().describe('Columns; clamped to COLS.'),
+    /** Rows; clamped to ROWS. */
+    rows: z.number().int().describe('Rows; clamped to ROWS.'),
+  }),
+  z.strictObject({
+    type: z.literal('ack'),
+    /** Output bytes the page has written to its terminal since its last ack. */
+    bytes: z.number().int().nonnegative().max(1 << 30).describe('Output bytes the page has written to its terminal since its last ack.'),
+  }),
+]);
+export type ClientMessage = z.output<typeof ClientMessageSchema>;
+export type ClientMessageInput = z.input<typeof ClientMessageSchema>;
+
+export type StepStatus = 'running' | 'passed' | 'failed' | 'skipped';
+
+export type ServerMessage =
+  /** First message on every connection: the session id to reconnect with, and whether the screen is a replay. */
+  | { type: 'hello'; session: string; resumed: boolean; ackEvery: number }
+  /** A step changed state (verdicts come from the runner). */
+  | { type: 'step'; guideId: string; stepId: string; status: StepStatus; summary?: string }
+  /** A run (one step or from a step on) ended. */
+  | { type: 'run-end'; guideId: string; ok: boolean; cancelled: boolean; summary: string }
+  /** A request was refused: which field or step, and why. */
+  | { type: 'error'; code: string; message: string; field?: string }
+  /** The shell ended; the session is over. */
+  | { type: 'exit'; code: number };
+
+export function clampSize(cols: number, rows: number): { cols: number; rows: number } {
+  const clamp = (v: number, b: { min: number; max: number }) => Math.min(b.max, Math.max(b.min, Math.trunc(v)));
+  return { cols: clamp(cols, COLS), rows: clamp(rows, ROWS) };
+}

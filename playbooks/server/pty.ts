@@ -1,0 +1,50 @@
+// Spawning ptys (injectable for tests) and stopping a pty's whole process group.
+import * as nodePty from 'node-pty';
+import type { IPty } from 'node-pty';
+
+export interface PtyOptions {
+  name: string;
+  cols: number;
+  rows: number;
+  cwd: string;
+  env: Record<string, string>;
+}
+export type SpawnPty = (file: string, args: string[], opts: PtyOptions) => IPty;
+export type { IPty };
+
+export const spawnNodePty: SpawnPty = (file, args, opts) => nodePty.spawn(file, args, opts);
+
+function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal); // node-pty makes the child a session (and group) leader
+    return true;
+  } catch {
+    try {
+      process.kill(pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** HUP, then TERM, then KILL to the pty's process group, waiting for the exit between each. */
+export async function stopProcessGroup(pty: IPty, exited: Promise<unknown>, graceMs = 300): Promise<void> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  for (const sig of ['SIGHUP', 'SIGTERM', 'SIGKILL'] as const) {
+    if (gone) return;
+    if (!signalGroup(pty.pid, sig)) return;
+    await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))]);
+  }
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+}
+
+/** The environment a shell or step inherits: ours, minus anything of this server's own. */
+export function baseEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !k.startsWith('CGR_PLAYBOOK_UI_')) out[k] = v;
+  out.TERM = 'xterm-256color';
+  out.COLORTERM = 'truecolor';
+  return out;
+}

@@ -1,0 +1,168 @@
+// The local UI server: the built site over HTTP plus the terminal WebSocket, on 127.0.0.1 only.
+// Every request and upgrade is checked for Host; upgrades also for Origin, the per-launch token
+// (constant time) and the client cap — all before a session (and its shell) exists.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { homedir } from 'node:os';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Guide } from '../model/guide.ts';
+import { createToken, hostAllowed, originAllowed, tokenFromProtocols, tokenMatches, WS_PROTOCOL } from './security.ts';
+import { runnerHeadTags, serveStatic } from './static.ts';
+import { TerminalSession, parseSessionId } from './session.ts';
+import { baseEnv, spawnNodePty, type SpawnPty } from './pty.ts';
+
+export const WS_PATH = '/__cgr/terminal';
+
+export interface UiServerOptions {
+  /** The built site to serve. */
+  siteDir: string;
+  /** Loads a guide by id (the server takes commands from it, never from the page). */
+  loadGuide: (id: string) => Promise<Guide>;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Only loopback addresses are accepted. */
+  host?: '127.0.0.1' | '::1';
+  token?: string;
+  spawnPty?: SpawnPty;
+  shell?: { file: string; args: string[] };
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Most sockets open at once. */
+  maxClients?: number;
+  /** Largest message a page may send, in bytes. */
+  maxPayload?: number;
+  graceMs?: number;
+  /** Where the server's log lines go (never a token, secret or typed input). */
+  log?: (line: string) => void;
+}
+
+export interface UiServer {
+  readonly port: number;
+  /** The address to open, token in the fragment (never sent to the server in a request line). */
+  readonly url: string;
+  readonly sessions: ReadonlyMap<string, TerminalSession>;
+  close(): Promise<void>;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+}
+
+export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
+  const host = o.host ?? '127.0.0.1';
+  if (host !== '127.0.0.1' && host !== '::1') throw new Error('the UI server listens on loopback only');
+  const token = o.token ?? createToken();
+  const log = o.log ?? (() => {});
+  const maxClients = o.maxClients ?? 4;
+  const spawnPty = o.spawnPty ?? spawnNodePty;
+  const sessions = new Map<string, TerminalSession>();
+  const sockets = new Set<WebSocket>();
+  const headTags = runnerHeadTags(WS_PATH);
+  let port = 0;
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: o.maxPayload ?? 64 * 1024,
+    perMessageDeflate: false,
+    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
+
+  const server: Server = createServer((req, res) => {
+    if (!hostAllowed(req.headers.host, port)) {
+      log(`refused an HTTP request: Host not allowed`);
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('forbidden host');
+      return;
+    }
+    serveStatic(o.siteDir, req, res, headTags).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (!hostAllowed(req.headers.host, port)) return refuseLogged(socket, 403, 'Forbidden', 'Host not allowed');
+    if (url.pathname !== WS_PATH) return refuseLogged(socket, 404, 'Not Found', 'unknown path');
+    if (!originAllowed(req.headers.origin, port)) return refuseLogged(socket, 403, 'Forbidden', 'Origin not allowed');
+    if (!tokenMatches(token, tokenFromProtocols(req.headers['sec-websocket-protocol']))) return refuseLogged(socket, 401, 'Unauthorized', 'missing or wrong token');
+    if (sockets.size >= maxClients) return refuseLogged(socket, 503, 'Service Unavailable', `client cap (${maxClients}) reached`);
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, url));
+  });
+
+  function refuseLogged(socket: Duplex, status: number, text: string, why: string): void {
+    log(`refused a terminal connection: ${why}`);
+    refuse(socket, status, text);
+  }
+
+  function onConnection(ws: WebSocket, url: URL): void {
+    sockets.add(ws);
+    const cols = Number(url.searchParams.get('cols')) || 80;
+    const rows = Number(url.searchParams.get('rows')) || 24;
+    const wanted = parseSessionId(url.searchParams.get('session'));
+    let session = wanted ? sessions.get(wanted) : undefined;
+    let resumed = true;
+    if (!session) {
+      if (sessions.size >= maxClients) {
+        // Make room by ending the session whose page left longest ago; live ones are never taken.
+        const idle = [...sessions.values()].filter((x) => !x.attached).sort((a, b) => a.detachedAt - b.detachedAt)[0];
+        if (!idle) {
+          ws.close(1013, 'too many sessions');
+          sockets.delete(ws);
+          return;
+        }
+        void idle.dispose();
+      }
+      resumed = false;
+      const s: TerminalSession = new TerminalSession({
+        spawnPty,
+        shell: o.shell ?? { file: process.env.SHELL && /\/(bash|zsh|sh)$/.test(process.env.SHELL) ? process.env.SHELL : 'bash', args: [] },
+        cwd: o.cwd ?? homedir(),
+        env: baseEnv(o.env ?? process.env),
+        loadGuide: o.loadGuide,
+        log,
+        cols,
+        rows,
+        ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
+        onDispose: () => sessions.delete(s.id),
+      });
+      session = s;
+      sessions.set(s.id, s);
+      log(`terminal session started`);
+    } else {
+      session.resize(cols, rows);
+      log(`terminal session resumed`);
+    }
+    const s = session;
+    s.attach(ws, resumed);
+    ws.on('message', (data, isBinary) => s.handleMessage(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer), isBinary));
+    ws.on('close', () => {
+      sockets.delete(ws);
+      s.detach(ws);
+    });
+    ws.on('error', () => ws.terminate());
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  port = (server.address() as { port: number }).port;
+  const shownHost = host === '::1' ? '[::1]' : host;
+
+  return {
+    port,
+    url: `http://${shownHost}:${port}/#token=${token}`,
+    sessions,
+    async close() {
+      for (const ws of sockets) ws.terminate();
+      await Promise.all([...sessions.values()].map((s) => s.dispose()));
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

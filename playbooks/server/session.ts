@@ -1,0 +1,331 @@
+// One terminal session: an interactive shell in a pty, the steps run on the page's behalf, a
+// headless screen kept for reattaching, and the output pipeline (mask -> batch -> binary frames,
+// with acknowledgement-based flow control). Survives a disconnect for a grace period.
+import { randomBytes } from 'node:crypto';
+import headless from '@xterm/headless';
+import serializeAddon from '@xterm/addon-serialize';
+import type { WebSocket } from 'ws';
+import type { Guide } from '../model/guide.ts';
+import { resolveValues } from '../plan/values.ts';
+import { createMasker } from '../mask/masker.ts';
+import type { PtyProcess, RunHandle } from '../runner/types.ts';
+import { ClientMessageSchema, clampSize, type ClientMessage, type ServerMessage } from './protocol.ts';
+import { FLOW, FlowGate } from './flow.ts';
+import { stopProcessGroup, type IPty, type SpawnPty } from './pty.ts';
+import { selectSteps, startStepRun, summarize } from './step-run.ts';
+
+export interface SessionOptions {
+  spawnPty: SpawnPty;
+  /** The interactive shell: program and arguments. */
+  shell: { file: string; args: string[] };
+  cwd: string;
+  env: Record<string, string>;
+  loadGuide: (id: string) => Promise<Guide>;
+  log: (line: string) => void;
+  cols?: number;
+  rows?: number;
+  /** How long a detached session waits for its page to come back. */
+  graceMs?: number;
+  onDispose?: () => void;
+}
+
+type Ws = Pick<WebSocket, 'send' | 'readyState' | 'close' | 'bufferedAmount'>;
+
+export class TerminalSession {
+  readonly id = randomBytes(16).toString('hex');
+  readonly #o: SessionOptions;
+  readonly #shell: IPty;
+  readonly #screen: InstanceType<typeof headless.Terminal>;
+  readonly #serializer: InstanceType<typeof serializeAddon.SerializeAddon>;
+  /** Secrets the page sent; everything shown in the terminal passes through this. */
+  readonly #masker = createMasker();
+  readonly #stream = this.#masker.stream();
+  readonly #gate: FlowGate;
+  #ws: Ws | undefined;
+  #chunks: string[] = [];
+  #chunkLen = 0;
+  #batchTimer: NodeJS.Timeout | undefined;
+  #maskTimer: NodeJS.Timeout | undefined;
+  #graceTimer: NodeJS.Timeout | undefined;
+  #replaying = false;
+  #step: { pty: IPty; exited: Promise<unknown> } | undefined;
+  #run: { handle: RunHandle; guideId: string } | undefined;
+  #disposed = false;
+  #size: { cols: number; rows: number };
+
+  constructor(o: SessionOptions) {
+    this.#o = o;
+    this.#size = clampSize(o.cols ?? 80, o.rows ?? 24);
+    this.#screen = new headless.Terminal({ ...this.#size, scrollback: 1000, allowProposedApi: true });
+    this.#serializer = new serializeAddon.SerializeAddon();
+    this.#screen.loadAddon(this.#serializer);
+    this.#gate = new FlowGate(
+      () => this.#ptys().forEach((p) => p.pause()),
+      () => this.#ptys().forEach((p) => p.resume()),
+    );
+    this.#shell = o.spawnPty(o.shell.file, o.shell.args, { name: 'xterm-256color', ...this.#size, cwd: o.cwd, env: o.env });
+    this.#shell.onData((d) => this.#output(d));
+    this.#shell.onExit(({ exitCode }) => {
+      this.#send({ type: 'exit', code: exitCode });
+      this.dispose();
+    });
+  }
+
+  /** When the page last went away (0: never detached). */
+  detachedAt = 0;
+
+  get attached(): boolean {
+    return this.#ws !== undefined;
+  }
+
+  #ptys(): IPty[] {
+    return this.#step ? [this.#shell, this.#step.pty] : [this.#shell];
+  }
+
+  /** Binds a page's socket. A resumed session first replays its screen. */
+  attach(ws: Ws, resumed: boolean): void {
+    // The same tab came back (a navigation or reload) before its old socket closed: take over.
+    const old = this.#ws;
+    if (old && old !== ws) {
+      this.#ws = undefined;
+      old.close(4001, 'taken over');
+    }
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
+    this.#ws = ws;
+    this.#gate.reset();
+    this.#send({ type: 'hello', session: this.id, resumed, ackEvery: FLOW.ackEvery });
+    if (resumed) {
+      // Everything queued so far is in the screen: drop it, wait for the screen to catch up, send it whole.
+      this.#chunks = [];
+      this.#chunkLen = 0;
+      this.#replaying = true;
+      this.#screen.write('', () => {
+        if (this.#ws !== ws) return;
+        this.#replaying = false;
+        const screen = this.#serializer.serialize({ scrollback: 1000 });
+        this.#sendBinary('\x1bc' + screen);
+        this.#flush();
+      });
+    }
+  }
+
+  /** The page went away: keep the session for the grace period, then end it. */
+  detach(ws: Ws): void {
+    if (this.#ws !== ws) return;
+    this.#ws = undefined;
+    this.detachedAt = Date.now();
+    this.#gate.reset();
+    this.#graceTimer = setTimeout(() => this.dispose(), this.#o.graceMs ?? 60_000);
+  }
+
+  handleMessage(data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      // Keyboard input: to the running step when there is one, else to the shell. Never logged.
+      const text = data.toString('utf8');
+      (this.#step?.pty ?? this.#shell).write(text);
+      return;
+    }
+    let msg: ClientMessage;
+    try {
+      const parsed = ClientMessageSchema.safeParse(JSON.parse(data.toString('utf8')));
+      if (!parsed.success) {
+        this.#send({ type: 'error', code: 'bad-message', message: `malformed message: ${parsed.error.issues[0]?.message ?? 'invalid'}` });
+        return;
+      }
+      msg = parsed.data;
+    } catch {
+      this.#send({ type: 'error', code: 'bad-message', message: 'malformed message: not JSON' });
+      return;
+    }
+    switch (msg.type) {
+      case 'ack':
+        this.#gate.acked(msg.bytes);
+        return;
+      case 'resize':
+        this.resize(msg.cols, msg.rows);
+        return;
+      case 'cancel':
+        this.#run?.handle.cancel();
+        return;
+      case 'run':
+      case 'run-from':
+        void this.#startRun(msg);
+        return;
+    }
+  }
+
+  resize(cols: number, rows: number): void {
+    this.#size = clampSize(cols, rows);
+    for (const p of this.#ptys()) {
+      try {
+        p.resize(this.#size.cols, this.#size.rows);
+      } catch {
+        /* pty already gone */
+      }
+    }
+    this.#screen.resize(this.#size.cols, this.#size.rows);
+  }
+
+  get size(): { cols: number; rows: number } {
+    return { ...this.#size };
+  }
+
+  async #startRun(msg: Extract<ClientMessage, { type: 'run' | 'run-from' }>): Promise<void> {
+    if (this.#run) {
+      this.#send({ type: 'error', code: 'busy', message: 'a step is already running; stop it first' });
+      return;
+    }
+    let guide: Guide;
+    try {
+      guide = await this.#o.loadGuide(msg.guideId);
+    } catch (e) {
+      this.#send({ type: 'error', code: 'unknown-guide', message: e instanceof Error ? e.message : 'cannot load the guide' });
+      return;
+    }
+    if (this.#run) return;
+    if (!guide.steps.some((s) => s.id === msg.stepId && s.paths.includes(msg.path))) {
+      this.#send({ type: 'error', code: 'unknown-step', message: `no step "${msg.stepId}" on the ${msg.path} path of ${guide.meta.id}` });
+      return;
+    }
+    // Values are checked against the guide's own fields; unknown ids are dropped.
+    const resolved = resolveValues({ ...guide, steps: selectSteps(guide, msg.type, msg.stepId) }, msg.path, msg.values);
+    const bad = resolved.invalid[0];
+    if (bad) {
+      this.#send({ type: 'error', code: 'invalid-value', field: bad.field, message: `${bad.label}: ${bad.message}` });
+      return;
+    }
+    const missing = resolved.missing[0];
+    if (missing) {
+      this.#send({ type: 'error', code: 'missing-value', field: missing.id, message: `${missing.label}: a value is needed for this step` });
+      return;
+    }
+    for (const f of guide.fields) if (f.secret) this.#masker.add(resolved.values[f.id]);
+
+    const guideId = guide.meta.id;
+    const handle = startStepRun(
+      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId },
+      { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size },
+      {
+        output: (text) => this.#output(text),
+        status: (stepId, status, summary) => this.#send({ type: 'step', guideId, stepId, status, ...(summary !== undefined ? { summary } : {}) }),
+      },
+    );
+    this.#run = { handle, guideId };
+    const result = await handle.done;
+    this.#run = undefined;
+    const cancelled = result.status === 'interrupted';
+    if (result.error) this.#send({ type: 'error', code: result.error.code, message: result.error.message, ...(result.error.invalid?.[0] ? { field: result.error.invalid[0].id } : result.error.missing?.[0] ? { field: result.error.missing[0].id } : {}) });
+    this.#send({ type: 'run-end', guideId, ok: result.status === 'passed', cancelled, summary: summarize(result) });
+    this.#o.log(`run ${msg.type === 'run' ? 'step' : 'from'} ${guideId}/${msg.stepId}: ${result.status}`);
+  }
+
+  /** The runner's SpawnPty: `bash -c <script>` in a pty of its own, wired to this terminal's keyboard, size and flow control. */
+  #spawnStep(script: string, options: { env: Record<string, string>; stdin: 'pty' | 'null'; cwd?: string; cols?: number; rows?: number }): PtyProcess {
+    const body = options.stdin === 'null' ? `exec </dev/null\n${script}` : script;
+    const pty = this.#o.spawnPty('bash', ['-c', body], { name: 'xterm-256color', ...this.#size, cwd: options.cwd ?? this.#o.cwd, env: options.env });
+    if (this.#gate.paused) pty.pause();
+    let exited = false;
+    const exitedP = new Promise<void>((r) =>
+      pty.onExit(() => {
+        exited = true;
+        r();
+      }),
+    );
+    const step = { pty, exited: exitedP };
+    this.#step = step;
+    void exitedP.then(() => {
+      if (this.#step === step) this.#step = undefined;
+    });
+    return {
+      pid: pty.pid,
+      onData: (l) => pty.onData(l),
+      onExit: (l) => pty.onExit((e) => l(e.signal ? { exitCode: e.exitCode, signal: e.signal } : { exitCode: e.exitCode })),
+      write: (d) => pty.write(d),
+      resize: (c, r) => pty.resize(c, r),
+      killGroup: (signal) => {
+        try {
+          process.kill(-pty.pid, signal);
+        } catch {
+          /* group gone */
+        }
+      },
+      dispose: () => {
+        if (exited) return;
+        try {
+          pty.kill('SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      },
+    };
+  }
+
+  /** All terminal output enters here: masked, recorded in the screen, batched for the page. */
+  #output(data: string): void {
+    if (this.#masker.size === 0) return this.#push(data);
+    const masked = this.#stream.write(data);
+    // A tail that could start a secret is held back; release it when no more output follows.
+    if (this.#maskTimer) clearTimeout(this.#maskTimer);
+    this.#maskTimer = setTimeout(() => this.#push(this.#stream.flush()), 25);
+    if (masked) this.#push(masked);
+  }
+
+  #push(text: string): void {
+    if (!text || this.#disposed) return;
+    const n = text.length;
+    this.#gate.enqueued(n);
+    this.#screen.write(text, () => this.#gate.dequeued(n));
+    if (!this.#ws) return;
+    this.#chunks.push(text);
+    this.#chunkLen += n;
+    if (this.#chunkLen >= FLOW.batchMax) this.#flush();
+    else this.#batchTimer ??= setTimeout(() => this.#flush(), FLOW.batchMs);
+  }
+
+  #flush(): void {
+    if (this.#batchTimer) clearTimeout(this.#batchTimer);
+    this.#batchTimer = undefined;
+    if (this.#replaying || this.#chunkLen === 0) return;
+    const text = this.#chunks.join('');
+    this.#chunks = [];
+    this.#chunkLen = 0;
+    this.#sendBinary(text);
+  }
+
+  #sendBinary(text: string): void {
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== 1) return;
+    const buf = Buffer.from(text, 'utf8');
+    ws.send(buf, { binary: true });
+    this.#gate.sent(buf.length);
+  }
+
+  #send(msg: ServerMessage): void {
+    const ws = this.#ws;
+    if (ws && ws.readyState === 1) ws.send(JSON.stringify(msg));
+  }
+
+  /** Ends the session: stops a running step and the shell (whole process groups), frees the screen. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    for (const t of [this.#batchTimer, this.#maskTimer, this.#graceTimer]) if (t) clearTimeout(t);
+    this.#run?.handle.cancel();
+    const shellExited = new Promise<void>((r) => {
+      this.#shell.onExit(() => r());
+    });
+    const stops: Promise<void>[] = [];
+    if (this.#step) stops.push(stopProcessGroup(this.#step.pty, this.#step.exited));
+    stops.push(stopProcessGroup(this.#shell, shellExited));
+    await Promise.all(stops);
+    this.#ws?.close(1000, 'session ended');
+    this.#ws = undefined;
+    this.#screen.dispose();
+    this.#o.onDispose?.();
+  }
+}
+
+export function parseSessionId(raw: string | null): string | undefined {
+  return raw && /^[0-9a-f]{32}$/.test(raw) ? raw : undefined;
+}

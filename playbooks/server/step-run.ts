@@ -1,0 +1,78 @@
+// Runs steps for the page through the runner (runPlaybook) and turns its events into terminal
+// output and step status messages. The guide given to the runner is cut down to the steps asked
+// for, so that running one step needs only the values that step uses.
+import type { Guide } from '../model/guide.ts';
+import type { PathId } from '../model/props.ts';
+import { runPlaybook } from '../runner/run.ts';
+import type { RunHandle, RunResult, SpawnPty } from '../runner/types.ts';
+
+export interface StepRunRequest {
+  guide: Guide;
+  path: PathId;
+  values: Record<string, string>;
+  mode: 'run' | 'run-from';
+  stepId: string;
+}
+
+/** The steps the runner gets: the one step (a verify that checks an earlier step's output brings that step along), or every step from it on. */
+export function selectSteps(guide: Guide, mode: 'run' | 'run-from', stepId: string): Guide['steps'] {
+  const i = guide.steps.findIndex((s) => s.id === stepId);
+  if (i < 0) return [];
+  if (mode === 'run-from') return guide.steps.slice(i);
+  const step = guide.steps[i]!;
+  if (step.kind === 'verify' && step.step !== undefined) {
+    const source = guide.steps.find((s) => s.id === step.step);
+    if (source) return [source, step];
+  }
+  return [step];
+}
+
+export interface StepRunSinks {
+  /** Masked output and the step banners, for the terminal. */
+  output(text: string): void;
+  status(stepId: string, status: 'running' | 'passed' | 'failed' | 'skipped', summary?: string): void;
+}
+
+export function startStepRun(req: StepRunRequest, opts: { spawn: SpawnPty; env: Record<string, string>; cwd: string; cols: number; rows: number }, sinks: StepRunSinks): RunHandle {
+  const guide: Guide = { ...req.guide, steps: selectSteps(req.guide, req.mode, req.stepId) };
+  const handle = runPlaybook(guide, {
+    path: req.path,
+    values: req.values,
+    spawn: opts.spawn,
+    env: opts.env,
+    cwd: opts.cwd,
+    cols: opts.cols,
+    rows: opts.rows,
+    killGraceMs: 500,
+  });
+  const started = new Set<string>();
+  handle.subscribe((e) => {
+    switch (e.type) {
+      case 'step-start':
+        started.add(e.step.id);
+        sinks.output(`\r\n\x1b[1;36m▶ ${e.step.title}\x1b[0m\r\n${e.command ? `\x1b[2m$ ${e.command.replace(/\r?\n/g, '\r\n  ')}\x1b[0m\r\n` : ''}`);
+        sinks.status(e.step.id, 'running');
+        break;
+      case 'step-output':
+        sinks.output(e.data);
+        break;
+      case 'step-end': {
+        // Steps left out because an earlier one failed or the run was stopped get no verdict.
+        if (!started.has(e.step.id) && e.reason?.startsWith('not run')) break;
+        const mark = e.verdict === 'passed' ? '\x1b[32m✔ passed' : e.verdict === 'failed' ? '\x1b[31m✘ failed' : '\x1b[33m– skipped';
+        if (started.has(e.step.id) || e.verdict !== 'skipped') sinks.output(`\r\n${mark}\x1b[0m${e.reason ? `: ${e.reason}` : ''}\r\n`);
+        sinks.status(e.step.id, e.verdict, e.reason);
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  return handle;
+}
+
+export function summarize(r: RunResult): string {
+  if (r.error) return r.error.message;
+  const n = (v: string) => r.steps.filter((s) => s.verdict === v).length;
+  return r.status === 'interrupted' ? 'stopped' : `${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped`;
+}

@@ -1,0 +1,17 @@
+// Builds the documentation site into build/site (or $CGR_SITE_OUT) with `astro build`, and records
+// what it was built from so `npm start` knows when to rebuild.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sourceStamp } from './site-stamp.mjs';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const out = resolve(root, process.env.CGR_SITE_OUT ?? 'build/site');
+const astro = join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
+const started = Date.now();
+const r = spawnSync(process.execPath, [astro, 'build', '--silent'], { cwd: root, stdio: 'inherit', env: { ...process.env, CGR_SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1' } });
+if (r.status !== 0) process.exit(r.status ?? 1);
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, '.source-stamp'), sourceStamp(root));
+process.stdout.write(`site built in ${((Date.now() - started) / 1000).toFixed(1)} s -> ${out}\n`);

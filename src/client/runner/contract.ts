@@ -1,0 +1,12 @@
+// Contract between the guide page and the runner UI (terminal, Run/Apply buttons). Browser-only.
+export interface RunnerContext {
+  guideId: string;
+  /** Current values by field id, secrets included (kept in memory only). */
+  getValues(): Record<string, string>;
+  getPath(): 'developer' | 'production';
+  /** Called whenever a value or the path changes; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  /** The step blocks on the page, in document order. */
+  steps(): HTMLElement[];
+}
+export type AttachRunner = (ctx: RunnerContext) => void | Promise<void>;

@@ -1,0 +1,99 @@
+// Shared set-up of the browser tests: build the site into the test's temp dir, serve it on
+// 127.0.0.1 with scripts/static-server.mjs, drive Debian's chromium with playwright-core.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext } from 'playwright-core';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM = process.env.CGR_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function makeTemp(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/**
+ * Astro keeps build state in the repo's .astro/, so two builds at once (test files run in
+ * parallel workers) break each other: builds take turns through a lock directory.
+ */
+function withBuildLock<T>(fn: () => T): T {
+  const lock = join(tmpdir(), `cgr-site-build-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.lock`);
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is stale after 5 minutes.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* released meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for the site build lock ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** `npm run build:site` into `out` (engine already built by `npm test`). */
+export function buildSite(out: string): void {
+  withBuildLock(() => buildSiteNow(out));
+}
+
+function buildSiteNow(out: string): void {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, env: { ...process.env, CGR_SITE_OUT: out }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`site build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+}
+
+export interface Served {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function serve(dir: string): Promise<Served> {
+  const proc = spawn(process.execPath, [join(root, 'scripts', 'static-server.mjs'), '--root', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`static server did not start: ${out}`)), 10_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok({
+          url: m[1]!,
+          proc,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (proc.exitCode !== null) return done();
+              proc.once('exit', () => done());
+              process.kill(proc.pid!, 'SIGTERM');
+            }),
+        });
+      }
+    });
+    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    proc.once('exit', (code) => fail(new Error(`static server exited (${code}): ${out}`)));
+  });
+}
+
+export function launch(profileDir: string, opts: { javaScriptEnabled?: boolean } = {}): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+    javaScriptEnabled: opts.javaScriptEnabled ?? true,
+  });
+}

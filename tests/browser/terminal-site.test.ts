@@ -1,0 +1,79 @@
+// The real thing: the Astro site built into the test's temp dir, served by the `cgr-playbook ui`
+// CLI process, and the Nexus guide page in chromium: the token leaves the address bar, Run on
+// "Nexus answers" runs the guide's curl against a loopback stand-in and the badge turns passed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext } from 'playwright-core';
+import { buildSite, launch, makeTemp, root } from './site-harness.ts';
+
+let tmp: string;
+let cli: ChildProcess;
+let url: string;
+let stub: Server;
+let stubUrl: string;
+let browser: BrowserContext;
+let stderr = '';
+
+beforeAll(async () => {
+  tmp = makeTemp('cgr-term-site-');
+  buildSite(join(tmp, 'site'));
+  stub = createServer((req, res) => res.writeHead(req.url === '/service/rest/v1/status/writable' ? 200 : 404).end());
+  await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
+  stubUrl = `http://127.0.0.1:${(stub.address() as { port: number }).port}`;
+  cli = spawn(process.execPath, [join(root, 'bin', 'cgr-playbook.js'), 'ui', '--port', '0', '--site', join(tmp, 'site')], {
+    cwd: tmp,
+    env: { PATH: process.env.PATH, HOME: tmp, SHELL: '/bin/bash', LANG: 'C.UTF-8' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  cli.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`ui did not start: ${out} ${stderr}`)), 20_000);
+    cli.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{32})/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    cli.once('exit', (code) => reject(new Error(`ui exited (${code}): ${stderr}`)));
+  });
+  browser = await launch(join(tmp, 'profile'));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  if (cli && cli.exitCode === null) {
+    const gone = new Promise((r) => cli.once('exit', r));
+    process.kill(cli.pid!, 'SIGTERM');
+    await gone;
+  }
+  await new Promise((r) => stub?.close(r));
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('cgr-playbook ui with the built site', () => {
+  it('runs a Nexus guide step from the page and shows its verdict', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const base = new URL(url);
+    await page.goto(url);
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 15_000 }).toBe('');
+    await page.goto(`${base.origin}/guides/nexus/`);
+    expect(await page.locator('[data-runner-note]').isHidden()).toBe(true);
+    await page.getByLabel('Nexus web address', { exact: true }).fill(stubUrl);
+    await page.click('[data-step-id="nexus-up"] [data-run-step]');
+    await expect.poll(() => page.locator('[data-step-id="nexus-up"] [data-step-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('passed');
+    const text = await page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text());
+    expect(text).toMatch(/^200$/m);
+    expect(errors).toEqual([]);
+    // The CLI's log names what happened, never the token.
+    expect(stderr).toContain('terminal session started');
+    expect(stderr).not.toContain(base.hash.slice('#token='.length));
+  });
+});

@@ -1,0 +1,134 @@
+// The terminal in the page, end to end: real server, real ptys, real chromium. Run buttons run
+// steps taken from the server's copy of the guide; badges follow the runner's verdicts; typing
+// reaches the shell; a reload reattaches to the same pty and replays the screen.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type Server } from 'node:http';
+import type { BrowserContext, Page } from 'playwright-core';
+import { getGuide } from '../../playbooks/guides.ts';
+import { startUiServer, type UiServer } from '../../playbooks/server/server.ts';
+import { buildFixtureSite, fixtureContent, launchChromium, repoRoot } from './terminal-helpers.ts';
+
+let tmp: string;
+let ui: UiServer;
+let stub: Server;
+let stubUrl: string;
+let browser: BrowserContext;
+let page: Page;
+
+const loadGuide = (id: string) => getGuide(id, id === 'termtest' ? fixtureContent : join(repoRoot, 'content'));
+
+async function terminalText(p: Page): Promise<string> {
+  return p.evaluate(() => (window as unknown as { cgrTerminal?: { text(): string } }).cgrTerminal?.text() ?? '');
+}
+async function waitForText(p: Page, needle: string | RegExp, timeout = 15_000): Promise<string> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const t = await terminalText(p);
+    if (typeof needle === 'string' ? t.includes(needle) : needle.test(t)) return t;
+    if (Date.now() > end) throw new Error(`terminal never showed ${String(needle)}; it shows:\n${t.trimEnd().split('\n').slice(-15).join('\n')}`);
+    await p.waitForTimeout(100);
+  }
+}
+const badge = (p: Page, stepId: string) => p.locator(`[data-step-id="${stepId}"] [data-step-status]`);
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'cgr-term-e2e-'));
+  // A stand-in for Nexus's status endpoint: real HTTP on loopback, answering 200.
+  stub = createServer((req, res) => res.writeHead(req.url === '/service/rest/v1/status/writable' ? 200 : 404).end());
+  await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
+  stubUrl = `http://127.0.0.1:${(stub.address() as { port: number }).port}`;
+  const site = await buildFixtureSite(join(tmp, 'site'), [await loadGuide('nexus'), await loadGuide('termtest')]);
+  ui = await startUiServer({
+    siteDir: site,
+    loadGuide,
+    shell: { file: 'bash', args: ['--norc', '--noprofile'] },
+    cwd: tmp,
+    env: { PATH: process.env.PATH, HOME: tmp, PS1: 'term$ ', LANG: 'C.UTF-8' },
+  });
+  browser = await launchChromium(tmp);
+  page = await browser.newPage();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await ui?.close();
+  await new Promise((r) => stub?.close(r));
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('terminal in the page', () => {
+  it('takes the token out of the address bar, runs a Nexus step and marks it passed', async () => {
+    const token = new URL(ui.url).hash.slice('#token='.length);
+    await page.goto(`http://127.0.0.1:${ui.port}/guides/nexus/#token=${token}`);
+    await expect.poll(() => page.evaluate(() => location.href), { timeout: 15_000 }).toBe(`http://127.0.0.1:${ui.port}/guides/nexus/`);
+    expect(await page.evaluate(() => sessionStorage.getItem('cgr-runner-token'))).toBe(token);
+    // Only command and verify steps get Run buttons.
+    expect(await page.locator('[data-step-id="nexus-up"] [data-run-step]').count()).toBe(1);
+    expect(await page.locator('[data-step-kind="fields"] [data-run-step]').count()).toBe(0);
+    await page.fill('input[data-field-id="nexusUrl"]', stubUrl);
+    await page.click('[data-step-id="nexus-up"] [data-run-step]');
+    await expect.poll(() => badge(page, 'nexus-up').getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
+    const text = await waitForText(page, /^200$/m);
+    expect(text).toContain('Nexus answers and is writable');
+    expect(text).toContain('✔ passed');
+  });
+
+  it('marks a failing verify failed', async () => {
+    await page.goto(`http://127.0.0.1:${ui.port}/guides/termtest/`);
+    await page.click('[data-step-id="always-fails"] [data-run-step]');
+    await expect.poll(() => badge(page, 'always-fails').getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
+    await waitForText(page, 'nope');
+    expect(await badge(page, 'always-fails').getAttribute('title')).toContain('this text never appears');
+  });
+
+  it('runs all from a step in order and stops at the first failure', async () => {
+    await page.click('[data-step-id="say-hello"] [data-run-from]');
+    await expect.poll(() => badge(page, 'always-fails').getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
+    expect(await badge(page, 'say-hello').getAttribute('data-status')).toBe('passed');
+    expect(await badge(page, 'hello-ok').getAttribute('data-status')).toBe('passed');
+    expect(await badge(page, 'show-key').getAttribute('data-status')).toBe('skipped');
+    expect(await badge(page, 'after-failure').getAttribute('data-status')).toBeNull();
+    await waitForText(page, 'greeting: hello');
+  });
+
+  it('masks a secret typed in the page in the terminal output', async () => {
+    await page.fill('input[data-field-id="apiKey"]', 'sk-very-secret-0042');
+    await page.click('[data-step-id="show-key"] [data-run-step]');
+    await expect.poll(() => badge(page, 'show-key').getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
+    const text = await waitForText(page, /^key=\*{4,}$/m);
+    expect(text).not.toContain('sk-very-secret-0042');
+  });
+
+  it('refuses a value that fails the guide field validation, naming the field', async () => {
+    await page.goto(`http://127.0.0.1:${ui.port}/guides/nexus/`);
+    await page.click('[data-cgr-terminal-toggle]');
+    await expect.poll(() => page.locator('[data-cgr-terminal]').getAttribute('data-connected'), { timeout: 15_000 }).toBe('');
+    await page.fill('input[data-field-id="nexusUrl"]', 'not a url; rm -rf /');
+    await page.click('[data-step-id="nexus-up"] [data-run-step]');
+    await expect.poll(() => page.locator('[data-cgr-terminal-state]').textContent(), { timeout: 15_000 }).toContain('Nexus web address');
+    expect(await badge(page, 'nexus-up').getAttribute('data-status')).toBeNull();
+  });
+
+  it('sends typing to the shell, and a reload reattaches to the same pty with the screen replayed', async () => {
+    await page.goto(`http://127.0.0.1:${ui.port}/guides/termtest/`);
+    await page.click('[data-cgr-terminal-toggle]');
+    await expect.poll(() => page.locator('[data-cgr-terminal]').getAttribute('data-connected'), { timeout: 15_000 }).toBe('');
+    const sessionsBefore = [...ui.sessions.keys()];
+    expect(sessionsBefore).toHaveLength(1);
+    await page.click('.cgr-term-host');
+    await page.keyboard.type('echo typed-$((6*7)); export MARK=kept\n');
+    await waitForText(page, /^typed-42$/m);
+
+    await page.reload();
+    await page.click('[data-cgr-terminal-toggle]');
+    await expect.poll(() => page.locator('[data-cgr-terminal-state]').textContent(), { timeout: 15_000 }).toContain('session resumed');
+    expect([...ui.sessions.keys()]).toEqual(sessionsBefore);
+    await waitForText(page, /^typed-42$/m);
+    await page.click('.cgr-term-host');
+    await page.keyboard.type('echo "mark=$MARK"\n');
+    await waitForText(page, /^mark=kept$/m);
+  });
+});
