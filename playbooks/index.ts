@@ -43,3 +43,8 @@ export { runDoctor, formatDoctorReport, CHAINGUARD_HOSTS, type DoctorOptions, ty
 export type { ProbeRunner, ResolvedProbe, ProbeResult, FieldsApplier, ResolvedFieldsStep, ApplyResult, CheckResult, Diagnosis } from './contracts.ts';
 export { PlaybookError } from './errors.ts';
 export { VERSION } from './version.ts';
+
+// Registry verification and the local lab (stand-in for cgr.dev).
+export { createProbeRunner, upstreamTarget, DEFAULT_UPSTREAM, type ProbeRunnerOptions } from './probes/index.ts';
+export { RegistryClient, RegistryError, pullImage, parseReference, formatReference, parseChallenges, type RegistryClientOptions, type PullResult, type ImageReference } from './oci/index.ts';
+export { labUp, labStatus, labDown, issueToken, defaultStateDir, startDistribution, type LabState, type LabStatus, type LabUpOptions, type IssuedToken, type StartDistributionOptions, type RunningDistribution, type ProxyOptions } from './lab/index.ts';
