@@ -103,6 +103,7 @@ describe('show, every guide and path with sample values', () => {
         image              wolfi-base
         cgOrg              chainguard.edu
         plainHttp          false
+        upstreamUrl        https://cgr.dev
         troubleshoot       true
 
        1. [manual] Copy your Cloudsmith API key  (api-key)

@@ -48,10 +48,10 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 afterEach(() => rmSync(join(work, MARKER), { force: true }));
 
 /** Runs `script` in `shell` inside the temp dir, with only the given variables set. */
-function run(shell: string, script: string, env: Record<string, string>): { args: string[]; stderr: string; status: number | null } {
+function run(shell: string, script: string, env: Record<string, string>): { args: string[]; raw: string; stderr: string; status: number | null } {
   const r = spawnSync(shell, ['-c', script], { cwd: work, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: work, ...env }, encoding: 'utf8' });
   const out = r.stdout;
-  return { args: out === '' ? [] : out.replace(/\0$/, '').split('\0'), stderr: r.stderr, status: r.status };
+  return { args: out === '' ? [] : out.replace(/\0$/, '').split('\0'), raw: out, stderr: r.stderr, status: r.status };
 }
 
 const VALUES: Record<string, string> = {
@@ -87,23 +87,65 @@ const TEMPLATES: Array<{ name: string; template: string; expect: (v: string) => 
   { name: 'after --', template: "set -- {{v}}; printf '%s\\0' \"$#\" \"$1\"", expect: (v) => ['1', v] },
 ];
 
-describe.each(SHELLS)('in %s', (shell) => {
-  for (const t of TEMPLATES) {
-    describe(t.name, () => {
-      it.each(Object.entries(VALUES))('%s', (_label, value) => {
-        const script = executableCommand(guide, t.template, { v: value });
-        expect(script.missing).toEqual([]);
-        expect(script.env).toEqual({ CGR_V: value });
-        // The value never becomes shell text: only a variable reference does.
-        if (value.length > 3) expect(script.script).not.toContain(value);
-        const r = run(shell, script.script, script.env);
-        expect(r.stderr).toBe('');
-        expect(r.status).toBe(0);
-        expect(r.args).toEqual(t.expect(value));
-        expect(existsSync(join(work, MARKER))).toBe(false);
+/**
+ * Runs every case in one shell process: each case in its own subshell with its own environment
+ * variables, its output ended by \x01, and "INJECTED" appended when the marker file appeared
+ * (then removed, so the next case starts clean). Returns per case the arguments printf received.
+ */
+function runBatch(shell: string, cases: Array<{ script: string; env: Record<string, string> }>): Array<{ args: string[]; injected: boolean; stderr: string }> {
+  const wrap = (script: string, assigns: string) => `(${assigns}\n${script}\n); if [ -e ${MARKER} ]; then printf INJECTED; rm -f ${MARKER}; fi; printf '\\001'`;
+  const parse = (raw: string) =>
+    raw
+      .split('\x01')
+      .slice(0, -1)
+      .map((seg) => {
+        const injected = seg.endsWith('INJECTED');
+        const out = injected ? seg.slice(0, -'INJECTED'.length) : seg;
+        return { args: out === '' ? [] : out.replace(/\0$/, '').split('\0'), injected };
       });
+  const env: Record<string, string> = {};
+  const parts = cases.map((c, k) => {
+    const assigns = Object.keys(c.env).map((name) => {
+      env[`CASE${k}_${name}`] = c.env[name]!;
+      return `${name}="$CASE${k}_${name}"; export ${name}; `;
     });
-  }
+    return wrap(c.script, assigns.join(''));
+  });
+  const r = run(shell, parts.join('\n'), env);
+  const batch = parse(r.raw);
+  if (r.stderr === '' && batch.length === cases.length) return batch.map((b) => ({ ...b, stderr: '' }));
+  // Something broke the batch (a syntax error in one case stops the whole script): run the
+  // cases one by one so each failure is reported against its own value.
+  return cases.map((c) => {
+    const one = run(shell, wrap(c.script, ''), c.env);
+    return { ...(parse(one.raw)[0] ?? { args: [], injected: false }), stderr: one.stderr };
+  });
+}
+
+describe.each(SHELLS)('in %s', (shell) => {
+  describe('the executed command passes each value as one literal word', () => {
+    for (const t of TEMPLATES) {
+      it(t.name, () => {
+        const entries = Object.entries(VALUES);
+        const scripts = entries.map(([, value]) => executableCommand(guide, t.template, { v: value }));
+        for (const [k, [label, value]] of entries.entries()) {
+          const sc = scripts[k]!;
+          expect.soft(sc.missing, label).toEqual([]);
+          expect.soft(sc.env, label).toEqual({ CGR_V: value });
+          // The value never becomes shell text: only a variable reference does.
+          if (value.length > 3) expect.soft(sc.script, label).not.toContain(value);
+        }
+        // The script is the same for every value: only the environment differs.
+        expect(new Set(scripts.map((sc) => sc.script)).size).toBe(1);
+        const got = runBatch(shell, scripts);
+        for (const [k, [label, value]] of entries.entries()) {
+          expect.soft(got[k]!.stderr, `${label}: shell errors`).toBe('');
+          expect.soft(got[k]!.args, label).toEqual(t.expect(value));
+          expect.soft(got[k]!.injected, `${label}: injected a command`).toBe(false);
+        }
+      });
+    }
+  });
 
   it('a secret reaches the command the same way and is never in the script', () => {
     const secret = `p'a"s$(touch ${MARKER})\`w\`;d`;
@@ -116,13 +158,15 @@ describe.each(SHELLS)('in %s', (shell) => {
 
   // What the page shows (and the copy button copies) must mean the same when pasted.
   describe('the displayed command, pasted into a shell, passes the same word', () => {
-    const pasteable = TEMPLATES;
-    for (const t of pasteable) {
-      it.each(Object.entries(VALUES))(`${t.name}: %s`, (_label, value) => {
-        const shown = displayCommand(guide, t.template, { v: value });
-        const r = run(shell, shown, {});
-        expect(r.args).toEqual(t.expect(value));
-        expect(existsSync(join(work, MARKER))).toBe(false);
+    for (const t of TEMPLATES) {
+      it(t.name, () => {
+        const entries = Object.entries(VALUES);
+        const got = runBatch(shell, entries.map(([, value]) => ({ script: displayCommand(guide, t.template, { v: value }), env: {} })));
+        for (const [k, [label, value]] of entries.entries()) {
+          expect.soft(got[k]!.stderr, `${label}: shell errors`).toBe('');
+          expect.soft(got[k]!.args, label).toEqual(t.expect(value));
+          expect.soft(got[k]!.injected, `${label}: injected a command`).toBe(false);
+        }
       });
     }
   });
