@@ -180,7 +180,7 @@ class Run {
       if (r.invalid.length) {
         return {
           code: 'invalid-values',
-          message: r.invalid.map((p) => `${p.field} (${p.label}): ${p.message}`).join('; '),
+          message: `invalid value${r.invalid.length > 1 ? 's' : ''} for ${r.invalid.map((p) => p.field).join(', ')}: ${r.invalid.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
           invalid: r.invalid.map((p) => ({ id: p.field, label: p.label, message: p.message })),
           hint: 'fix the value in --set, the --values file or the environment',
         };
