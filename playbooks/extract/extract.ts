@@ -22,6 +22,8 @@ export interface Extracted {
   /** JSON path (joined with "/") -> where it is written. */
   positions: Map<string, Position>;
   problems: RawProblem[];
+  /** Every `<Value id="...">` in the prose, to check that each names a field. */
+  valueRefs: Array<{ id: string; at: Position }>;
 }
 
 const startOf = (node: { position?: { start: { line: number; column: number; offset?: number } } } | undefined): Position => ({
@@ -254,6 +256,19 @@ export function extractGuide(tree: Root, source: string): Extracted {
   }
 
   visit(tree.children, undefined, false);
+
+  // <Value id="field"/> anywhere in the prose (steps included) must name a field: collected here, checked in load.ts.
+  const valueRefs: Extracted['valueRefs'] = [];
+  const findValues = (n: RootContent | Root): void => {
+    if (isElement(n as RootContent) && (n as Element).name === 'Value') {
+      const el = n as Element;
+      const id = el.attributes.find((a): a is MdxJsxAttribute => a.type === 'mdxJsxAttribute' && a.name === 'id');
+      if (typeof id?.value === 'string') valueRefs.push({ id: id.value, at: startOf(id) });
+      else problems.push({ at: startOf(el), code: 'invalid-prop', message: '<Value> needs id="<field id>" as a plain string', hint: 'e.g. <Value id="cgOrg" />' });
+    }
+    if ('children' in n) for (const c of n.children as RootContent[]) findValues(c);
+  };
+  findValues(tree);
   void source;
-  return { raw, positions, problems };
+  return { raw, positions, problems, valueRefs };
 }

@@ -45,6 +45,7 @@ function codeFor(message: string, zodCode: string): string {
   if (/default fails|example fails/.test(message)) return 'invalid-default';
   if (/secret .* URL/.test(message)) return 'secret-in-url';
   if (/single quotes|quoted heredoc/.test(message)) return 'unexpanded-ref';
+  if (/inside \$\(\( \)\)/.test(message)) return 'arithmetic-ref';
   if (/does not run on the|only asked for on the|verify runs on/.test(message)) return 'wrong-path';
   if (/malformed reference/.test(message)) return 'malformed-ref';
   if (/^verify refers to/.test(message)) return 'unresolved-ref';
@@ -74,8 +75,14 @@ export function loadGuideSource(source: string, file: string): LoadResult {
     });
     return { diagnostics };
   }
-  const { raw, positions, problems } = extractGuide(tree, source);
+  const { raw, positions, problems, valueRefs } = extractGuide(tree, source);
   for (const p of problems) diagnostics.push({ file, line: p.at.line, column: p.at.column, code: p.code, message: p.message, ...(p.hint ? { hint: p.hint } : {}) });
+  const fieldIds = raw.fields.map((f) => f.id).filter((id): id is string => typeof id === 'string');
+  for (const v of valueRefs) {
+    if (!fieldIds.includes(v.id)) {
+      diagnostics.push({ file, line: v.at.line, column: v.at.column, code: 'unknown-field', message: `<Value id="${v.id}"> names no field`, hint: `declare <Field id="${v.id}" .../> or use one of: ${fieldIds.join(', ') || '(no fields)'}` });
+    }
+  }
 
   const result = GuideSchema.safeParse(raw, { reportInput: true });
   if (result.success) {

@@ -141,6 +141,9 @@ export const GuideSchema = z
             );
           }
           const ctxName = contexts[k];
+          if (ctxName === 'arithmetic') {
+            issue(site.path, `{{${ref.name}}} is inside $(( )), where the shell evaluates the value as an arithmetic expression (bash runs $(...) found in it)`, 'do the arithmetic outside the command and pass the result as a plain word');
+          }
           if (ctxName === 'single' || ctxName === 'heredoc-quoted') {
             issue(site.path, `{{${ref.name}}} is inside ${ctxName === 'single' ? 'single quotes' : "a quoted heredoc (<<'EOF')"}, where the shell does not expand it`, ctxName === 'single' ? 'use double quotes around it, or none' : 'use an unquoted heredoc delimiter (<<EOF)');
           }

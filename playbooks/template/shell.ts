@@ -6,7 +6,7 @@
 // value itself, quoted for copy-paste where needed. Browser-safe.
 import { findRefs, type TemplateRef } from './refs.ts';
 
-export type QuoteContext = 'plain' | 'double' | 'single' | 'heredoc' | 'heredoc-quoted' | 'comment';
+export type QuoteContext = 'plain' | 'double' | 'single' | 'heredoc' | 'heredoc-quoted' | 'comment' | 'arithmetic';
 
 /**
  * The quoting context at each reference of a shell template.
@@ -35,11 +35,18 @@ export function scanShell(template: string, refs: TemplateRef[] = findRefs(templ
   type State = 'plain' | 'double' | 'single' | 'ansi' | 'comment';
   let state: State = 'plain';
   /** Open command substitutions: the state to return to, what closes it, and `(` depth inside. */
-  const frames: { back: State; closer: ')' | '`'; depth: number }[] = [];
+  const frames: { back: State; closer: ')' | '`'; depth: number; arithmetic?: boolean }[] = [];
   const pendingHeredocs: { delim: string; quoted: boolean; strip: boolean }[] = [];
   let i = 0;
   const n = template.length;
   const openSubstitution = (closer: ')' | '`', skip: number): void => {
+    // `$((` is arithmetic: its own `(` counts, so the frame closes at `))`.
+    if (closer === ')' && template[i + 2] === '(') {
+      frames.push({ back: state, closer, depth: 1, arithmetic: true });
+      state = 'plain';
+      i += 3;
+      return;
+    }
     frames.push({ back: state, closer, depth: 0 });
     state = 'plain';
     i += skip;
@@ -47,7 +54,7 @@ export function scanShell(template: string, refs: TemplateRef[] = findRefs(templ
   while (i < n) {
     const idx = at.get(i);
     if (idx !== undefined) {
-      out[idx] = state === 'ansi' ? 'single' : state === 'comment' ? 'comment' : state;
+      out[idx] = state === 'ansi' ? 'single' : state === 'plain' && frames.at(-1)?.arithmetic ? 'arithmetic' : state;
       backticks[idx] = frames.filter((f) => f.closer === '`').length;
       i = refs[idx]!.end;
       continue;
@@ -237,6 +244,9 @@ export function executableShell(segments: Segment[]): ShellScript {
       else env[s.envVar] = s.value;
       if (s.context === 'single' || s.context === 'heredoc-quoted') {
         throw new Error(`reference {{${s.name}}} sits inside single quotes or a quoted heredoc, where the shell does not expand variables`);
+      }
+      if (s.context === 'arithmetic') {
+        throw new Error(`reference {{${s.name}}} sits inside $(( )), where the shell evaluates the value as an expression`);
       }
       return s.context === 'plain' ? `"\${${s.envVar}}"` : `\${${s.envVar}}`;
     })

@@ -107,7 +107,7 @@ describe('show, every guide and path with sample values', () => {
         troubleshoot       true
 
        1. [manual] Copy your Cloudsmith API key  (api-key)
-            Sign in to the Cloudsmith web app, open the menu under your username in the top-right corner and choose API Settings. The API Key field holds a 40-character string: it works for the API and as the password of docker login. Give it to the runner as the Cloudsmith API key value (environment variable CGR_CLOUDSMITH_API_KEY); it is never written to disk.
+            Sign in to the Cloudsmith web app, open the menu under your username in the top-right corner and choose API Settings. The API Key field holds a 40-character string: it works for the API and as the password of docker login. Give it to the runner as the Cloudsmith API key value (environment variable CGR_CLOUDSMITH_API_KEY). The runner keeps it in memory only; the docker login step stores Docker's own copy in its credential store, as every docker login does.
 
        2. [verify] The API key is accepted  (api-key-works)
             $ curl -sS -o /dev/null -w '%{http_code}\\n' -K - https://api.cloudsmith.io/v1/user/self/ <<EOF

@@ -130,6 +130,13 @@ describe('broken guides', () => {
     `);
   });
 
+  pin('reference-in-arithmetic', async () => {
+    expect(await validate('reference-in-arithmetic')).toMatchInlineSnapshot(`
+      "[arithmetic-ref] tests/fixtures/broken/reference-in-arithmetic.mdx:12:13: run: {{retries}} is inside $(( )), where the shell evaluates the value as an arithmetic expression (bash runs $(...) found in it)
+        hint: do the arithmetic outside the command and pass the result as a plain word"
+    `);
+  });
+
   pin('reference-in-single-quotes', async () => {
     expect(await validate('reference-in-single-quotes')).toMatchInlineSnapshot(`
       "[unexpanded-ref] tests/fixtures/broken/reference-in-single-quotes.mdx:12:41: run: {{image}} is inside single quotes, where the shell does not expand it
@@ -190,6 +197,13 @@ describe('broken guides', () => {
     expect(await validate('unresolved-reference')).toMatchInlineSnapshot(`
       "[unresolved-ref] tests/fixtures/broken/unresolved-reference.mdx:12:43: run: unresolved reference {{imageName}}
         hint: declare <Field id="imageName" .../> or capture it in an earlier command; known: registryHost"
+    `);
+  });
+
+  pin('value-of-unknown-field', async () => {
+    expect(await validate('value-of-unknown-field')).toMatchInlineSnapshot(`
+      "[unknown-field] tests/fixtures/broken/value-of-unknown-field.mdx:10:33: <Value id="cgorg"> names no field
+        hint: declare <Field id="cgorg" .../> or use one of: cgOrg"
     `);
   });
 

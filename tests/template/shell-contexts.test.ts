@@ -34,6 +34,10 @@ describe('shellContexts', () => {
       ['echo `echo "{{a}}"` {{b}}', ['double', 'plain']],
       ['echo "$(echo ")" {{a}})" {{b}}', ['plain', 'plain']],
       ['echo "$(echo # {{a}}\n{{b}})" "{{c}}"', ['comment', 'plain', 'double']],
+      // Arithmetic evaluates the value as an expression: its own context (refused by the validator).
+      ['echo $(( {{a}} + 1 )) {{b}}', ['arithmetic', 'plain']],
+      ['echo "$((1 + {{a}}))" "{{b}}"', ['arithmetic', 'double']],
+      ['echo $(( $(echo {{a}}) + 1 ))', ['plain']],
     ])('%s', (template, expected) => {
       expect(ctx(template)).toEqual(expected);
     });

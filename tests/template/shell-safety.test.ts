@@ -179,3 +179,7 @@ it('the temp dir holds only what the test made', () => {
 it('a reference in single quotes cannot be rendered (the shell would not expand it)', () => {
   expect(() => executableCommand(guide, "printf '%s' '{{v}}'", { v: 'x' })).toThrow(/single quotes/);
 });
+
+it('a reference inside $(( )) cannot be rendered (the shell would evaluate it as an expression)', () => {
+  expect(() => executableCommand(guide, 'echo $(( {{v}} + 1 ))', { v: '1' })).toThrow(/\$\(\( \)\)/);
+});
