@@ -38,6 +38,8 @@ export { describePlan, type DescribedPlan, type DescribedStep, type DescribedFie
 export { createMasker, secretForms, MASK, type Masker, type StreamMasker } from './mask/masker.ts';
 export { jsonReport, jsonReportText, junitReportText, reportText, countSteps, type JsonRunReport, type RunCounts, type ReportKind } from './report/run-report.ts';
 
+export { createFieldsApplier, productAdapters, resolveFieldsStep, AdapterError, ADAPTER_NAMES, type AdapterOptions, type ProductAdapter, type Problem } from './adapters/index.ts';
+export { runDoctor, formatDoctorReport, CHAINGUARD_HOSTS, type DoctorOptions, type DoctorReport, type DoctorCheck } from './doctor/index.ts';
 export type { ProbeRunner, ResolvedProbe, ProbeResult, FieldsApplier, ResolvedFieldsStep, ApplyResult, CheckResult, Diagnosis } from './contracts.ts';
 export { PlaybookError } from './errors.ts';
 export { VERSION } from './version.ts';

@@ -138,6 +138,7 @@ function errorCode(e: unknown): string {
 export function networkDiagnosis(target: ApiTarget, url: URL, e: unknown): Diagnosis {
   const code = errorCode(e);
   const where = `${url.protocol}//${url.host}`;
+  if ((e as { cause?: { message?: string } })?.cause?.message === 'bad port') return { code: 'BAD_PORT', cause: `port ${url.port} of ${target.fields.url} is on the list of ports HTTP clients refuse (it belongs to another protocol)`, fix: `serve ${target.product} on a usual web port, e.g. 8081 or 443` };
   if (code === 'ECONNREFUSED') return { code: 'UNREACHABLE', cause: `nothing accepts connections at ${where} (connection refused): ${target.product} is not running there, or the port is wrong`, fix: `start ${target.product}, or correct ${target.fields.url}` };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'DNS', cause: `the host name in ${target.fields.url} (${url.hostname}) does not resolve`, fix: `check the spelling of ${target.fields.url} and this machine's DNS` };
   if (code === 'TimeoutError' || code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT') return { code: 'TIMEOUT', cause: `${target.product} at ${where} did not answer in time`, fix: `check that ${where} is reachable from this machine (firewall, VPN, proxy) and that ${target.product} has finished starting` };

@@ -15,10 +15,15 @@ const probes = createProbeRunner();
 const pull = (image: string, username: string, password: string, type: 'pull' | 'upstream' = 'pull', upstream?: string) =>
   probes.run({ type, image, username, password, insecure: true, ...(upstream ? { upstream } : {}) } as ResolvedProbe, AbortSignal.timeout(30_000));
 
-async function catalog(cacheUrl: string | undefined): Promise<string[]> {
+/** The cache's catalog; a proxy stores what it served in the background, so wait up to 5 s for `expect` to show up. */
+async function catalog(cacheUrl: string | undefined, expect?: string): Promise<string[]> {
   if (!cacheUrl) return [];
-  const r = await fetch(`${cacheUrl}/v2/_catalog`);
-  return ((await r.json()) as { repositories: string[] }).repositories;
+  for (let i = 0; ; i++) {
+    const r = await fetch(`${cacheUrl}/v2/_catalog`);
+    const repos = ((await r.json()) as { repositories: string[] }).repositories;
+    if (!expect || repos.includes(expect) || i >= 50) return repos;
+    await new Promise((res) => setTimeout(res, 100));
+  }
 }
 
 let lab: TestLab;
@@ -68,7 +73,7 @@ describe('Nexus emulator data plane', () => {
       await applier.apply(await fieldsStep('nexus', 'create-proxy', 'production', v), signal());
       const dev = await pull(`127.0.0.1:${port}/chainguard/wolfi-base:latest`, 'admin', 'admin-pw');
       expect(dev.ok, dev.summary).toBe(true);
-      expect(await catalog(await nx.cacheUrl('chainguard'))).toContain('chainguard/wolfi-base');
+      expect(await catalog(await nx.cacheUrl('chainguard'), 'chainguard/wolfi-base')).toContain('chainguard/wolfi-base');
       const anonymous = await probes.run({ type: 'pull', image: `127.0.0.1:${port}/chainguard/wolfi-base:latest`, insecure: true }, signal());
       expect(anonymous.diagnosis?.code).toBe('UNAUTHORIZED');
 
@@ -88,7 +93,7 @@ describe('Nexus emulator data plane', () => {
       const ok = await pull(`127.0.0.1:${port}/${lab.state.org}/wolfi-base:latest`, 'admin', 'admin-pw');
       expect(ok.ok, ok.summary).toBe(true);
       expect(nx.cacheStarts('chainguard')).toBe(starts + 2);
-      expect(await catalog(await nx.cacheUrl('chainguard'))).toContain(`${lab.state.org}/wolfi-base`);
+      expect(await catalog(await nx.cacheUrl('chainguard'), `${lab.state.org}/wolfi-base`)).toContain(`${lab.state.org}/wolfi-base`);
     } finally {
       await nx.stop();
     }
@@ -103,7 +108,7 @@ describe('Nexus emulator data plane', () => {
       const r = await pull(`127.0.0.1:${port}/chainguard/wolfi-base:latest`, 'admin', 'admin-pw');
       expect(r.ok).toBe(false);
       expect(r.diagnosis?.code).toBe('UNAVAILABLE');
-      expect(r.diagnosis?.cause).toMatch(/is unreachable/);
+      expect(r.diagnosis?.cause).toMatch(/remote https:\/\/cgr.dev\/ is unreachable/);
     } finally {
       await nx.stop();
     }
@@ -121,7 +126,7 @@ describe('Artifactory emulator data plane', () => {
       expect(dev.ok, dev.summary).toBe(true);
       const prod = await pull(`${art.host}/cgr-private/${lab.state.org}/wolfi-base:latest`, 'admin', 'art-token');
       expect(prod.ok, prod.summary).toBe(true);
-      expect(await catalog(await art.cacheUrl('cgr-private'))).toEqual([`${lab.state.org}/wolfi-base`]);
+      expect(await catalog(await art.cacheUrl('cgr-private'), `${lab.state.org}/wolfi-base`)).toEqual([`${lab.state.org}/wolfi-base`]);
       const noLogin = await probes.run({ type: 'pull', image: `${art.host}/cgr-public/chainguard/wolfi-base:latest`, insecure: true }, signal());
       expect(noLogin.diagnosis?.code).toBe('UNAUTHORIZED');
     } finally {
@@ -145,7 +150,7 @@ describe('Cloudsmith emulator data plane', () => {
       const ups = cs.upstreams('acme', 'cg');
       expect(ups).toHaveLength(2);
       const prodUp = ups.find((u) => u.upstream_url === 'https://cgr.dev')!;
-      expect(await catalog(await cs.cacheUrl('acme', 'cg', prodUp.slug_perm))).toEqual([`${lab.state.org}/wolfi-base`]);
+      expect(await catalog(await cs.cacheUrl('acme', 'cg', prodUp.slug_perm), `${lab.state.org}/wolfi-base`)).toEqual([`${lab.state.org}/wolfi-base`]);
       const wrongKey = await pull(`${cs.registryHost}/acme/cg/wolfi-base:latest`, 'jane', 'nope');
       expect(wrongKey.diagnosis?.code).toBe('UNAUTHORIZED');
     } finally {

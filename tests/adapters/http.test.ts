@@ -1,0 +1,53 @@
+// The adapters' HTTP layer: secrets scrubbed in every form, addresses refused before any request,
+// and an address that is not the product (a login page) diagnosed instead of misread.
+import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import { AdapterError, scrub, nexusDockerProxyAdapter } from '../../playbooks/adapters/index.ts';
+import { apiUrl } from '../../playbooks/adapters/http.ts';
+import { fieldsStep, signal } from './support.ts';
+
+describe('scrub', () => {
+  it('removes a secret in clear, URL-encoded and base64 forms', () => {
+    const secret = 'p@ss word/42';
+    const text = `raw ${secret} url ${encodeURIComponent(secret)} b64 ${Buffer.from(secret).toString('base64')}`;
+    const out = scrub(text, [secret]);
+    expect(out).toBe('raw ******** url ******** b64 ********');
+  });
+});
+
+describe('apiUrl', () => {
+  const target = (baseUrl: string) => ({ product: 'Nexus', baseUrl, auth: { kind: 'basic' as const, username: 'a', password: 'b' }, fields: { url: 'nexusUrl', credentials: ['nexusPassword'] } });
+  it('joins paths under a base path and refuses what is not an http(s) address without credentials', () => {
+    expect(apiUrl(target('http://h:8081/nexus/'), '/service/rest/v1/x').href).toBe('http://h:8081/nexus/service/rest/v1/x');
+    expect(() => apiUrl(target('ftp://h'), '/x')).toThrow(/http:\/\/ or https:\/\//);
+    expect(() => apiUrl(target('not a url'), '/x')).toThrow(/is not a URL/);
+    const e = (() => {
+      try {
+        apiUrl(target('http://admin:hunter2@h:8081'), '/x');
+      } catch (x) {
+        return x as AdapterError;
+      }
+    })();
+    expect(e?.diagnosis.code).toBe('CREDENTIALS_IN_URL');
+    expect(e?.message).not.toContain('hunter2');
+  });
+});
+
+describe('an address that is not the product', () => {
+  it('a login page answering 200 HTML: UNEXPECTED_RESPONSE naming nexusUrl', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<html><body>Sign in</body></html>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const step = await fieldsStep('nexus', 'create-proxy', 'developer', { nexusUrl: `http://127.0.0.1:${port}`, nexusUser: 'admin', nexusPassword: 'pw-123456', repoName: 'chainguard', repoPort: '5051', nexusHost: 'x:5051' });
+      const c = await nexusDockerProxyAdapter().check(step, signal());
+      expect(c.diagnosis?.code).toBe('UNEXPECTED_RESPONSE');
+      expect(c.diagnosis?.fix).toContain('nexusUrl');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
