@@ -108,14 +108,20 @@ function pct(samples, p) {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 
+const debug = (...a) => process.env.BENCH_DEBUG && console.log(new Date().toISOString().slice(11, 23), ...a);
+
 async function measure(name, page) {
+  page.on('crash', () => debug('page crashed'));
+  page.on('pageerror', (e) => debug('page error', e.message));
   await page.evaluate(PAGE_HELPERS);
   if (process.env.BENCH_DEBUG) console.log(await page.evaluate(() => JSON.stringify([window.__bench.cursorLine(), window.__benchTerm().buffer.active.cursorY, window.__benchTerm().buffer.active.baseY, typeof window.__benchTerm().onWriteParsed])));
   await page.evaluate(() => window.__bench.atPrompt());
   const info = await page.evaluate(() => ({ cols: window.__benchTerm().cols, rows: window.__benchTerm().rows }));
   // Warm-up: a small cat so that JIT and caches are warm for both.
   await page.evaluate(() => window.__bench.atPrompt());
-  const ms = await page.evaluate(([f, t]) => window.__bench.throughput(f, t), [bigFile, 600_000]);
+  debug(name, 'cat');
+  const ms = await page.evaluate(([f, t]) => window.__bench.throughput(f, t), [bigFile, 300_000]);
+  debug(name, 'cat done', ms);
   const heapAfterCat = await heapMB(page);
   await page.evaluate(() => window.__bench.atPrompt());
   const echo = await page.evaluate((n) => window.__bench.echoLatency(n), 60);
