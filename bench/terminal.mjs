@@ -60,7 +60,7 @@ window.__bench = (() => {
     async throughput(file, timeout) {
       const t0 = performance.now();
       term().input('cat ' + file + '; echo DONE-$((40+2))\\r', true);
-      const t1 = await waitFor(() => /^DONE-42$/m.test(lastLines(3)), timeout);
+      const t1 = await waitFor(() => /DONE-42$/m.test(lastLines(3)), timeout);
       return t1 - t0;
     },
     async echoLatency(n) {
@@ -94,10 +94,8 @@ window.__bench = (() => {
 async function heapMB(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
-  const { metrics } = await cdp.send('Performance.getMetrics').catch(async () => {
-    await cdp.send('Performance.enable');
-    return cdp.send('Performance.getMetrics');
-  });
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
   await cdp.detach();
   const used = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? NaN;
   return used / MB;
@@ -114,13 +112,14 @@ async function measure(name, page) {
   page.on('crash', () => debug('page crashed'));
   page.on('pageerror', (e) => debug('page error', e.message));
   await page.evaluate(PAGE_HELPERS);
-  if (process.env.BENCH_DEBUG) console.log(await page.evaluate(() => JSON.stringify([window.__bench.cursorLine(), window.__benchTerm().buffer.active.cursorY, window.__benchTerm().buffer.active.baseY, typeof window.__benchTerm().onWriteParsed])));
   await page.evaluate(() => window.__bench.atPrompt());
   const info = await page.evaluate(() => ({ cols: window.__benchTerm().cols, rows: window.__benchTerm().rows }));
   // Warm-up: a small cat so that JIT and caches are warm for both.
   await page.evaluate(() => window.__bench.atPrompt());
   debug(name, 'cat');
+  const peek = setInterval(() => page.evaluate(() => window.__bench.lastLines(2)).then((t) => debug('screen:', JSON.stringify(t)), (e) => debug('peek failed', e.message)), 3000);
   const ms = await page.evaluate(([f, t]) => window.__bench.throughput(f, t), [bigFile, 300_000]);
+  clearInterval(peek);
   debug(name, 'cat done', ms);
   const heapAfterCat = await heapMB(page);
   await page.evaluate(() => window.__bench.atPrompt());
