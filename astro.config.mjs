@@ -12,7 +12,8 @@ export default defineConfig({
   outDir: process.env.CGR_SITE_OUT ?? './build/site',
   site: 'http://127.0.0.1:4321',
   trailingSlash: 'always',
-  build: { format: 'directory' },
+  // Inline CSS: no render-blocking stylesheet requests before the first paint.
+  build: { format: 'directory', inlineStylesheets: 'always' },
   markdown: {
     // The command of a <Command>/<Verify> is rendered from the playbook model (resolved, with a copy
     // button), so its ```sh fence is dropped from the prose.
@@ -23,6 +24,7 @@ export default defineConfig({
       title: 'cgr-playbook',
       description: 'Executable guides for a pull-through cache of the Chainguard registry (cgr.dev).',
       customCss: ['./src/styles/guide.css'],
+      components: { Search: './src/components/site/Search.astro' },
       markdown: { processedDirs: ['./content'] },
       lastUpdated: false,
       // ```output fences hold sample output: plain text.

@@ -10,7 +10,10 @@ const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = resolve(root, process.env.CGR_SITE_OUT ?? 'build/site');
 const astro = join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
 const started = Date.now();
-const r = spawnSync(process.execPath, [astro, 'build', '--silent'], { cwd: root, stdio: 'inherit', env: { ...process.env, CGR_SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1' } });
+// A test runner (vitest) exports DEV=1, MODE=test, BASE_URL, SSR, NODE_ENV=test... which would leak
+// into import.meta.env and build dev-only markup: build from a clean slate.
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DEV|PROD|SSR|MODE|BASE_URL|TEST|VITEST.*)$/.test(k)));
+const r = spawnSync(process.execPath, [astro, 'build', '--silent'], { cwd: root, stdio: 'inherit', env: { ...env, CGR_SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' } });
 if (r.status !== 0) process.exit(r.status ?? 1);
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, '.source-stamp'), sourceStamp(root));

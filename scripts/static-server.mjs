@@ -2,7 +2,8 @@
 // Serves a built site (default build/site) on 127.0.0.1 only. `--port 0` picks a free port; the
 // first line printed is `listening on http://127.0.0.1:<port>/`. Stops on SIGINT/SIGTERM.
 import { createServer } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 
 const TYPES = {
@@ -28,6 +29,19 @@ const TYPES = {
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
   return i !== -1 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript|xml)|image\/svg)/;
+const gzipCache = new Map();
+
+/** Gzip of a file, computed once per version of the file. */
+function gzipped(file) {
+  const { mtimeMs, size } = statSync(file);
+  const hit = gzipCache.get(file);
+  if (hit && hit.mtimeMs === mtimeMs && hit.size === size) return hit.body;
+  const body = gzipSync(readFileSync(file));
+  gzipCache.set(file, { mtimeMs, size, body });
+  return body;
 }
 
 /** Creates (does not start) the server for `root`. Exported for tests. */
@@ -75,7 +89,14 @@ export function createStaticServer(root) {
     }
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     const cache = /\/_astro\//.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache';
-    res.writeHead(status, { 'content-type': type, 'cache-control': cache, 'x-content-type-options': 'nosniff' });
+    const headers = { 'content-type': type, 'cache-control': cache, 'x-content-type-options': 'nosniff', vary: 'accept-encoding' };
+    if (COMPRESSIBLE.test(type) && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+      const body = gzipped(file);
+      res.writeHead(status, { ...headers, 'content-encoding': 'gzip', 'content-length': body.length });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
+    res.writeHead(status, headers);
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });

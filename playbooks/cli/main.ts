@@ -46,6 +46,12 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
       io.stderr.write(`cgr-playbook ${name}: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
       return e.exitCode;
     }
+    // node:util parseArgs: unknown option, missing option value, unexpected argument.
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      io.stderr.write(`cgr-playbook ${name}: ${(e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '')}\n  hint: run \`cgr-playbook ${name} --help\` for its options\n`);
+      return 2;
+    }
     throw e;
   }
 }

@@ -7,6 +7,7 @@ import { GuideSchema, type Guide } from '../model/guide.ts';
 import { friendlyIssues, formatPath } from '../model/friendly.ts';
 import type { Diagnostic, Position } from './diagnostics.ts';
 import { sortDiagnostics } from './diagnostics.ts';
+import { CHECK_KEYS } from './blocks.ts';
 
 export interface LoadResult {
   guide?: Guide;
@@ -39,10 +40,16 @@ function codeFor(message: string, zodCode: string): string {
   if (/unresolved reference|captured by step .* later/.test(message)) return 'unresolved-ref';
   if (/duplicate/.test(message)) return 'duplicate-id';
   if (/invalid regular expression/.test(message)) return 'invalid-regex';
+  if (/^expected a duration/.test(message)) return 'invalid-prop';
   if (/^when refers/.test(message)) return 'unknown-field';
   if (/default fails|example fails/.test(message)) return 'invalid-default';
   if (/secret .* URL/.test(message)) return 'secret-in-url';
   if (/single quotes|quoted heredoc/.test(message)) return 'unexpanded-ref';
+  if (/does not run on the|only asked for on the|verify runs on/.test(message)) return 'wrong-path';
+  if (/malformed reference/.test(message)) return 'malformed-ref';
+  if (/^verify refers to/.test(message)) return 'unresolved-ref';
+  if (/^provides unknown field/.test(message)) return 'unknown-field';
+  if (/enum field needs options|options only apply|secret field cannot have a default/.test(message)) return 'invalid-prop';
   return 'invalid-guide';
 }
 
@@ -54,12 +61,15 @@ export function loadGuideSource(source: string, file: string): LoadResult {
   } catch (e) {
     const err = e as { line?: number; column?: number; place?: { line?: number; column?: number; start?: { line: number; column: number } }; reason?: string; message: string };
     const place = err.place && 'start' in err.place && err.place.start ? err.place.start : err.place;
+    // Some mdast-util-mdx-jsx errors carry no place, only "(8:1-8:43)" at the end of the reason.
+    const reason = err.reason ?? err.message;
+    const inText = /\s*\((\d+):(\d+)(?:-\d+:\d+)?\)\s*$/.exec(reason);
     diagnostics.push({
       file,
-      line: err.line ?? place?.line ?? 1,
-      column: err.column ?? place?.column ?? 1,
+      line: err.line ?? place?.line ?? (inText ? Number(inText[1]) : 1),
+      column: err.column ?? place?.column ?? (inText ? Number(inText[2]) : 1),
       code: 'mdx-syntax',
-      message: `MDX syntax error: ${err.reason ?? err.message}`,
+      message: `MDX syntax error: ${inText ? reason.slice(0, inText.index) : reason}`,
       hint: 'check that every <Block> is closed (or self-closed with />) and that { } in prose is escaped as \\{ \\}',
     });
     return { diagnostics };
@@ -73,8 +83,11 @@ export function loadGuideSource(source: string, file: string): LoadResult {
     return { diagnostics: sortDiagnostics(diagnostics) };
   }
   const issues = friendlyIssues(result.error);
+  // Without readable frontmatter every meta prop is missing: the one frontmatter error says it all.
+  const frontmatterBroken = problems.some((p) => p.code === 'frontmatter');
   result.error.issues.forEach((zi, n) => {
     const issue = issues[n]!;
+    if (frontmatterBroken && issue.path[0] === 'meta') return;
     let at: Position | undefined;
     let located: (string | number)[] = [];
     for (let len = issue.path.length; len >= 0 && !at; len--) {
@@ -88,7 +101,7 @@ export function loadGuideSource(source: string, file: string): LoadResult {
       const found = source.slice(at.offset).search(new RegExp(`\\{\\{\\s*${ref[1]}\\s*\\}\\}`));
       if (found !== -1) at = positionAt(source, at.offset + found);
     }
-    const where = issue.path.length > located.length ? `${formatPath(issue.path.slice(located.length))}: ` : propName(issue.path);
+    const where = issue.path.length > located.length ? `${formatPath(withOwner(located, issue.path.slice(located.length)))}: ` : propName(authorPath(raw, issue.path));
     diagnostics.push({
       file,
       line: at.line,
@@ -99,6 +112,21 @@ export function loadGuideSource(source: string, file: string): LoadResult {
     });
   });
   return { diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** `provides` + `[0]` -> `provides[0]`: name the prop a list item belongs to. */
+function withOwner(located: readonly (string | number)[], rest: (string | number)[]): (string | number)[] {
+  const owner = located.at(-1);
+  return typeof rest[0] === 'number' && typeof owner === 'string' && !['steps', 'fields'].includes(owner) ? [owner, ...rest] : rest;
+}
+
+/** A <Check> is stored as {type, pattern|text|equals}; name the prop the author wrote (regex=, contains=...). */
+function authorPath(raw: { steps: Record<string, unknown>[] }, path: readonly (string | number)[]): readonly (string | number)[] {
+  const [a, i, b, k, prop] = path;
+  if (a !== 'steps' || b !== 'checks' || typeof i !== 'number' || typeof k !== 'number' || typeof prop !== 'string') return path;
+  const check = (raw.steps[i]?.checks as Record<string, unknown>[] | undefined)?.[k];
+  const written = Object.entries(CHECK_KEYS).find(([, spec]) => spec.type === check?.type && spec.as === prop)?.[0];
+  return written ? [...path.slice(0, -1), written] : path;
 }
 
 /** `steps/3/title` -> `title: `; the element is already located, so name only the prop. */

@@ -47,6 +47,18 @@ function issueText(issue: z.core.$ZodIssue): { message: string; hint?: string } 
       return { message: `expected at most ${String(issue.maximum)}, got ${got}` };
     case 'invalid_format':
       return { message: issue.message ? issue.message : `expected ${issue.format}, got ${got}` };
+    case 'invalid_union': {
+      // The branch that got past the type check says what is wrong with the value
+      // (a duration prop takes a number or a string such as "30s": "5 minutes" is the string's problem).
+      const branches = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+      const close = branches.find((b) => b.length > 0 && b.every((i) => i.code !== 'invalid_type'));
+      if (close) {
+        const inner = issueText(close[0]!);
+        return { message: `${inner.message.replace(/, got .*$/, '')}, got ${got}`, ...(inner.hint ? { hint: inner.hint } : {}) };
+      }
+      const types = [...new Set(branches.flatMap((b) => b.flatMap((i) => (i.code === 'invalid_type' ? [i.expected] : []))))];
+      return { message: types.length ? `expected ${types.join(' or ')}, got ${got}` : issue.message };
+    }
     case 'custom': {
       const hint = (issue.params as { hint?: string } | undefined)?.hint;
       return hint ? { message: issue.message, hint } : { message: issue.message };

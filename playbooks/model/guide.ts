@@ -1,8 +1,8 @@
 // A guide: metadata, the fields a reader supplies, and the steps of its two paths. Browser-safe.
 import { z } from 'zod';
-import { FieldSchema, checkFieldValue, type Field } from './field.ts';
+import { FieldSchema, checkFieldValue, envVarFor, type Field } from './field.ts';
 import { StepSchema, type Step } from './step.ts';
-import { PATH_IDS, type PathId } from './props.ts';
+import { PATH_IDS, pathsOf, type PathId } from './props.ts';
 import { parseCondition } from './when.ts';
 import { findMalformedRefs, findRefs } from '../template/refs.ts';
 import { shellContexts } from '../template/shell.ts';
@@ -53,6 +53,10 @@ export function templatesOf(step: Step, index: number): TemplateSite[] {
       break;
     case 'verify':
       if (step.run !== undefined) out.push({ step, path: at('run'), template: step.run, shell: true });
+      // contains / notContains texts may name values (`<Check contains="{{cgOrg}}/" />`); the runner resolves them.
+      step.checks.forEach((c, i) => {
+        if (c.type === 'contains' || c.type === 'notContains') out.push({ step, path: at('checks', i, 'text'), template: c.text, shell: false });
+      });
       step.probes.forEach((p, i) => {
         out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false });
         if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });
@@ -72,13 +76,22 @@ export const GuideSchema = z
     fields: z.array(FieldSchema).default([]),
     steps: z.array(StepSchema).min(1, { message: 'a guide needs at least one step' }),
   })
-  .superRefine((g, ctx) => {
+  .superRefine((parsed, ctx) => {
+    // zod skips the transform of a step or field that has a problem of its own (a bad regex, say)
+    // but still runs this check: fill in the derived props so the cross-field checks run on it too.
+    const g = {
+      ...parsed,
+      fields: parsed.fields.map((f) => (f.envVar === undefined ? { ...f, secret: f.type === 'secret', envVar: envVarFor(f.id) } : f)),
+      steps: parsed.steps.map((s) => (Array.isArray(s.paths) ? s : { ...s, paths: pathsOf(s.path ?? 'both') })),
+    };
     const issue = (path: (string | number)[], message: string, hint: string) => ctx.addIssue({ code: 'custom', path, message, params: { hint } });
 
     const fields = new Map<string, Field>();
     g.fields.forEach((f, i) => {
       if (fields.has(f.id)) issue(['fields', i, 'id'], `duplicate field id "${f.id}"`, 'give each <Field> its own id');
       fields.set(f.id, f);
+      // An enum without options is reported once above; checking values against no options adds noise.
+      if (f.type === 'enum' && !f.options?.length) return;
       if (f.default !== undefined) {
         const r = checkFieldValue(f, f.default);
         if (!r.ok) issue(['fields', i, 'default'], `default fails the field's own validation: ${r.message}`, 'fix the default or the field type/pattern');

@@ -14,16 +14,19 @@ export const intProp = z.union([
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** A duration: a number of milliseconds, or a string such as "500ms", "30s", "2m". */
-export const durationProp = z.union([
-  z.number().int().nonnegative(),
-  z
-    .string()
-    .regex(/^\d+(?:\.\d+)?(ms|s|m|h)$/, { message: 'expected a duration such as "30s", "2m" or "500ms"' })
-    .transform((v) => {
-      const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v)!;
-      return Math.round(Number(m[1]) * UNITS[m[2]!]!);
-    }),
-]);
+export const durationProp = z.union([z.number().int().nonnegative(), z.string().meta({ format: 'duration' })]).transform((v, ctx) => {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim());
+  if (!m) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration such as "30s", "2m" or "500ms", got ${JSON.stringify(v)}`,
+      params: { hint: 'write a number with one unit: ms, s, m or h (or a whole number of milliseconds in braces: {30000})' },
+    });
+    return z.NEVER;
+  }
+  return Math.round(Number(m[1]) * UNITS[m[2]!]!);
+});
 
 export const stepIdSchema = z
   .string()

@@ -40,14 +40,15 @@ export interface DescribedPlan {
   steps: DescribedStep[];
 }
 
-export function describeCheck(c: Check): string {
+/** One line per check; `resolve` fills in the `{{refs}}` of contains/notContains texts (left as written without it). */
+export function describeCheck(c: Check, resolve: (template: string) => string = (t) => t): string {
   switch (c.type) {
     case 'exitCode':
       return `exit code is ${c.equals}`;
     case 'contains':
-      return `output contains ${JSON.stringify(c.text)}`;
+      return `output contains ${JSON.stringify(resolve(c.text))}`;
     case 'notContains':
-      return `output does not contain ${JSON.stringify(c.text)}`;
+      return `output does not contain ${JSON.stringify(resolve(c.text))}`;
     case 'regex':
       return `output matches /${c.pattern}/`;
   }
@@ -56,6 +57,18 @@ export function describeCheck(c: Check): string {
 export function describeProbe(guide: Guide, p: Probe, values: Readonly<Record<string, string | undefined>>): string {
   const image = displayValue(guide, p.image, values);
   return p.type === 'pull' ? `pull ${image}: manifest and every layer download and match their digests` : `pull ${image} straight from the upstream with the same credentials`;
+}
+
+/**
+ * Prose shows a field as `<fieldId>` (from `<Value id="fieldId"/>`); put in the value where it is
+ * known and not secret, and leave the mark otherwise.
+ */
+export function fillValueMarks(guide: Guide, text: string, values: Readonly<Record<string, string | undefined>>): string {
+  return text.replace(/<([a-z][A-Za-z0-9]*)>/g, (mark, id: string) => {
+    const f = guide.fields.find((x) => x.id === id);
+    const v = values[id];
+    return f && !f.secret && v !== undefined && v !== '' ? v : mark;
+  });
 }
 
 export function describePlan(guide: Guide, path: PathId, values: Readonly<Record<string, string | undefined>>): DescribedPlan {
@@ -70,7 +83,7 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
     hasValue: values[f.id] !== undefined,
   }));
   const steps = stepsForPath(guide, path, values).map(({ step, number, skipReason }): DescribedStep => {
-    const base = { id: step.id, number, kind: step.kind, title: step.title, description: step.description, entries: [] as DescribedStep['entries'], checks: [] as string[], ...(skipReason ? { skipped: skipReason } : {}) };
+    const base = { id: step.id, number, kind: step.kind, title: step.title, description: fillValueMarks(guide, step.description, values), entries: [] as DescribedStep['entries'], checks: [] as string[], ...(skipReason ? { skipped: skipReason } : {}) };
     switch (step.kind) {
       case 'fields': {
         const entries = step.entries.map((e) => ({ label: e.label, value: displayValue(guide, e.value, values), ...(e.note ? { note: e.note } : {}) }));
@@ -82,11 +95,11 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
       }
       case 'verify': {
         const command = step.run !== undefined ? displayCommand(guide, step.run, values) : undefined;
-        const checks = [...(step.step ? [`output of step ${step.step}:`] : []), ...step.checks.map(describeCheck), ...step.probes.map((p) => describeProbe(guide, p, values))];
+        const checks = [...(step.step ? [`output of step ${step.step}:`] : []), ...step.checks.map((c) => describeCheck(c, (t) => displayValue(guide, t, values))), ...step.probes.map((p) => describeProbe(guide, p, values))];
         return { ...base, ...(command !== undefined ? { command } : {}), checks, text: [command, ...checks].filter(Boolean).join('\n') };
       }
       case 'manual':
-        return { ...base, text: step.description };
+        return { ...base, text: base.description };
     }
   });
   return { guide: { id: guide.meta.id, title: guide.meta.title, product: guide.meta.product }, path, fields, steps };

@@ -2,7 +2,7 @@
 // clean stop of the whole process group (HUP, TERM, KILL after a grace period).
 import type { Masker } from '../mask/masker.ts';
 import type { Clock, Keyboard, PtyProcess, SpawnPty } from './types.ts';
-import { groupAlive } from './pty.ts';
+import { groupAlive, memberReadingTerminal } from './pty.ts';
 
 export interface ExecRequest {
   script: string;
@@ -15,6 +15,8 @@ export interface ExecRequest {
   /** Emit output only at the end (a command whose output carries a secret captured from it). */
   holdOutput: boolean;
   onOutput(masked: string): void;
+  /** CI: stop the command as soon as it blocks reading the terminal (nobody will type). */
+  failOnKeyboardRead?: boolean;
   /** Stop whatever the command left running in its process group once it exits. */
   killGroupAfter: boolean;
   killGraceMs: number;
@@ -32,6 +34,8 @@ export interface ExecResult {
   output: string;
   timedOut: boolean;
   aborted: boolean;
+  /** The command blocked reading the terminal and was stopped (CI). */
+  waitedForKeyboard: boolean;
   pid: number;
 }
 
@@ -71,6 +75,8 @@ export async function execInPty(req: ExecRequest): Promise<ExecResult> {
 
   let timedOut = false;
   let aborted = false;
+  let waitedForKeyboard = false;
+  let watch: ReturnType<typeof setInterval> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   const exited = new Promise<{ exitCode: number; signal?: number }>((resolve) => subs.push(proc.onExit(resolve)));
@@ -85,6 +91,17 @@ export async function execInPty(req: ExecRequest): Promise<ExecResult> {
     };
     if (req.signal.aborted) onAbort();
     else req.signal.addEventListener('abort', onAbort, { once: true });
+    if (req.failOnKeyboardRead) {
+      // Two sightings in a row (>= 200 ms apart) so a read that is about to be answered by a pipe is not taken for one.
+      let seen = 0;
+      watch = setInterval(() => {
+        seen = memberReadingTerminal(proc.pid) !== undefined ? seen + 1 : 0;
+        if (seen >= 2) {
+          waitedForKeyboard = true;
+          resolve();
+        }
+      }, 200);
+    }
   });
 
   let exit: { exitCode: number; signal?: number } | undefined;
@@ -100,6 +117,7 @@ export async function execInPty(req: ExecRequest): Promise<ExecResult> {
     if (req.killGroupAfter) await stopGroup(proc, req.killGraceMs, req.clock);
   } finally {
     clearTimeout(timer);
+    clearInterval(watch);
     if (onAbort) req.signal.removeEventListener('abort', onAbort);
     keyboard?.dispose();
     for (const s of subs) s.dispose();
@@ -115,6 +133,7 @@ export async function execInPty(req: ExecRequest): Promise<ExecResult> {
     output,
     timedOut,
     aborted,
+    waitedForKeyboard,
     pid: proc.pid,
   };
 }

@@ -1,7 +1,7 @@
 // The real SpawnPty: `bash -c <script>` in a node-pty pseudo-terminal. forkpty() makes the shell
 // a session leader, so its pid is also its process group id and `kill(-pid)` reaches every
 // process it started (except daemons that call setsid themselves, as a guide's must).
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { PtyProcess, SpawnOptions, SpawnPty } from './types.ts';
 
 /** Sends `signal` to process group `pgid`; false when the group no longer exists. */
@@ -78,4 +78,27 @@ export function groupMembers(pgid: number): number[] {
 /** True while some process of the group is still running (zombies waiting for a reaper do not count). */
 export function groupAlive(pgid: number): boolean {
   return signalGroup(pgid, 0) && groupMembers(pgid).length > 0;
+}
+
+// read(2) is syscall 0 on x86-64 and 63 on arm64 (as /proc/<pid>/syscall shows it).
+const READ_SYSCALL: Partial<Record<string, number>> = { x64: 0, arm64: 63 };
+
+/**
+ * A member of the group blocked reading its terminal (a prompt waiting for the keyboard), found
+ * through /proc/<pid>/syscall; undefined when none is, or when this system does not tell.
+ */
+export function memberReadingTerminal(pgid: number): number | undefined {
+  const readNr = READ_SYSCALL[process.arch];
+  if (readNr === undefined) return undefined;
+  for (const pid of groupMembers(pgid)) {
+    try {
+      const [nr, fdHex] = readFileSync(`/proc/${pid}/syscall`, 'utf8').trim().split(' ');
+      if (Number(nr) !== readNr || fdHex === undefined) continue;
+      const target = readlinkSync(`/proc/${pid}/fd/${Number.parseInt(fdHex, 16)}`);
+      if (target === '/dev/tty' || target.startsWith('/dev/pts/')) return pid;
+    } catch {
+      // exited, or not ours to read
+    }
+  }
+  return undefined;
 }

@@ -224,7 +224,7 @@ class Run {
   }
 
   private displayOf(step: Step): string | undefined {
-    if (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) return displayCommand(this.guide, step.run!, this.values);
+    if (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) return this.masker.mask(displayCommand(this.guide, step.run!, this.values));
     return undefined;
   }
 
@@ -327,6 +327,7 @@ class Run {
       holdOutput,
       onOutput: (d) => this.output(info, d),
       killGroupAfter: this.ci,
+      failOnKeyboardRead: this.ci,
       killGraceMs: this.opts.killGraceMs ?? 1500,
       spawn: this.spawn,
       clock: this.clock,
@@ -338,6 +339,7 @@ class Run {
 
   private execFailure(r: ExecResult, timeoutMs: number): string | undefined {
     if (r.aborted) return 'interrupted';
+    if (r.waitedForKeyboard) return 'the command waited for keyboard input (it reads from the terminal) and CI mode has none; give it its input another way (a flag, a file, --password-stdin), or run without --ci';
     if (r.timedOut) {
       return `timed out after ${formatDuration(timeoutMs)}${this.ci ? ' (CI mode has no keyboard: a command that waits for input never gets it; mark it interactive or give it its input another way)' : ''}`;
     }

@@ -8,25 +8,56 @@ import { findRefs, type TemplateRef } from './refs.ts';
 
 export type QuoteContext = 'plain' | 'double' | 'single' | 'heredoc' | 'heredoc-quoted' | 'comment';
 
-/** The quoting context at each reference of a shell template. */
+/**
+ * The quoting context at each reference of a shell template.
+ *
+ * Command substitutions open a fresh context: in `"$(echo {{x}})"` or `` "`echo {{x}}`" `` the
+ * reference is unquoted (`plain`) even though the substitution sits inside double quotes, so
+ * it must be quoted on its own. A stack of frames remembers what to return to when the
+ * substitution closes.
+ */
 export function shellContexts(template: string, refs: TemplateRef[] = findRefs(template)): QuoteContext[] {
+  return scanShell(template, refs).map((r) => r.context);
+}
+
+export interface RefShellPlace {
+  context: QuoteContext;
+  /** How many backtick substitutions enclose the reference: each one strips a level of backslashes. */
+  backticks: number;
+}
+
+/** The quoting context of each reference, and its backtick nesting. */
+export function scanShell(template: string, refs: TemplateRef[] = findRefs(template)): RefShellPlace[] {
   const at = new Map<number, number>();
   refs.forEach((r, i) => at.set(r.start, i));
   const out: QuoteContext[] = new Array(refs.length).fill('plain');
-  let state: 'plain' | 'double' | 'single' | 'ansi' | 'comment' = 'plain';
+  const backticks: number[] = new Array(refs.length).fill(0);
+  type State = 'plain' | 'double' | 'single' | 'ansi' | 'comment';
+  let state: State = 'plain';
+  /** Open command substitutions: the state to return to, what closes it, and `(` depth inside. */
+  const frames: { back: State; closer: ')' | '`'; depth: number }[] = [];
   const pendingHeredocs: { delim: string; quoted: boolean; strip: boolean }[] = [];
   let i = 0;
   const n = template.length;
+  const openSubstitution = (closer: ')' | '`', skip: number): void => {
+    frames.push({ back: state, closer, depth: 0 });
+    state = 'plain';
+    i += skip;
+  };
   while (i < n) {
     const idx = at.get(i);
     if (idx !== undefined) {
-      out[idx] = state === 'ansi' ? 'single' : state;
+      out[idx] = state === 'ansi' ? 'single' : state === 'comment' ? 'comment' : state;
+      backticks[idx] = frames.filter((f) => f.closer === '`').length;
       i = refs[idx]!.end;
       continue;
     }
     const c = template[i]!;
     if (state === 'comment') {
+      // A comment runs to the end of the line, or to the backtick that closes its substitution.
+      const frame = frames.at(-1);
       if (c === '\n') state = 'plain';
+      else if (frame?.closer === '`' && c === '`') state = 'plain';
       else {
         i++;
         continue;
@@ -47,13 +78,23 @@ export function shellContexts(template: string, refs: TemplateRef[] = findRefs(t
     }
     if (state === 'double') {
       if (c === '\\') i += 2;
-      else {
+      else if (c === '$' && template[i + 1] === '(') openSubstitution(')', 2);
+      else if (c === '`') {
+        const frame = frames.at(-1);
+        // Inside a backtick substitution an unescaped backtick closes it, quotes or not.
+        if (frame?.closer === '`') {
+          frames.pop();
+          state = frame.back;
+          i++;
+        } else openSubstitution('`', 1);
+      } else {
         if (c === '"') state = 'plain';
         i++;
       }
       continue;
     }
     // plain
+    const frame = frames.at(-1);
     if (c === '\\') {
       i += 2;
       continue;
@@ -63,7 +104,25 @@ export function shellContexts(template: string, refs: TemplateRef[] = findRefs(t
     else if (c === '$' && template[i + 1] === "'") {
       state = 'ansi';
       i++;
-    } else if (c === '#' && (i === 0 || /[\s;&|(]/.test(template[i - 1]!))) state = 'comment';
+    } else if (c === '$' && template[i + 1] === '(') {
+      openSubstitution(')', 2);
+      continue;
+    } else if (c === '`') {
+      if (frame?.closer === '`') {
+        frames.pop();
+        state = frame.back;
+      } else {
+        openSubstitution('`', 1);
+        continue;
+      }
+    } else if (c === '(' && frame?.closer === ')') frame.depth++;
+    else if (c === ')' && frame?.closer === ')') {
+      if (frame.depth > 0) frame.depth--;
+      else {
+        frames.pop();
+        state = frame.back;
+      }
+    } else if (c === '#' && (i === 0 || /[\s;&|(`]/.test(template[i - 1]!))) state = 'comment';
     else if (c === '<' && template[i + 1] === '<' && template[i + 2] !== '<') {
       const m = /^<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/.exec(template.slice(i));
       if (m) {
@@ -92,7 +151,7 @@ export function shellContexts(template: string, refs: TemplateRef[] = findRefs(t
     }
     i++;
   }
-  return out;
+  return out.map((context, k) => ({ context, backticks: backticks[k]! }));
 }
 
 export interface RefValue {
@@ -106,17 +165,18 @@ export interface RefValue {
 
 export type Segment =
   | { kind: 'text'; text: string }
-  | { kind: 'ref'; name: string; context: QuoteContext; value: string | undefined; secret: boolean; envVar: string };
+  | { kind: 'ref'; name: string; context: QuoteContext; value: string | undefined; secret: boolean; envVar: string; backticks?: number };
 
 export function segmentShell(template: string, lookup: (name: string) => RefValue | undefined): Segment[] {
   const refs = findRefs(template);
-  const contexts = shellContexts(template, refs);
+  const places = scanShell(template, refs);
   const segments: Segment[] = [];
   let last = 0;
   refs.forEach((r, k) => {
     if (r.start > last) segments.push({ kind: 'text', text: template.slice(last, r.start) });
     const v = lookup(r.name) ?? { value: undefined, secret: false, envVar: '' };
-    segments.push({ kind: 'ref', name: r.name, context: contexts[k]!, value: v.value, secret: v.secret, envVar: v.envVar });
+    const place = places[k]!;
+    segments.push({ kind: 'ref', name: r.name, context: place.context, value: v.value, secret: v.secret, envVar: v.envVar, ...(place.backticks ? { backticks: place.backticks } : {}) });
     last = r.end;
   });
   if (last < template.length) segments.push({ kind: 'text', text: template.slice(last) });
@@ -135,16 +195,23 @@ export function quoteWord(value: string): string {
 export function displayRef(seg: Extract<Segment, { kind: 'ref' }>, placeholder: (name: string) => string = (n) => `<${n}>`): string {
   if (seg.secret) return seg.context === 'plain' ? `"$${seg.envVar}"` : `\${${seg.envVar}}`;
   if (seg.value === undefined) return placeholder(seg.name);
+  let text: string;
   switch (seg.context) {
     case 'plain':
-      return quoteWord(seg.value);
+      text = quoteWord(seg.value);
+      break;
     case 'double':
-      return seg.value.replace(/[\\"$`]/g, '\\$&');
+      text = seg.value.replace(/[\\"$`]/g, '\\$&');
+      break;
     case 'heredoc':
-      return seg.value.replace(/[\\$`]/g, '\\$&');
+      text = seg.value.replace(/[\\$`]/g, '\\$&');
+      break;
     default:
-      return seg.value;
+      text = seg.value;
   }
+  // Inside `...` the shell first turns \\ \$ \` into \ $ `: escape once per enclosing backtick pair.
+  for (let n = 0; n < (seg.backticks ?? 0); n++) text = text.replace(/[\\$`]/g, '\\$&');
+  return text;
 }
 
 export function displayShell(segments: Segment[], placeholder?: (name: string) => string): string {

@@ -48,7 +48,7 @@ export function typeText(s: Json | undefined): string {
     if (types.includes('boolean')) return 'boolean';
     if (types.includes('integer')) {
       const str = any.find((a) => a.type === 'string');
-      if (typeof str?.pattern === 'string' && str.pattern.includes('ms|s|m|h')) return 'duration ("30s", "2m", "500ms" or milliseconds)';
+      if (str?.format === 'duration') return 'duration ("30s", "2m", "500ms" or milliseconds)';
       return 'number';
     }
     return [...new Set(any.map((a) => typeText(a)))].join(' | ');

@@ -62,7 +62,7 @@ describe('layering', () => {
   });
 
   it('browser-safe engine modules (model, template, plan) never reach Node', () => {
-    const safe = walk(join(root, 'playbooks')).filter((f) => /playbooks\/(template|plan)\//.test(f) || /playbooks\/model\/(when|props|field-check)\.ts$/.test(f));
+    const safe = walk(join(root, 'playbooks')).filter((f) => /playbooks\/(template|plan|mask)\//.test(f) || /playbooks\/model\/(when|props|field-check)\.ts$/.test(f));
     expect(safe.length).toBeGreaterThan(4);
     expect(safe.flatMap((f) => nodeImportsReachable(f))).toEqual([]);
   });

@@ -44,6 +44,7 @@ afterAll(async () => {
   await ctx?.close();
   await server?.stop();
   rmSync(join(tmp, 'profile'), { recursive: true, force: true });
+  rmSync(join(tmp, 'profile-nojs'), { recursive: true, force: true });
   rmSync(join(tmp, 'site'), { recursive: true, force: true });
 });
 
@@ -74,10 +75,13 @@ describe('Nexus guide page', () => {
     await expect(page.getByLabel(/Chainguard organization/).isVisible()).resolves.toBe(true);
     await page.getByLabel(/Chainguard organization/).fill('example.com');
     await expect(command(page, 'create-pull-token').textContent()).resolves.toBe('chainctl auth configure-docker --pull-token --parent example.com');
-    // Steps are numbered per path: create-proxy is step 3 on Developer, 5 on Production.
-    await expect(page.locator('[data-step-id="create-proxy"] .cgr-step-number').innerText()).resolves.toBe('5');
+    // Steps are numbered per path: create-proxy comes after the pull token steps on Production.
+    // The two pull token steps (sign in, create the token) come before it only on Production.
+    const stepNumber = async (id: string) => Number(await page.locator(`[data-step-id="${id}"] .cgr-step-number`).innerText());
+    const onProduction = await stepNumber('create-proxy');
+    expect(await stepNumber('create-pull-token')).toBeLessThan(onProduction);
     await page.getByText('Developer images', { exact: true }).click();
-    await expect(page.locator('[data-step-id="create-proxy"] .cgr-step-number').innerText()).resolves.toBe('3');
+    expect(await stepNumber('create-proxy')).toBe(onProduction - 2);
     await page.close();
   });
 
@@ -137,6 +141,54 @@ describe('Nexus guide page', () => {
     await expect(steps.first().locator('[data-step-actions]').count()).resolves.toBe(1);
     await expect(steps.first().locator('[data-step-status]').count()).resolves.toBe(1);
     await page.close();
+  });
+});
+
+describe('site', () => {
+  it('finds guides with the search (Pagefind), loaded only when the reader opens it', async () => {
+    const page = await open('/');
+    const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /pagefind/.test(e.name)));
+    await page.waitForLoadState('networkidle');
+    await expect(loaded()).resolves.toBe(false);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const input = page.locator('site-search dialog input').first();
+    await input.waitFor({ timeout: 15_000 }).catch((e: Error) => {
+      throw new Error(`search UI did not load: ${e.message}\n${consoleErrors.join('\n')}`);
+    });
+    await input.fill('docker proxy repository');
+    await expect(page.locator('.pagefind-ui__result-link').first().getAttribute('href')).resolves.toMatch(/^\/guides\/nexus\//);
+    await page.close();
+  });
+
+  it('lists every guide on the home page and links the authoring reference', async () => {
+    const page = await open('/');
+    const cards = await page.locator('.cgr-card a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    expect(cards.sort()).toEqual(guideIds.map((id) => `/guides/${id}/`).sort());
+    await page.goto(`${server.url}/authoring/`);
+    await expect(page.locator('#block-command + p').textContent()).resolves.toContain('shell command');
+    await expect(page.locator('table.cgr-prop-table').count()).resolves.toBeGreaterThanOrEqual(12);
+    await page.close();
+  });
+});
+
+describe('without JavaScript', () => {
+  it('reads as a guide: templates with placeholders and defaults, the path switch still works', async () => {
+    const noJs = await launch(join(tmp, 'profile-nojs'), { javaScriptEnabled: false });
+    try {
+      const page = await noJs.newPage();
+      await page.goto(`${server.url}/guides/nexus/`);
+      await expect(command(page, 'pull-developer').textContent()).resolves.toBe('docker pull <nexusHost>/chainguard/wolfi-base');
+      await expect(page.locator('[data-step-id="create-proxy"] tbody tr').first().locator('code').textContent()).resolves.toBe('chainguard');
+      await expect(page.locator('[data-step-id="pull-developer"] [data-step-hints]').innerText()).resolves.toContain('Fill in Nexus registry address under Your values.');
+      // Copy buttons need JavaScript, so they are not offered.
+      await expect(page.locator('[data-step-id="pull-developer"] [data-copy]').isVisible()).resolves.toBe(false);
+      await expect(page.locator('[data-step-id="create-pull-token"]').isVisible()).resolves.toBe(false);
+      await page.getByText('Production images', { exact: true }).click();
+      await expect(page.locator('[data-step-id="create-pull-token"]').isVisible()).resolves.toBe(true);
+      await expect(page.locator('[data-step-id="pull-developer"]').isVisible()).resolves.toBe(false);
+    } finally {
+      await noJs.close();
+    }
   });
 });
 

@@ -93,5 +93,27 @@ describe('cgr-playbook run as a process', () => {
     expect(await exited).toBe(0);
     expect(screen).not.toContain('Typed-Secret-777');
     expect(screen).toContain('whole ********');
+    // NO_COLOR: no colour codes on the terminal (the spinner's line clearing is not colour).
+    expect(screen).not.toMatch(/\u001b\[\d+(;\d+)*m/);
+  });
+
+  it('on a terminal: Ctrl-C at a prompt ends the run with 130 and nothing run', async () => {
+    const t = tempDir();
+    cleanups.push(t.cleanup);
+    const term = pty.spawn(process.execPath, [BIN, 'run', join(FIXTURES, 'ci.mdx'), '--path', 'developer', '--report', `json=${join(t.dir, 'r.json')}`], {
+      cols: 100,
+      rows: 30,
+      cwd: t.dir,
+      env: { ...process.env, NO_COLOR: '1', TERM: 'xterm' } as Record<string, string>,
+    });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const exited = new Promise<number>((r) => term.onExit((e) => r(e.exitCode)));
+    await waitFor(() => screen.includes('A needed value'), 10_000, 'the first prompt');
+    term.write('\u0003');
+    expect(await exited).toBe(130);
+    const r = JSON.parse(readFileSync(join(t.dir, 'r.json'), 'utf8'));
+    expect(r.status).toBe('interrupted');
+    expect(r.steps).toEqual([]);
   });
 });

@@ -122,6 +122,25 @@ describe('cgr-playbook run', () => {
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')).counts).toEqual({ total: 3, passed: 3, failed: 0, skipped: 0 });
   });
 
+  it('plain output (not a TTY) carries no terminal control codes, even when a command prints colour', async () => {
+    const dir = work();
+    writeFileSync(
+      join(dir, 'colour.mdx'),
+      '---\nid: colour\ntitle: Colour\nproduct: bash\nsummary: x.\n---\n\n<Command id="paint" title="Print in red">\n  ```sh\n  printf \'\\033[31mred\\033[0m text\\n\'\n  ```\n</Command>\n',
+    );
+    const r = await cli(['run', join(dir, 'colour.mdx')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('\nred text\n');
+    expect(r.stdout).not.toContain('\u001b');
+  });
+
+  it('a report into a missing folder is refused before anything runs (exit 2)', async () => {
+    const r = await cli(['run', fx('fail'), '--report', 'junit=/nonexistent-dir/x.xml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('folder /nonexistent-dir does not exist');
+  });
+
   it('usage errors exit 2', async () => {
     expect((await cli(['run'])).code).toBe(2);
     expect((await cli(['run', fx('fail'), '--report', 'xml=out.xml'])).stderr).toContain('--report expects junit=FILE or json=FILE');

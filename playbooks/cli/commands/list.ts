@@ -1,7 +1,7 @@
 // `cgr-playbook list`: the guides with their paths and step counts.
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
-import { loadAllGuides } from '../../guides.ts';
+import { contentDir, loadAllGuides } from '../../guides.ts';
 import { PATH_IDS } from '../../model/props.ts';
 
 const command: CliCommand = {
@@ -12,7 +12,7 @@ Lists every guide in content/ with its paths and how many steps each path has.
   --json   machine-readable output`,
   async run(argv, io) {
     const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true });
-    const { guides, failed } = await loadAllGuides(undefined, io.cwd);
+    const { guides, failed } = await loadAllGuides(contentDir(io.env), io.cwd);
     const rows = guides.map((g) => ({
       id: g.meta.id,
       title: g.meta.title,

@@ -1,7 +1,8 @@
 // `cgr-playbook run <guide>`: runs one path of a guide in a pty, step by step, and reports.
 import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { CliCommand, CliIO } from '../io.ts';
 import { getGuide } from '../../guides.ts';
 import { parsePath } from '../set-values.ts';
@@ -93,6 +94,10 @@ const command: CliCommand = {
     if (positionals.length !== 1) throw new PlaybookError('usage', 'run takes one guide id', { hint: 'e.g. cgr-playbook run nexus --path developer' });
     if (opts.from !== undefined && opts.only !== undefined) throw new PlaybookError('usage', '--from and --only cannot be used together');
     const reports = parseReports(opts.report);
+    for (const r of reports) {
+      const dir = dirname(resolve(io.cwd, r.file));
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new PlaybookError('usage', `cannot write the ${r.kind} report ${r.file}: folder ${dir} does not exist`, { hint: 'create the folder first' });
+    }
     const timeout = parseTimeout(opts.timeout);
     const path = parsePath(opts.path);
     const guide = await getGuide(positionals[0]!, undefined, io.cwd);
@@ -143,13 +148,19 @@ const command: CliCommand = {
     }
     // Reports: the runner masked every record; mask again with the secrets known here.
     const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => values[f.id]));
+    let reportFailed = false;
     for (const r of reports) {
-      const file = resolve(io.cwd, r.file);
-      await writeFile(file, reportText(r.kind, result, masker.mask), { mode: 0o644 });
-      io.stderr.write(`${result.status === 'interrupted' ? 'partial ' : ''}${r.kind} report: ${r.file}\n`);
+      try {
+        await writeFile(resolve(io.cwd, r.file), reportText(r.kind, result, masker.mask), { mode: 0o644 });
+        io.stderr.write(`${result.status === 'interrupted' ? 'partial ' : ''}${r.kind} report: ${r.file}\n`);
+      } catch (e) {
+        reportFailed = true;
+        io.stderr.write(`cgr-playbook run: cannot write the ${r.kind} report ${r.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      }
     }
     if (result.status === 'error') printError(io, result);
     if (interrupts > 0 && result.status !== 'interrupted') return 130;
+    if (reportFailed && result.exitCode === 0) return 2;
     return result.exitCode;
   },
 };

@@ -1,7 +1,7 @@
 // `cgr-playbook show <guide>`: the resolved plan of one path, values filled in, secrets masked.
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
-import { getGuide } from '../../guides.ts';
+import { contentDir, getGuide } from '../../guides.ts';
 import { parsePath, parseSets } from '../set-values.ts';
 import { resolveValues } from '../../plan/values.ts';
 import { describePlan, type DescribedStep } from '../../plan/describe.ts';
@@ -25,7 +25,7 @@ show them as "$CGR_..." environment variable references.
       strict: true,
     });
     if (positionals.length !== 1) throw new PlaybookError('usage', 'show takes one guide id', { hint: 'e.g. cgr-playbook show nexus --path production' });
-    const guide = await getGuide(positionals[0]!, undefined, io.cwd);
+    const guide = await getGuide(positionals[0]!, contentDir(io.env), io.cwd);
     const path = parsePath(opts.path) ?? 'developer';
     const given = parseSets(guide, opts.set);
     if (opts.examples) for (const f of guide.fields) if (given[f.id] === undefined && f.example !== undefined && !f.secret) given[f.id] = f.example;

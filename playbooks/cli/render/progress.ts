@@ -3,6 +3,7 @@
 import type { RunEvent, RunListener, RunResult, StepInfo, Verdict } from '../../runner/types.ts';
 import { formatDuration } from '../../runner/run.ts';
 import type { Style } from './style.ts';
+import { stripAnsi } from '../../runner/output.ts';
 
 export interface ProgressOptions {
   write(text: string): void;
@@ -54,7 +55,7 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
   };
   const output = (data: string) => {
     clearSpinner();
-    const text = o.tty ? data : data.replace(/\r+\n/g, '\n');
+    const text = o.tty ? data : stripAnsi(data).replace(/\r+\n/g, '\n');
     if (!text) return;
     o.write(text);
     atLineStart = /\n$/.test(text);

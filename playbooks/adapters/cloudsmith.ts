@@ -1,0 +1,251 @@
+// Cloudsmith: a Docker upstream of a repository through API v1
+// (/v1/repos/{owner}/{repo}/upstream/docker/: list, create, partial update). Request shapes from
+// Cloudsmith's v1 API reference as summarized in registry-apis.md; proven in CI against
+// playbooks/emulators/cloudsmith.ts, not the live service.
+import { z } from 'zod';
+import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
+import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
+import { asBool, asInt, asString, desiredSettings, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
+import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
+import { checkFailure, requireValue } from './common.ts';
+
+export const CLOUDSMITH_PUBLIC_UPSTREAM = 'https://cgr.dev/chainguard';
+export const CLOUDSMITH_PRIVATE_UPSTREAM = 'https://cgr.dev/';
+export const CLOUDSMITH_DEFAULT_API = 'https://api.cloudsmith.io';
+
+export const CLOUDSMITH_MODES = ['Proxy Only', 'Cache and Proxy', 'Cache Only'] as const;
+export const CLOUDSMITH_AUTH_MODES = ['None', 'Username and Password'] as const;
+
+/** A Docker upstream as Cloudsmith takes it (POST create; PATCH takes any subset). */
+export const CloudsmithUpstreamRequestSchema = z.object({
+  name: z.string().min(1).describe('Upstream name, e.g. "Chainguard Production".'),
+  upstream_url: z.string().describe('https://cgr.dev/chainguard for public images, https://cgr.dev for Production.'),
+  mode: z.enum(CLOUDSMITH_MODES).describe('Cache and Proxy keeps a copy of what it fetches.'),
+  priority: z.number().int().min(1).optional().describe('Resolution order; 1 first.'),
+  verify_ssl: z.boolean().optional().describe('Verify the upstream\'s TLS certificate.'),
+  is_active: z.boolean().optional().describe('Whether the upstream is used.'),
+  auth_mode: z.enum(CLOUDSMITH_AUTH_MODES).optional().describe('"Username and Password" for a pull token.'),
+  auth_username: z.string().optional().describe('Pull token identity id.'),
+  auth_secret: z.string().optional().describe('Pull token secret (write-only).'),
+});
+export type CloudsmithUpstreamRequest = z.output<typeof CloudsmithUpstreamRequestSchema>;
+export type CloudsmithUpstreamRequestInput = z.input<typeof CloudsmithUpstreamRequestSchema>;
+
+/** One upstream as Cloudsmith returns it; the secret is never returned. Unknown keys kept. */
+export const CloudsmithUpstreamResponseSchema = z.looseObject({
+  slug_perm: z.string().describe('Permanent identifier used in the upstream\'s own URL.'),
+  name: z.string(),
+  upstream_url: z.string(),
+  mode: z.string(),
+  priority: z.number().optional(),
+  verify_ssl: z.boolean().optional(),
+  is_active: z.boolean().optional(),
+  auth_mode: z.string().optional(),
+  auth_username: z.string().nullable().optional(),
+});
+export type CloudsmithUpstreamResponse = z.output<typeof CloudsmithUpstreamResponseSchema>;
+
+/** Cloudsmith's error body: {"detail": "...", "fields": {...}}. */
+export const CloudsmithErrorSchema = z.looseObject({ detail: z.string().optional(), fields: z.record(z.string(), z.unknown()).optional() });
+
+const KEYS: Record<string, ApiKeySpec> = {
+  name: { coerce: asString },
+  upstream_url: { coerce: asString, url: true },
+  mode: { coerce: oneOf(Object.fromEntries(CLOUDSMITH_MODES.map((m) => [m, m]))) },
+  priority: { coerce: asInt },
+  verify_ssl: { coerce: asBool },
+  is_active: { coerce: asBool },
+  auth_mode: { coerce: oneOf({ None: 'None', 'Username and Password': 'Username and Password' }) },
+  auth_username: { coerce: asString },
+  auth_secret: { coerce: (t) => (t === '' ? undefined : t), writeOnly: true },
+};
+
+const LABELS: Record<string, string> = { upstream_url: 'Upstream URL', mode: 'Mode', verify_ssl: 'Verify SSL Certificates', auth_mode: 'Authentication method', auth_username: 'Username', auth_secret: 'Password', name: 'Name', priority: 'Priority' };
+
+function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
+  return {
+    product: 'Cloudsmith',
+    baseUrl: (step.values.cloudsmithApiUrl || CLOUDSMITH_DEFAULT_API).replace(/\/+$/, '').replace(/\/v1$/, ''),
+    auth: { kind: 'header', name: 'x-api-key', value: requireValue(step, 'cloudsmithApiKey') },
+    fields: { url: 'cloudsmithApiUrl', credentials: ['cloudsmithApiKey'] },
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+  };
+}
+
+function detail(res: ApiResponse): string {
+  const r = CloudsmithErrorSchema.safeParse(res.json);
+  if (!r.success) return res.text.slice(0, 300);
+  const fields = r.data.fields ? Object.entries(r.data.fields).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' ') : String(v)}`).join('; ') : '';
+  return [r.data.detail, fields].filter(Boolean).join(' — ');
+}
+
+export function expectedUpstream(path: string): string {
+  return path === 'production' ? CLOUDSMITH_PRIVATE_UPSTREAM : CLOUDSMITH_PUBLIC_UPSTREAM;
+}
+
+function base(step: ResolvedFieldsStep): string {
+  return `/v1/repos/${encodeURIComponent(requireValue(step, 'cloudsmithOrg'))}/${encodeURIComponent(requireValue(step, 'cloudsmithRepo'))}/upstream/docker/`;
+}
+
+export async function listCloudsmithUpstreams(t: ApiTarget, step: ResolvedFieldsStep, signal?: AbortSignal): Promise<CloudsmithUpstreamResponse[]> {
+  const res = await send(t, 'GET', base(step), { signal });
+  if (res.status === 404) {
+    throw new AdapterError({
+      code: 'REPOSITORY_MISSING',
+      cause: `Cloudsmith has no repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} (404${detail(res) ? `: ${detail(res)}` : ''})`,
+      fix: 'create the repository first (Repositories › + Create Repository), or correct cloudsmithOrg / cloudsmithRepo',
+    }, { status: 404 });
+  }
+  if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, 'list the Docker upstreams', detail(res)), { status: res.status });
+  return parseBody(t, res, z.array(CloudsmithUpstreamResponseSchema), 'GET upstream/docker/');
+}
+
+/** Which stored upstream this step is about: same name, else the one pointing at cgr.dev. */
+function findUpstream(list: CloudsmithUpstreamResponse[], name: string | undefined): CloudsmithUpstreamResponse | undefined {
+  if (name !== undefined) return list.find((u) => u.name === name);
+  return list.find((u) => /^https?:\/\/cgr\.dev(\/|$)/.test(u.upstream_url));
+}
+
+export function cloudsmithProblems(step: ResolvedFieldsStep, up: CloudsmithUpstreamResponse): Problem[] {
+  const desired = desiredSettings('cloudsmith.docker-upstream', step, KEYS);
+  const credsSet = up.auth_mode === 'Username and Password' && !!up.auth_username;
+  const problems: Problem[] = [];
+  const want = expectedUpstream(step.path);
+  if (!sameUrl(up.upstream_url, want)) {
+    const why = step.path === 'production' ? 'Production images need the bare registry: the organization goes in the pull reference' : 'public Developer images live under /chainguard';
+    problems.push({ field: 'Upstream URL (upstream_url)', actual: up.upstream_url, expected: want, fix: `set Upstream URL to ${want} (${why}); nothing else may follow it` });
+  }
+  if (up.mode !== 'Cache and Proxy') problems.push({ field: 'Mode (mode)', actual: up.mode, expected: 'Cache and Proxy', fix: 'select Cache and Proxy so Cloudsmith keeps what it fetches' });
+  if (up.verify_ssl === false) problems.push({ field: 'Verify SSL Certificates (verify_ssl)', actual: 'false', expected: 'true', fix: 'tick Verify SSL Certificates' });
+  if (up.is_active === false) problems.push({ field: 'Active (is_active)', actual: 'false', expected: 'true', fix: 'enable the upstream' });
+  if (step.path === 'production' && !credsSet) {
+    problems.push({ field: 'Authentication (auth_mode)', actual: show(up.auth_mode), expected: 'Username and Password', fix: 'expand Authentication, choose Username and Password, and enter the pull token\'s identity id and password' });
+  }
+  for (const d of desired) {
+    if (['upstream_url', 'mode', 'verify_ssl', 'is_active'].includes(d.api) && problems.some((p) => p.field.includes(`(${d.api})`))) continue;
+    if (d.api === 'upstream_url' && sameUrl(d.value, want)) continue;
+    if (d.api === 'auth_mode' && problems.some((p) => p.field.includes('(auth_mode)'))) continue;
+    const actual = getPath(up, d.api);
+    if (!satisfied(actual, d, credsSet)) {
+      const label = LABELS[d.api] ?? d.label;
+      problems.push({ field: `${label} (${d.api})`, actual: d.spec.writeOnly ? 'not set' : show(actual), expected: d.spec.writeOnly ? 'set' : show(d.value), fix: `set ${label} to ${d.spec.writeOnly ? 'the value from the guide' : show(d.value)}` });
+    }
+  }
+  return problems;
+}
+
+export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): ProductAdapter {
+  const name = 'cloudsmith.docker-upstream';
+  const upstreamName = (step: ResolvedFieldsStep) => step.entries.find((e) => e.api === 'name')?.value;
+  const where = (step: ResolvedFieldsStep) => `${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo}`;
+  return {
+    name,
+    product: 'Cloudsmith',
+    async apply(step, signal): Promise<ApplyResult> {
+      const t = target(step, opts);
+      const desired = desiredSettings(name, step, KEYS);
+      const list = await listCloudsmithUpstreams(t, step, signal);
+      const existing = findUpstream(list, upstreamName(step));
+      let changed = false;
+      let slug: string;
+      if (!existing) {
+        const body: Record<string, unknown> = {
+          name: step.path === 'production' ? 'Chainguard Production' : 'Chainguard Public',
+          upstream_url: expectedUpstream(step.path),
+          mode: 'Cache and Proxy',
+          priority: 1,
+          verify_ssl: true,
+          is_active: true,
+        };
+        for (const d of desired) body[d.api] = d.value;
+        const res = await send(t, 'POST', base(step), { body: CloudsmithUpstreamRequestSchema.parse(body), signal });
+        if (res.status !== 201) throw new AdapterError(statusDiagnosis(t, res, `create the Docker upstream in ${where(step)}`, detail(res)), { status: res.status });
+        slug = parseBody(t, res, CloudsmithUpstreamResponseSchema, 'POST upstream/docker/').slug_perm;
+        changed = true;
+      } else {
+        slug = existing.slug_perm;
+        const credsSet = existing.auth_mode === 'Username and Password' && !!existing.auth_username;
+        const stale = desired.filter((d) => (d.spec.writeOnly && opts.resendSecrets) || !satisfied(getPath(existing, d.api), d, credsSet));
+        if (stale.length) {
+          const patch: Record<string, unknown> = {};
+          for (const d of desired) patch[d.api] = d.value;
+          const res = await send(t, 'PATCH', `${base(step)}${encodeURIComponent(slug)}/`, { body: CloudsmithUpstreamRequestSchema.partial().parse(patch), signal });
+          if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, `update the Docker upstream "${existing.name}"`, detail(res)), { status: res.status });
+          changed = true;
+        }
+      }
+      const after = (await listCloudsmithUpstreams(t, step, signal)).find((u) => u.slug_perm === slug);
+      if (!after) throw new AdapterError({ code: 'NOT_FOUND', cause: `Cloudsmith accepted the upstream but does not list it in ${where(step)}`, fix: 'apply again; if it persists, contact Cloudsmith support' });
+      const problems = cloudsmithProblems(step, after);
+      if (problems.length) throw new AdapterError({ code: 'WRONG_SETTINGS', cause: summarizeProblems(`upstream "${after.name}"`, problems), fix: problems.map((p) => p.fix).join('; ') });
+      return { changed, summary: changed ? `${existing ? 'updated' : 'created'} Docker upstream "${after.name}" in ${where(step)}` : `Docker upstream "${after.name}" in ${where(step)} already has these settings` };
+    },
+    async check(step, signal): Promise<CheckResult> {
+      try {
+        const t = target(step, opts);
+        const list = await listCloudsmithUpstreams(t, step, signal);
+        const up = findUpstream(list, upstreamName(step));
+        if (!up) return { ok: false, summary: `${where(step)} has no Docker upstream${upstreamName(step) ? ` named "${upstreamName(step)}"` : ' for cgr.dev'} yet`, diagnosis: { code: 'MISSING', cause: 'the upstream does not exist', fix: 'create it (apply this step)' } };
+        const problems = cloudsmithProblems(step, up);
+        if (problems.length) return { ok: false, summary: summarizeProblems(`upstream "${up.name}"`, problems), problems };
+        return { ok: true, summary: `Docker upstream "${up.name}" in ${where(step)} mirrors ${up.upstream_url} (${up.mode})` };
+      } catch (e) {
+        return checkFailure(e);
+      }
+    },
+  };
+}
+
+/** POST /v1/repos/{owner}/ (path UNCONFIRMED in registry-apis.md): create a repository. */
+export const CloudsmithRepoRequestSchema = z.object({
+  name: z.string().min(1).describe('Repository name; its slug (lower-case) is what pulls use.'),
+  slug: z.string().optional().describe('URL name; defaults to the name.'),
+  repository_type_str: z.enum(['Public', 'Private', 'Open-Source']).optional().describe('Who may read it.'),
+  storage_region: z.string().optional().describe('Region slug; "default" when unset.'),
+});
+
+export const CloudsmithRepoResponseSchema = z.looseObject({
+  name: z.string(),
+  slug: z.string(),
+  repository_type_str: z.string().optional(),
+});
+
+const REPO_KEYS: Record<string, ApiKeySpec> = {
+  name: { coerce: asString },
+  slug: { coerce: asString },
+  repository_type_str: { coerce: oneOf({ Public: 'Public', Private: 'Private', 'Open-Source': 'Open-Source', 'Open Source': 'Open-Source' }) },
+  storage_region: { coerce: asString },
+};
+
+/** Creates the repository the upstream goes in, when it does not exist yet; an existing one is left as it is. */
+export function cloudsmithRepositoryAdapter(opts: AdapterOptions = {}): ProductAdapter {
+  const read = async (t: ApiTarget, step: ResolvedFieldsStep, signal: AbortSignal) => {
+    const res = await send(t, 'GET', `/v1/repos/${encodeURIComponent(requireValue(step, 'cloudsmithOrg'))}/${encodeURIComponent(requireValue(step, 'cloudsmithRepo'))}/`, { signal });
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, 'read the repository', detail(res)), { status: res.status });
+    return parseBody(t, res, CloudsmithRepoResponseSchema, 'GET repository');
+  };
+  return {
+    name: 'cloudsmith.repository',
+    product: 'Cloudsmith',
+    async apply(step, signal) {
+      const t = target(step, opts);
+      const repo = requireValue(step, 'cloudsmithRepo');
+      if (await read(t, step, signal)) return { changed: false, summary: `repository ${step.values.cloudsmithOrg}/${repo} already exists` };
+      const body: Record<string, unknown> = { name: repo, slug: repo };
+      for (const d of desiredSettings('cloudsmith.repository', step, REPO_KEYS)) body[d.api] = d.value;
+      const res = await send(t, 'POST', `/v1/repos/${encodeURIComponent(requireValue(step, 'cloudsmithOrg'))}/`, { body: CloudsmithRepoRequestSchema.parse(body), signal });
+      if (res.status !== 201) throw new AdapterError(statusDiagnosis(t, res, `create repository ${step.values.cloudsmithOrg}/${repo}`, detail(res)), { status: res.status });
+      return { changed: true, summary: `created repository ${step.values.cloudsmithOrg}/${repo}` };
+    },
+    async check(step, signal) {
+      try {
+        const found = await read(target(step, opts), step, signal);
+        return found ? { ok: true, summary: `repository ${step.values.cloudsmithOrg}/${found.slug} exists` } : { ok: false, summary: `no repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} yet`, diagnosis: { code: 'MISSING', cause: 'the repository does not exist', fix: 'create it (apply this step)' } };
+      } catch (e) {
+        return checkFailure(e);
+      }
+    },
+  };
+}

@@ -1,0 +1,215 @@
+// A corpus of deliberately broken guides: each must fail validation at the right file:line:col
+// with a message and a hint saying how to fix it. The expected output is pinned per file.
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadGuideFile } from '../../playbooks/extract/load.ts';
+import { formatDiagnostic } from '../../playbooks/extract/diagnostics.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = join(root, 'tests', 'fixtures', 'broken');
+
+/** Every diagnostic of one fixture as `[code] file:line:col: message` + hint lines. */
+async function validate(name: string): Promise<string> {
+  const r = await loadGuideFile(join(dir, `${name}.mdx`), root);
+  expect(r.guide).toBeUndefined();
+  expect(r.diagnostics.length).toBeGreaterThan(0);
+  return r.diagnostics.map((d) => `[${d.code}] ${formatDiagnostic(d)}`).join('\n');
+}
+
+const PINNED = new Set<string>();
+const pin = (name: string, fn: () => Promise<void>) => {
+  PINNED.add(name);
+  it(name, fn);
+};
+
+describe('broken guides', () => {
+  pin('bad-duration', async () => {
+    expect(await validate('bad-duration')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/bad-duration.mdx:8:43: timeout: expected a duration such as "30s", "2m" or "500ms", got "5 minutes"
+        hint: write a number with one unit: ms, s, m or h (or a whole number of milliseconds in braces: {30000})"
+    `);
+  });
+
+  pin('bare-sh-fence', async () => {
+    expect(await validate('bare-sh-fence')).toMatchInlineSnapshot(`
+      "[bare-fence] tests/fixtures/broken/bare-sh-fence.mdx:16:1: bare code fence (sh) outside a playbook block
+        hint: put commands in <Command id=... title=...> with a \`\`\`sh fence; mark sample output as \`\`\`output (or add \`output\` to the fence meta)"
+    `);
+  });
+
+  pin('capture-on-another-path', async () => {
+    expect(await validate('capture-on-another-path')).toMatchInlineSnapshot(`
+      "[wrong-path] tests/fixtures/broken/capture-on-another-path.mdx:17:8: run: {{identityId}} is captured by step "create-token", which does not run on the developer path
+        hint: limit this step to the same path as the capturing step"
+    `);
+  });
+
+  pin('child-block-outside-its-step', async () => {
+    expect(await validate('child-block-outside-its-step')).toMatchInlineSnapshot(`
+      "[misplaced-block] tests/fixtures/broken/child-block-outside-its-step.mdx:14:1: <Set> belongs inside <Fields>
+        hint: wrap it in a <Fields> step"
+    `);
+  });
+
+  pin('default-fails-validation', async () => {
+    expect(await validate('default-fails-validation')).toMatchInlineSnapshot(`
+      "[invalid-default] tests/fixtures/broken/default-fails-validation.mdx:8:58: default: default fails the field's own validation: expected a port number between 1 and 65535, got "99999"
+        hint: fix the default or the field type/pattern"
+    `);
+  });
+
+  pin('duplicate-step-id', async () => {
+    expect(await validate('duplicate-step-id')).toMatchInlineSnapshot(`
+      "[duplicate-id] tests/fixtures/broken/duplicate-step-id.mdx:14:10: id: duplicate step id "pull" (first used by step 1)
+        hint: step ids must be unique within a guide"
+    `);
+  });
+
+  pin('enum-without-options', async () => {
+    expect(await validate('enum-without-options')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/enum-without-options.mdx:8:1: options: an enum field needs options
+        hint: add options={["a", "b"]}"
+    `);
+  });
+
+  pin('field-from-another-path', async () => {
+    expect(await validate('field-from-another-path')).toMatchInlineSnapshot(`
+      "[wrong-path] tests/fixtures/broken/field-from-another-path.mdx:12:23: run: {{cgOrg}} is only asked for on the production path, but step "pull" also runs on developer
+        hint: add path="production" to the step or path="both" to the field"
+    `);
+  });
+
+  pin('invalid-regex', async () => {
+    expect(await validate('invalid-regex')).toMatchInlineSnapshot(`
+      "[invalid-regex] tests/fixtures/broken/invalid-regex.mdx:15:10: regex: invalid regular expression: /hello (world/: Unterminated group
+        hint: escape special characters such as ( [ { . with a backslash"
+    `);
+  });
+
+  pin('malformed-reference', async () => {
+    expect(await validate('malformed-reference')).toMatchInlineSnapshot(`
+      "[malformed-ref] tests/fixtures/broken/malformed-reference.mdx:12:3: run: malformed reference at "{{ registry host }}/"
+        hint: write references as {{fieldId}} with a camelCase id"
+    `);
+  });
+
+  pin('manual-provides-unknown-field', async () => {
+    expect(await validate('manual-provides-unknown-field')).toMatchInlineSnapshot(`
+      "[unknown-field] tests/fixtures/broken/manual-provides-unknown-field.mdx:14:47: provides[0]: provides unknown field "apiKey"
+        hint: declare <Field id="apiKey" .../>"
+    `);
+  });
+
+  pin('mdx-syntax-error', async () => {
+    expect(await validate('mdx-syntax-error')).toMatchInlineSnapshot(`
+      "[mdx-syntax] tests/fixtures/broken/mdx-syntax-error.mdx:8:1: MDX syntax error: Expected a closing tag for \`<Command>\`
+        hint: check that every <Block> is closed (or self-closed with />) and that { } in prose is escaped as \\{ \\}"
+    `);
+  });
+
+  pin('missing-frontmatter', async () => {
+    expect(await validate('missing-frontmatter')).toMatchInlineSnapshot(`
+      "[frontmatter] tests/fixtures/broken/missing-frontmatter.mdx:1:1: missing frontmatter (id, title, product, summary)
+        hint: start the file with a --- block: id: nexus, title: ..., product: ..., summary: ..."
+    `);
+  });
+
+  pin('missing-required-prop', async () => {
+    expect(await validate('missing-required-prop')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/missing-required-prop.mdx:8:1: title: expected string, got nothing
+        hint: add the title prop"
+    `);
+  });
+
+  pin('non-static-prop', async () => {
+    expect(await validate('non-static-prop')).toMatchInlineSnapshot(`
+      "[not-static] tests/fixtures/broken/non-static-prop.mdx:8:43: prop "timeout" must be a static literal: BinaryExpression is not a literal
+        hint: use a string, number, boolean, or an array/object of those"
+    `);
+  });
+
+  pin('reference-in-single-quotes', async () => {
+    expect(await validate('reference-in-single-quotes')).toMatchInlineSnapshot(`
+      "[unexpanded-ref] tests/fixtures/broken/reference-in-single-quotes.mdx:12:41: run: {{image}} is inside single quotes, where the shell does not expand it
+        hint: use double quotes around it, or none"
+    `);
+  });
+
+  pin('reference-to-later-capture', async () => {
+    expect(await validate('reference-to-later-capture')).toMatchInlineSnapshot(`
+      "[unresolved-ref] tests/fixtures/broken/reference-to-later-capture.mdx:10:35: run: {{identityId}} is captured by step "create-token", which comes later
+        hint: move the capturing step before this one"
+    `);
+  });
+
+  pin('secret-in-fields-url', async () => {
+    expect(await validate('secret-in-fields-url')).toMatchInlineSnapshot(`
+      "[secret-in-url] tests/fixtures/broken/secret-in-fields-url.mdx:11:50: value: secret {{apiToken}} is interpolated into a URL
+        hint: URLs are shown on the page and end up in logs and histories; pass the secret as a header, a password prompt or --password-stdin"
+    `);
+  });
+
+  pin('secret-in-url', async () => {
+    expect(await validate('secret-in-url')).toMatchInlineSnapshot(`
+      "[secret-in-url] tests/fixtures/broken/secret-in-url.mdx:12:26: run: secret {{apiToken}} is interpolated into a URL
+        hint: URLs are shown on the page and end up in logs and histories; pass the secret as a header, a password prompt or --password-stdin"
+    `);
+  });
+
+  pin('secret-with-default', async () => {
+    expect(await validate('secret-with-default')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/secret-with-default.mdx:8:53: default: a secret field cannot have a default
+        hint: remove default; secrets come from the environment, a file or the prompt"
+    `);
+  });
+
+  pin('two-command-fences', async () => {
+    expect(await validate('two-command-fences')).toMatchInlineSnapshot(`
+      "[bare-fence] tests/fixtures/broken/two-command-fences.mdx:13:3: <Command> has 2 command fences; a step runs one command
+        hint: split it into two steps, or join the commands with && in one fence"
+    `);
+  });
+
+  pin('unknown-block', async () => {
+    expect(await validate('unknown-block')).toMatchInlineSnapshot(`
+      "[unknown-block] tests/fixtures/broken/unknown-block.mdx:14:1: unknown block <Tabs>
+        hint: known blocks: Field, Command, Verify, Fields, Manual (children: Set, Capture, Check, Probe), prose: Value, Aside, OnPath"
+    `);
+  });
+
+  pin('unknown-prop', async () => {
+    expect(await validate('unknown-prop')).toMatchInlineSnapshot(`
+      "[unknown-prop] tests/fixtures/broken/unknown-prop.mdx:8:43: colour: unknown prop "colour"
+        hint: remove it, or check its spelling against the block reference (cgr-playbook docs: Authoring)"
+    `);
+  });
+
+  pin('unresolved-reference', async () => {
+    expect(await validate('unresolved-reference')).toMatchInlineSnapshot(`
+      "[unresolved-ref] tests/fixtures/broken/unresolved-reference.mdx:12:43: run: unresolved reference {{imageName}}
+        hint: declare <Field id="imageName" .../> or capture it in an earlier command; known: registryHost"
+    `);
+  });
+
+  pin('verify-later-step', async () => {
+    expect(await validate('verify-later-step')).toMatchInlineSnapshot(`
+      "[unresolved-ref] tests/fixtures/broken/verify-later-step.mdx:8:45: step: verify refers to step "pull", which comes later
+        hint: step= names an earlier command step of the same path"
+    `);
+  });
+
+  pin('when-unknown-field', async () => {
+    expect(await validate('when-unknown-field')).toMatchInlineSnapshot(`
+      "[unknown-field] tests/fixtures/broken/when-unknown-field.mdx:10:42: when: when refers to unknown field "debugMode"
+        hint: declare <Field id="debugMode" .../> or use one of: troubleshoot"
+    `);
+  });
+
+  it('every fixture in tests/fixtures/broken has a pinned result', () => {
+    const files = readdirSync(dir).filter((f) => f.endsWith('.mdx')).map((f) => f.slice(0, -4));
+    expect(files.length).toBeGreaterThanOrEqual(15);
+    expect(files.filter((f) => !PINNED.has(f))).toEqual([]);
+  });
+});
