@@ -26,10 +26,10 @@ if (!tooOld || process.env.CGR_PLAYBOOK_NO_REEXEC === '1') {
     stdio: 'inherit',
     env: { ...process.env, CGR_PLAYBOOK_NO_REEXEC: '1' },
   });
-  // The child shares our terminal and process group: it receives Ctrl-C itself, so SIGINT is
-  // only kept from killing us; TERM and HUP sent to our pid alone are passed on.
-  process.on('SIGINT', () => {});
-  for (const sig of ['SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  // The child shares our terminal and process group, so a Ctrl-C typed at the terminal reaches
+  // it directly; a signal sent to our pid alone (a CI system cancelling a job) is passed on.
+  // `run` treats a second SIGINT like the first, so getting both is harmless.
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => {
     if (signal) process.kill(process.pid, signal);
     else process.exit(code ?? 1);

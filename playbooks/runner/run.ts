@@ -180,7 +180,7 @@ class Run {
       if (r.invalid.length) {
         return {
           code: 'invalid-values',
-          message: r.invalid.map((p) => `${p.field} (${p.label}): ${p.message}`).join('; '),
+          message: `invalid value${r.invalid.length > 1 ? 's' : ''} for ${r.invalid.map((p) => p.field).join(', ')}: ${r.invalid.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
           invalid: r.invalid.map((p) => ({ id: p.field, label: p.label, message: p.message })),
           hint: 'fix the value in --set, the --values file or the environment',
         };
@@ -386,7 +386,7 @@ class Run {
     let last: StepOutcome = { verdict: 'failed', reason: 'not run' };
     for (let a = 1; a <= attempts; a++) {
       if (a > 1) {
-        this.emit({ type: 'step-attempt', step: info, attempt: a, of: attempts, reason: last.reason ?? '' });
+        this.emit({ type: 'step-attempt', step: info, attempt: a, of: attempts, reason: this.masker.mask(last.reason ?? '') });
         await this.clock.sleep(step.interval, this.signal);
       }
       last = await this.verifyAttempt(step, info);
@@ -452,6 +452,7 @@ class Run {
       if (missing.length) {
         const problem = await this.fillMissing([...new Set(missing)], info);
         if (problem) return { verdict: 'failed', reason: problem };
+        this.attemptsMade--;
         return this.verifyAttempt(step, info);
       }
       const r = await runner.run(resolved, AbortSignal.any([this.signal, AbortSignal.timeout(timeoutMs)]));

@@ -141,6 +141,22 @@ describe('cgr-playbook run', () => {
     expect(r.stderr).toContain('folder /nonexistent-dir does not exist');
   });
 
+  it('a JSON values file with an unknown field or a bad value is a configuration error (exit 2)', async () => {
+    const dir = work();
+    writeFileSync(join(dir, 'v.json'), JSON.stringify({ workDir: dir, nope: 1 }));
+    const r = await cli(['run', fx('pass'), '--values', join(dir, 'v.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown field "nope" in');
+    expect(r.stderr).toContain('valid fields of runner-pass: greeting, workDir, apiToken');
+    writeFileSync(join(dir, 'bad.json'), '{"workDir": ');
+    const bad = await cli(['run', fx('pass'), '--values', join(dir, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not valid JSON');
+    const invalid = await cli(['run', fx('ci'), '--ci', '--set', 'needed=x', '--set', 'alsoNeeded=http://not-a-host/']);
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toContain('alsoNeeded (Another needed value): expected a host name with an optional port');
+  });
+
   it('usage errors exit 2', async () => {
     expect((await cli(['run'])).code).toBe(2);
     expect((await cli(['run', fx('fail'), '--report', 'xml=out.xml'])).stderr).toContain('--report expects junit=FILE or json=FILE');

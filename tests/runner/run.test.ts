@@ -178,4 +178,17 @@ describe('runPlaybook', () => {
     expect(result.steps[0]).toMatchObject({ verdict: 'failed' });
     expect(result.steps[0]!.reason).toMatch(/^timed out after 500ms/);
   });
+
+  it('cancel() between verify attempts ends the run at once', async () => {
+    const guide = await fixture('retry');
+    const handle = runPlaybook(guide, { path: 'developer', ci: true });
+    const events = collect(handle);
+    await waitFor(() => events.some((e) => e.type === 'step-attempt'), 10_000, 'the first retry');
+    const t0 = Date.now();
+    handle.cancel();
+    const result = await handle.done;
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(result.exitCode).toBe(130);
+    expect(result.steps[0]).toMatchObject({ id: 'never-ready', verdict: 'failed', reason: 'interrupted' });
+  });
 });

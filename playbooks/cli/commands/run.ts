@@ -63,7 +63,9 @@ function parseTimeout(value: string | undefined): number | undefined {
 
 function printError(io: CliIO, result: RunResult): void {
   const e = result.error!;
-  const lines = [`cgr-playbook run: ${e.message}`];
+  // With a list below, the first line only names the fields.
+  const head = e.invalid?.length ? `invalid value${e.invalid.length > 1 ? 's' : ''} for ${e.invalid.map((p) => p.id).join(', ')}` : e.message;
+  const lines = [`cgr-playbook run: ${head}`];
   for (const m of e.missing ?? []) lines.push(`  ${m.id} (${m.label}): ${m.secret ? `export ${m.envVar}=... or put it in a --values file` : `--set ${m.id}=... or ${m.envVar}`}`);
   for (const p of e.invalid ?? []) lines.push(`  ${p.id} (${p.label}): ${p.message}`);
   if (e.hint) lines.push(`  hint: ${e.hint}`);
