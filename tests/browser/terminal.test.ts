@@ -2,7 +2,7 @@
 // steps taken from the server's copy of the guide; badges follow the runner's verdicts; typing
 // reaches the shell; a reload reattaches to the same pty and replays the screen.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
@@ -131,4 +131,12 @@ describe('terminal in the page', () => {
     await page.keyboard.type('echo "mark=$MARK"\n');
     await waitForText(page, /^mark=kept$/m);
   });
+
+  it('streams a few MB of output through the flow control to the end', async () => {
+    const file = join(tmp, 'big.txt');
+    writeFileSync(file, 'the quick brown fox jumps over the lazy dog 0123456789\n'.repeat(80_000));
+    await page.click('.cgr-term-host');
+    await page.keyboard.type(`cat ${file}; echo END-$((40+2))\n`);
+    await waitForText(page, /^END-42$/m, 60_000);
+  }, 90_000);
 });

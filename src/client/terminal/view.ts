@@ -15,6 +15,20 @@ export interface TerminalView {
   dispose(): void;
 }
 
+/** True when WebGL would run on the CPU (SwiftShader, llvmpipe): slower than the DOM renderer. */
+function softwareWebgl(): boolean {
+  try {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return true;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const name = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+  } catch {
+    return true;
+  }
+}
+
 export async function createTerminalView(container: HTMLElement): Promise<TerminalView> {
   const term = new Terminal({
     cursorBlink: true,
@@ -28,6 +42,7 @@ export async function createTerminalView(container: HTMLElement): Promise<Termin
   term.open(container);
   let renderer: TerminalView['renderer'] = 'dom';
   try {
+    if (softwareWebgl()) throw new Error('software WebGL is slower than the DOM renderer');
     const { WebglAddon } = await import('@xterm/addon-webgl');
     const webgl = new WebglAddon();
     webgl.onContextLoss(() => {
