@@ -1,5 +1,5 @@
 // Fault runs: `cgr-playbook run nexus --ci --apply` against a misconfigured Nexus EMULATOR, and
-// `cgr-playbook doctor` where the run alone cannot tell. Each must end in the right diagnosis,
+// `cgr-playbook doctor` where the run alone cannot tell (a wrong pull token, an unreachable upstream). Each must end in the right diagnosis,
 // with no secret in the output.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -96,6 +96,40 @@ describe('fault runs of the Nexus guide', () => {
       expect(r.out).toContain('applied: updated docker (proxy) repository "chainguard"');
       expect(nx.repository('chainguard')?.proxy.remoteUrl).toBe('https://cgr.dev/');
     });
+  });
+
+  it('wrong pull token: the pull through the cache fails as manifest unknown, and doctor says it is the credentials', async () => {
+    const dockerDir = mkdtempSync(join(tmpdir(), 'cgd-'));
+    try {
+      await withNexus({ dataPlane: { start: startDistribution, stateDir: join(lab.dir, 'fault-caches-token'), upstreamMap: { 'https://cgr.dev': lab.state.upstream.url } } }, async (nx, v) => {
+        const values = { ...v, cgOrg: lab.state.org };
+        const file = join(lab.dir, `faults-${++n}.json`);
+        const env: NodeJS.ProcessEnv = { ...shimEnv({ dir: dockerDir, labStateDir: lab.stateDir }), TERM: 'dumb', NO_COLOR: '1', CGR_CHAINCTL_SHIM_WRONG_TOKEN: '1' };
+        for (const [id, x] of Object.entries(values)) env[envVarFor(id)] = x;
+        let out = '';
+        const sink = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });
+        const code = await runCli(['run', 'nexus', '--ci', '--apply', '--path', 'production', '--report', `json=${file}`], { stdout: sink, stderr: sink, stdin: new PassThrough(), env, cwd: lab.dir });
+        const report = JSON.parse(readFileSync(file, 'utf8')) as JsonRunReport;
+        const step = (id: string) => report.steps.find((s) => s.id === id);
+        expect(code, out).toBe(1);
+        // The repository took the token: nothing in the product's settings is wrong...
+        expect(step('set-auth')?.verdict, out).toBe('passed');
+        // ...but the cache cannot sign in upstream, and says so only as 404 MANIFEST_UNKNOWN.
+        expect(step('pull-production')?.verdict).toBe('failed');
+        expect(step('pull-production')?.outputTail).toMatch(/manifest unknown/i);
+        const auth = nx.repository('chainguard')?.httpClient.authentication;
+        expect(auth?.password).toMatch(/-revoked$/);
+        expect(out).not.toContain(auth!.password!);
+        // The guide's troubleshooting advice, as doctor runs it: the same token straight upstream.
+        const d = await cli(['doctor', 'nexus', '--path', 'production', '--host', `tcp://${lab.state.upstream.host}`, '--upstream', lab.state.upstream.url, '--timeout', '5s'], { ...values, identityId: auth!.username!, pullToken: auth!.password! });
+        expect(d.code).toBe(1);
+        expect(d.out).toMatch(/✘ The image can be pulled from the upstream directly with the pull token\n[^\n]*UNAUTHORIZED\)\n\s+cause: It is the credentials/);
+        expect(d.out).toMatch(/✘ The image can be pulled through the repository\n[^\n]*MANIFEST_UNKNOWN/);
+        expect(d.out).not.toContain(auth!.password!);
+      });
+    } finally {
+      rmSync(dockerDir, { recursive: true, force: true });
+    }
   });
 
   it('upstream unreachable: the pull fails, and doctor says the upstream is unreachable', async () => {
