@@ -8,6 +8,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { buildSite, launch, makeTemp, root } from './site-harness.ts';
+import { startNexusEmulator } from '../../playbooks/emulators/index.ts';
+import { closedPort } from '../adapters/support.ts';
 
 let tmp: string;
 let cli: ChildProcess;
@@ -75,5 +77,36 @@ describe('cgr-playbook ui with the built site', () => {
     // The CLI's log names what happened, never the token.
     expect(stderr).toContain('terminal session started');
     expect(stderr).not.toContain(base.hash.slice('#token='.length));
+  });
+
+  it('gives adapter-backed fields steps an Apply button that applies them through the API (Nexus emulator)', { timeout: 60_000 }, async () => {
+    const password = 'site-apply-admin-pw-3391';
+    const nexus = await startNexusEmulator({ adminPassword: password, eulaAccepted: true });
+    try {
+      const page = await browser.newPage();
+      const base = new URL(url);
+      // A new tab: it gets the token from the printed address, like the reader's first tab.
+      await page.goto(`${base.origin}/guides/nexus/${base.hash}`);
+      expect(await page.locator('[data-step-id="create-proxy"]').getAttribute('data-step-apply')).toBe('nexus.docker-proxy');
+      await expect.poll(() => page.locator('[data-step-id="create-proxy"] [data-apply-step]').count(), { timeout: 15_000 }).toBe(1);
+      expect(await page.locator('[data-step-id="nexus-up"] [data-apply-step]').count()).toBe(0);
+      const port = await closedPort();
+      await page.fill('#cgr-input-nexusUrl', nexus.url);
+      await page.fill('#cgr-input-nexusPassword', password);
+      await page.fill('#cgr-input-repoName', 'cg-site');
+      await page.fill('#cgr-input-repoPort', String(port));
+      await page.click('[data-step-id="create-proxy"] [data-apply-step]');
+      const status = page.locator('[data-step-id="create-proxy"] [data-step-status]');
+      await expect.poll(async () => `${await status.getAttribute('data-status')} (${await page.locator('[data-cgr-terminal-state]').textContent()})`, { timeout: 20_000 }).toMatch(/^(passed|failed|skipped) /);
+      const text = await page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text());
+      expect(await status.getAttribute('data-status'), `${await status.getAttribute('title')}\n${text}`).toBe('passed');
+      expect(text).not.toContain(password);
+      expect(nexus.repository('cg-site')?.docker.httpPort).toBe(port);
+      expect(nexus.repository('cg-site')?.proxy.remoteUrl).toBe('https://cgr.dev/');
+      expect(stderr).not.toContain(password);
+      await page.close();
+    } finally {
+      await nexus.stop();
+    }
   });
 });
