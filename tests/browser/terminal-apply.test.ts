@@ -1,8 +1,9 @@
 // Apply from the page, end to end: real UI server with the runner's default services (product
 // adapters, probes), real chromium, and the Nexus EMULATOR (control plane only, since applying a
-// step needs no pulls; EULA already accepted). Apply creates the repository, a second Apply
-// reports it already done, and a wrong password fails with the credentials diagnosis and never
-// shows the password.
+// step needs no pulls; a fresh CE whose EULA is not accepted yet). Apply on create-proxy first
+// names the EULA, Apply on accept-eula accepts it, then Apply creates the repository; a second
+// Apply reports it already done, and a wrong password fails with the credentials diagnosis and
+// never shows the password.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,7 @@ const badge = (p: Page, stepId: string) => p.locator(`[data-step-id="${stepId}"]
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'cgr-term-apply-'));
-  nexus = await startNexusEmulator({ adminPassword: ADMIN_PW, eulaAccepted: true });
+  nexus = await startNexusEmulator({ adminPassword: ADMIN_PW });
   const site = await buildFixtureSite(join(tmp, 'site'), [await loadGuide('nexus')]);
   ui = await startUiServer({
     siteDir: site,
@@ -73,12 +74,24 @@ describe('Apply in the page (Nexus emulator)', () => {
     expect(await page.locator('[data-step-kind="command"] [data-apply-step]').count()).toBe(0);
   });
 
-  it('applies create-proxy through the API: badge passed and the emulator holds the repository', async () => {
+  it('applies accept-eula then create-proxy through the API: badges passed and the emulator holds the repository', async () => {
     const port = await closedPort();
     await page.fill('input[data-field-id="nexusUrl"]', nexus.url);
     await page.fill('input[data-field-id="nexusPassword"]', ADMIN_PW);
+    await page.fill('input[data-field-id="repoName"]', 'cg-eula');
+    await page.fill('input[data-field-id="repoPort"]', String(await closedPort()));
+    await page.click('[data-step-id="create-proxy"] [data-apply-step]');
+    await expect.poll(() => badge(page, 'create-proxy').getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
+    expect(await badge(page, 'create-proxy').getAttribute('title')).toMatch(/^EULA_NOT_ACCEPTED: .*fix: .*Apply in the page/);
+
+    await page.fill('input[data-field-id="acceptEula"]', 'true');
+    await page.click('[data-step-id="accept-eula"] [data-apply-step]');
+    await expect.poll(() => badge(page, 'accept-eula').getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
+    expect(nexus.eulaAccepted()).toBe(true);
+
     await page.fill('input[data-field-id="repoName"]', 'cg-apply');
     await page.fill('input[data-field-id="repoPort"]', String(port));
+
     await page.click('[data-step-id="create-proxy"] [data-apply-step]');
     await expect.poll(() => badge(page, 'create-proxy').getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
     const text = await waitForText(page, '✔ passed');
