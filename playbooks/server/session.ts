@@ -54,6 +54,8 @@ export class TerminalSession {
   #step: { pty: IPty; exited: Promise<unknown> } | undefined;
   #run: { handle: RunHandle; guideId: string } | undefined;
   #disposed = false;
+  /** Values steps captured, by guide (e.g. the pull token a later Apply needs); memory only, secret ones masked. */
+  readonly #captured = new Map<string, Record<string, { value: string; secret: boolean }>>();
   #size: { cols: number; rows: number };
 
   constructor(o: SessionOptions) {
@@ -218,8 +220,14 @@ export class TerminalSession {
     for (const f of guide.fields) if (f.secret) this.#masker.add(resolved.values[f.id]);
 
     const guideId = guide.meta.id;
+    const captured = this.#captured.get(guideId) ?? {};
+    this.#captured.set(guideId, captured);
+    const onCapture = (name: string, value: string, secret: boolean) => {
+      captured[name] = { value, secret };
+      if (secret) this.#masker.add(value);
+    };
     const handle = startStepRun(
-      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId },
+      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId, captured: { ...captured }, onCapture },
       { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size, ...(this.#o.services ? { services: this.#o.services } : {}) },
       {
         output: (text) => this.#output(text),

@@ -15,6 +15,9 @@ export interface StepRunRequest {
   values: Record<string, string>;
   mode: StepRunMode;
   stepId: string;
+  /** Values earlier runs of this session captured (in memory only), so a later step or Apply can use them. */
+  captured?: Record<string, { value: string; secret: boolean }>;
+  onCapture?: (name: string, value: string, secret: boolean) => void;
 }
 
 /** The steps the runner gets: the one step (a verify that checks an earlier step's output brings that step along), or every step from it on. */
@@ -54,6 +57,8 @@ export function startStepRun(
     killGraceMs: 500,
     // `apply` checks the step through its adapter ("already done?") and applies it when it is not.
     apply: req.mode === 'apply',
+    ...(req.captured ? { captured: req.captured } : {}),
+    ...(req.onCapture ? { onCapture: req.onCapture } : {}),
     ...(services.probeRunner ? { probeRunner: services.probeRunner } : {}),
     ...(services.fieldsApplier ? { fieldsApplier: services.fieldsApplier } : {}),
   });
