@@ -69,6 +69,9 @@ describe('cgr-playbook ui with the built site', () => {
     await page.goto(`${base.origin}/guides/nexus/`);
     expect(await page.locator('[data-runner-note]').isHidden()).toBe(true);
     await page.getByLabel('Nexus web address', { exact: true }).fill(stubUrl);
+    // The shell's first prompt and the step's output share the terminal: let the prompt come first.
+    await page.click('[data-cgr-terminal-toggle]');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { cgrTerminal?: { text(): string } }).cgrTerminal?.text().trim() ?? ''), { timeout: 15_000 }).toMatch(/[#$]$/);
     await page.click('[data-step-id="nexus-up"] [data-run-step]');
     await expect.poll(() => page.locator('[data-step-id="nexus-up"] [data-step-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('passed');
     const text = await page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text());
