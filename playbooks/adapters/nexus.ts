@@ -224,7 +224,7 @@ async function eulaDiagnosis(t: ApiTarget, signal: AbortSignal): Promise<Adapter
   return new AdapterError({
     code: 'EULA_NOT_ACCEPTED',
     cause: 'Nexus Community Edition has not had its EULA accepted: it answers every pull with 403 until an administrator accepts it',
-    fix: 'sign in to Nexus as admin and accept the EULA where it asks; or, if you agree to it, rerun with --set acceptEula=true --apply so the guide\'s accept-eula step accepts it through the API',
+    fix: 'sign in to Nexus as admin and accept the EULA where it asks; or, if you agree to it, turn on acceptEula and apply the guide\'s accept-eula step (Apply in the page, or --set acceptEula=true --apply) so it accepts it through the API',
   });
 }
 

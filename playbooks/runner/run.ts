@@ -176,6 +176,11 @@ class Run {
       const f = this.guide.fields.find((x) => x.id === id)!;
       this.setValue(f, v);
     }
+    for (const [name, c] of Object.entries(this.opts.captured ?? {})) {
+      if (this.guide.fields.some((f) => f.id === name)) continue;
+      this.values[name] = c.value;
+      if (c.secret) this.masker.add(c.value);
+    }
     if (!this.interactive) {
       if (r.invalid.length) {
         return {
@@ -377,6 +382,7 @@ class Run {
       if (value === undefined) return { verdict: 'failed', reason: `capture ${c.name}: /${c.regex}/ found nothing in the output`, ...exitCode };
       this.values[c.name] = value;
       if (c.secret) this.masker.add(value);
+      this.opts.onCapture?.(c.name, value, c.secret);
     }
     return { verdict: 'passed', ...exitCode };
   }

@@ -101,6 +101,10 @@ export interface RunOptions {
   keyboard?: Keyboard;
   probeRunner?: ProbeRunner;
   fieldsApplier?: FieldsApplier;
+  /** Values captured by earlier runs (a page session runs one step at a time), by capture name; a name that is a field's id is ignored, secret ones are masked. */
+  captured?: Record<string, { value: string; secret: boolean }>;
+  /** Called with each value a step captures (keep it in memory only: a secret capture is a secret). */
+  onCapture?: (name: string, value: string, secret: boolean) => void;
   /** Terminal size of the commands' pty. */
   cols?: number;
   rows?: number;

@@ -14,8 +14,8 @@ const values = z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/), z.string()
 const runBase = {
   /** Guide the step belongs to; the server loads it itself and takes the command from it. */
   guideId: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/).describe('Guide the step belongs to; the server loads it itself and takes the command from it.'),
-  /** Step to run (`run`) or to start from (`run-from`). */
-  stepId: id.describe('Step to run (`run`) or to start from (`run-from`).'),
+  /** Step to run (`run`), to start from (`run-from`) or to apply (`apply`). */
+  stepId: id.describe('Step to run (`run`), to start from (`run-from`) or to apply (`apply`, a fields step with an adapter).'),
   /** The reader's path. */
   path: z.enum(PATH_IDS).describe("The reader's path."),
   /** Field values by field id, secrets included; validated against the guide's fields, kept in memory only. */
@@ -25,6 +25,8 @@ const runBase = {
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('run'), ...runBase }),
   z.strictObject({ type: z.literal('run-from'), ...runBase }),
+  /** Apply a `fields` step that names an adapter (`apply=`) through the product's API: check first, apply when not already done. */
+  z.strictObject({ type: z.literal('apply'), ...runBase }),
   z.strictObject({ type: z.literal('cancel') }),
   z.strictObject({
     type: z.literal('resize'),

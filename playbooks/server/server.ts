@@ -10,6 +10,7 @@ import { createToken, hostAllowed, originAllowed, tokenFromProtocols, tokenMatch
 import { runnerHeadTags, serveStatic } from './static.ts';
 import { TerminalSession, parseSessionId } from './session.ts';
 import { baseEnv, spawnNodePty, type SpawnPty } from './pty.ts';
+import { getDefaultServices, loadDefaultServices, type RunnerServices } from '../runner/services.ts';
 
 export const WS_PATH = '/__cgr/terminal';
 
@@ -32,6 +33,8 @@ export interface UiServerOptions {
   /** Largest message a page may send, in bytes. */
   maxPayload?: number;
   graceMs?: number;
+  /** Probe runner and fields applier for steps run from the page; default the runner's default services (probes, product adapters). */
+  services?: RunnerServices;
   /** Where the server's log lines go (never a token, secret or typed input). */
   log?: (line: string) => void;
 }
@@ -58,6 +61,11 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
   const sessions = new Map<string, TerminalSession>();
   const sockets = new Set<WebSocket>();
   const headTags = runnerHeadTags(WS_PATH);
+  let services = o.services;
+  if (!services) {
+    await loadDefaultServices();
+    services = getDefaultServices();
+  }
   let port = 0;
 
   const wss = new WebSocketServer({
@@ -120,6 +128,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
         cwd: o.cwd ?? homedir(),
         env: baseEnv(o.env ?? process.env),
         loadGuide: o.loadGuide,
+        services,
         log,
         cols,
         rows,

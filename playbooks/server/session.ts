@@ -13,6 +13,7 @@ import { ClientMessageSchema, clampSize, type ClientMessage, type ServerMessage 
 import { FLOW, FlowGate } from './flow.ts';
 import { stopProcessGroup, type IPty, type SpawnPty } from './pty.ts';
 import { selectSteps, startStepRun, summarize } from './step-run.ts';
+import type { RunnerServices } from '../runner/services.ts';
 
 export interface SessionOptions {
   spawnPty: SpawnPty;
@@ -21,6 +22,8 @@ export interface SessionOptions {
   cwd: string;
   env: Record<string, string>;
   loadGuide: (id: string) => Promise<Guide>;
+  /** The probe runner and fields applier steps run with (the server passes the runner's defaults). */
+  services?: RunnerServices;
   log: (line: string) => void;
   cols?: number;
   rows?: number;
@@ -51,6 +54,8 @@ export class TerminalSession {
   #step: { pty: IPty; exited: Promise<unknown> } | undefined;
   #run: { handle: RunHandle; guideId: string } | undefined;
   #disposed = false;
+  /** Values steps captured, by guide (e.g. the pull token a later Apply needs); memory only, secret ones masked. */
+  readonly #captured = new Map<string, Record<string, { value: string; secret: boolean }>>();
   #size: { cols: number; rows: number };
 
   constructor(o: SessionOptions) {
@@ -150,6 +155,7 @@ export class TerminalSession {
         return;
       case 'run':
       case 'run-from':
+      case 'apply':
         void this.#startRun(msg);
         return;
     }
@@ -171,7 +177,7 @@ export class TerminalSession {
     return { ...this.#size };
   }
 
-  async #startRun(msg: Extract<ClientMessage, { type: 'run' | 'run-from' }>): Promise<void> {
+  async #startRun(msg: Extract<ClientMessage, { type: 'run' | 'run-from' | 'apply' }>): Promise<void> {
     if (this.#run) {
       this.#send({ type: 'error', code: 'busy', message: 'a step is already running; stop it first' });
       return;
@@ -188,6 +194,17 @@ export class TerminalSession {
       this.#send({ type: 'error', code: 'unknown-step', message: `no step "${msg.stepId}" on the ${msg.path} path of ${guide.meta.id}` });
       return;
     }
+    if (msg.type === 'apply') {
+      const step = guide.steps.find((s) => s.id === msg.stepId)!;
+      if (step.kind !== 'fields' || step.apply === undefined) {
+        this.#send({ type: 'error', code: 'not-applicable', message: `step "${msg.stepId}" names no adapter: only "fill fields" steps with apply= can be applied` });
+        return;
+      }
+      if (!this.#o.services?.fieldsApplier?.canApply(step)) {
+        this.#send({ type: 'error', code: 'no-adapter', message: `no adapter for "${step.apply}" is available in this runner` });
+        return;
+      }
+    }
     // Values are checked against the guide's own fields; unknown ids are dropped.
     const resolved = resolveValues({ ...guide, steps: selectSteps(guide, msg.type, msg.stepId) }, msg.path, msg.values);
     const bad = resolved.invalid[0];
@@ -203,9 +220,15 @@ export class TerminalSession {
     for (const f of guide.fields) if (f.secret) this.#masker.add(resolved.values[f.id]);
 
     const guideId = guide.meta.id;
+    const captured = this.#captured.get(guideId) ?? {};
+    this.#captured.set(guideId, captured);
+    const onCapture = (name: string, value: string, secret: boolean) => {
+      captured[name] = { value, secret };
+      if (secret) this.#masker.add(value);
+    };
     const handle = startStepRun(
-      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId },
-      { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size },
+      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId, captured: { ...captured }, onCapture },
+      { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size, ...(this.#o.services ? { services: this.#o.services } : {}) },
       {
         output: (text) => this.#output(text),
         status: (stepId, status, summary) => this.#send({ type: 'step', guideId, stepId, status, ...(summary !== undefined ? { summary } : {}) }),
@@ -217,7 +240,7 @@ export class TerminalSession {
     const cancelled = result.status === 'interrupted';
     if (result.error) this.#send({ type: 'error', code: result.error.code, message: result.error.message, ...(result.error.invalid?.[0] ? { field: result.error.invalid[0].id } : result.error.missing?.[0] ? { field: result.error.missing[0].id } : {}) });
     this.#send({ type: 'run-end', guideId, ok: result.status === 'passed', cancelled, summary: summarize(result) });
-    this.#o.log(`run ${msg.type === 'run' ? 'step' : 'from'} ${guideId}/${msg.stepId}: ${result.status}`);
+    this.#o.log(`${msg.type === 'run' ? 'run step' : msg.type === 'apply' ? 'apply step' : 'run from'} ${guideId}/${msg.stepId}: ${result.status}`);
   }
 
   /** The runner's SpawnPty: `bash -c <script>` in a pty of its own, wired to this terminal's keyboard, size and flow control. */

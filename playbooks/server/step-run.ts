@@ -5,17 +5,23 @@ import type { Guide } from '../model/guide.ts';
 import type { PathId } from '../model/props.ts';
 import { runPlaybook } from '../runner/run.ts';
 import type { RunHandle, RunResult, SpawnPty } from '../runner/types.ts';
+import type { RunnerServices } from '../runner/services.ts';
+
+export type StepRunMode = 'run' | 'run-from' | 'apply';
 
 export interface StepRunRequest {
   guide: Guide;
   path: PathId;
   values: Record<string, string>;
-  mode: 'run' | 'run-from';
+  mode: StepRunMode;
   stepId: string;
+  /** Values earlier runs of this session captured (in memory only), so a later step or Apply can use them. */
+  captured?: Record<string, { value: string; secret: boolean }>;
+  onCapture?: (name: string, value: string, secret: boolean) => void;
 }
 
 /** The steps the runner gets: the one step (a verify that checks an earlier step's output brings that step along), or every step from it on. */
-export function selectSteps(guide: Guide, mode: 'run' | 'run-from', stepId: string): Guide['steps'] {
+export function selectSteps(guide: Guide, mode: StepRunMode, stepId: string): Guide['steps'] {
   const i = guide.steps.findIndex((s) => s.id === stepId);
   if (i < 0) return [];
   if (mode === 'run-from') return guide.steps.slice(i);
@@ -33,7 +39,12 @@ export interface StepRunSinks {
   status(stepId: string, status: 'running' | 'passed' | 'failed' | 'skipped', summary?: string): void;
 }
 
-export function startStepRun(req: StepRunRequest, opts: { spawn: SpawnPty; env: Record<string, string>; cwd: string; cols: number; rows: number }, sinks: StepRunSinks): RunHandle {
+export function startStepRun(
+  req: StepRunRequest,
+  opts: { spawn: SpawnPty; env: Record<string, string>; cwd: string; cols: number; rows: number; services?: RunnerServices },
+  sinks: StepRunSinks,
+): RunHandle {
+  const services = opts.services ?? {};
   const guide: Guide = { ...req.guide, steps: selectSteps(req.guide, req.mode, req.stepId) };
   const handle = runPlaybook(guide, {
     path: req.path,
@@ -44,6 +55,12 @@ export function startStepRun(req: StepRunRequest, opts: { spawn: SpawnPty; env: 
     cols: opts.cols,
     rows: opts.rows,
     killGraceMs: 500,
+    // `apply` checks the step through its adapter ("already done?") and applies it when it is not.
+    apply: req.mode === 'apply',
+    ...(req.captured ? { captured: req.captured } : {}),
+    ...(req.onCapture ? { onCapture: req.onCapture } : {}),
+    ...(services.probeRunner ? { probeRunner: services.probeRunner } : {}),
+    ...(services.fieldsApplier ? { fieldsApplier: services.fieldsApplier } : {}),
   });
   const started = new Set<string>();
   handle.subscribe((e) => {

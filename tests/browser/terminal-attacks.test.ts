@@ -250,6 +250,10 @@ describe('terminal server: runs', () => {
     err = nextMessage(ws!, 'error');
     ws!.send(JSON.stringify({ type: 'run', guideId: 'etc-passwd', stepId: 'say-hello', path: 'developer', values: {} }));
     expect(await err).toMatchObject({ code: 'unknown-guide' });
+    // Apply is only for "fill fields" steps that name an adapter: a command step is refused.
+    err = nextMessage(ws!, 'error');
+    ws!.send(JSON.stringify({ type: 'apply', guideId: 'termtest', stepId: 'say-hello', path: 'developer', values: {} }));
+    expect(await err).toMatchObject({ code: 'not-applicable' });
     expect(spawned.length).toBe(before);
     await closeAll(ws);
   });

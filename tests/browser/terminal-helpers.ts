@@ -24,7 +24,7 @@ function guidePage(g: Guide): string {
   const steps = g.steps
     .map(
       (s) =>
-        `<section data-step-id="${esc(s.id)}" data-step-kind="${s.kind}"><h3>${esc(s.title)} <span class="cgr-step-status" data-step-status></span></h3><div class="cgr-step-actions" data-step-actions></div></section>`,
+        `<section data-step-id="${esc(s.id)}" data-step-kind="${s.kind}"${s.kind === 'fields' && s.apply ? ` data-step-apply="${esc(s.apply)}"` : ''}><h3>${esc(s.title)} <span class="cgr-step-status" data-step-status></span></h3><div class="cgr-step-actions" data-step-actions></div></section>`,
     )
     .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(g.meta.title)}</title><link rel="stylesheet" href="/assets/page.css"></head>

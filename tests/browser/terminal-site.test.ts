@@ -8,6 +8,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { buildSite, launch, makeTemp, root } from './site-harness.ts';
+import { startNexusEmulator } from '../../playbooks/emulators/index.ts';
+import { closedPort } from '../adapters/support.ts';
 
 let tmp: string;
 let cli: ChildProcess;
@@ -67,6 +69,9 @@ describe('cgr-playbook ui with the built site', () => {
     await page.goto(`${base.origin}/guides/nexus/`);
     expect(await page.locator('[data-runner-note]').isHidden()).toBe(true);
     await page.getByLabel('Nexus web address', { exact: true }).fill(stubUrl);
+    // The shell's first prompt and the step's output share the terminal: let the prompt come first.
+    await page.click('[data-cgr-terminal-toggle]');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { cgrTerminal?: { text(): string } }).cgrTerminal?.text().trim() ?? ''), { timeout: 15_000 }).toMatch(/[#$]$/);
     await page.click('[data-step-id="nexus-up"] [data-run-step]');
     await expect.poll(() => page.locator('[data-step-id="nexus-up"] [data-step-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('passed');
     const text = await page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text());
@@ -75,5 +80,36 @@ describe('cgr-playbook ui with the built site', () => {
     // The CLI's log names what happened, never the token.
     expect(stderr).toContain('terminal session started');
     expect(stderr).not.toContain(base.hash.slice('#token='.length));
+  });
+
+  it('gives adapter-backed fields steps an Apply button that applies them through the API (Nexus emulator)', { timeout: 60_000 }, async () => {
+    const password = 'site-apply-admin-pw-3391';
+    const nexus = await startNexusEmulator({ adminPassword: password, eulaAccepted: true });
+    try {
+      const page = await browser.newPage();
+      const base = new URL(url);
+      // A new tab: it gets the token from the printed address, like the reader's first tab.
+      await page.goto(`${base.origin}/guides/nexus/${base.hash}`);
+      expect(await page.locator('[data-step-id="create-proxy"]').getAttribute('data-step-apply')).toBe('nexus.docker-proxy');
+      await expect.poll(() => page.locator('[data-step-id="create-proxy"] [data-apply-step]').count(), { timeout: 15_000 }).toBe(1);
+      expect(await page.locator('[data-step-id="nexus-up"] [data-apply-step]').count()).toBe(0);
+      const port = await closedPort();
+      await page.fill('#cgr-input-nexusUrl', nexus.url);
+      await page.fill('#cgr-input-nexusPassword', password);
+      await page.fill('#cgr-input-repoName', 'cg-site');
+      await page.fill('#cgr-input-repoPort', String(port));
+      await page.click('[data-step-id="create-proxy"] [data-apply-step]');
+      const status = page.locator('[data-step-id="create-proxy"] [data-step-status]');
+      await expect.poll(async () => `${await status.getAttribute('data-status')} (${await page.locator('[data-cgr-terminal-state]').textContent()})`, { timeout: 20_000 }).toMatch(/^(passed|failed|skipped) /);
+      const text = await page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text());
+      expect(await status.getAttribute('data-status'), `${await status.getAttribute('title')}\n${text}`).toBe('passed');
+      expect(text).not.toContain(password);
+      expect(nexus.repository('cg-site')?.docker.httpPort).toBe(port);
+      expect(nexus.repository('cg-site')?.proxy.remoteUrl).toBe('https://cgr.dev/');
+      expect(stderr).not.toContain(password);
+      await page.close();
+    } finally {
+      await nexus.stop();
+    }
   });
 });

@@ -102,6 +102,17 @@ describe('terminal in the page', () => {
     expect(text).not.toContain('sk-very-secret-0042');
   });
 
+  it('keeps a value a step captured for a later step run on its own, masked', async () => {
+    await page.click('[data-step-id="get-token"] [data-run-step]');
+    await expect.poll(() => badge(page, 'get-token').getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
+    await page.click('[data-step-id="use-token"] [data-run-step]');
+    await expect.poll(() => badge(page, 'use-token').getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
+    // sha256 of the captured token: the second run got it from the session, not from the page.
+    const text = await waitForText(page, '89bfe32d846bf5e7ebaddf8344cbe53d81bf820c095d8073dfb8570b4e5fa076');
+    expect(text).toMatch(/token: \*{4,}/);
+    expect(text).not.toContain('tok-secret-8812');
+  });
+
   it('refuses a value that fails the guide field validation, naming the field', async () => {
     await page.goto(`http://127.0.0.1:${ui.port}/guides/nexus/`);
     await page.click('[data-cgr-terminal-toggle]');

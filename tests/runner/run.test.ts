@@ -41,6 +41,24 @@ describe('runPlaybook', () => {
     expect(result.steps.find((s) => s.id === 'use-capture')!.command).toBe('echo "got abc123"');
   });
 
+  it('reports captures through onCapture and takes earlier captures through captured (one step at a time)', async () => {
+    const guide = await fixture('pass');
+    const dir = work();
+    const seen: Array<[string, string, boolean]> = [];
+    const first = runPlaybook(guide, { path: 'developer', ci: true, only: 'say-hello', values: { workDir: dir, apiToken: 's3cret-value-123' }, onCapture: (n, v, s) => seen.push([n, v, s]) });
+    expect((await first.done).status).toBe('passed');
+    expect(seen).toEqual([['ident', 'abc123', false]]);
+    const alone = runPlaybook(guide, { path: 'developer', ci: true, only: 'use-capture', values: { workDir: dir, apiToken: 's3cret-value-123' } });
+    expect((await alone.done).steps.find((s) => s.id === 'use-capture')).toMatchObject({ verdict: 'failed', reason: expect.stringContaining('ident (captured by an earlier step that did not run)') });
+    const second = runPlaybook(guide, { path: 'developer', ci: true, only: 'use-capture', values: { workDir: dir, apiToken: 's3cret-value-123' }, captured: { ident: { value: 'xyz789', secret: true } } });
+    const events = collect(second);
+    const r = await second.done;
+    expect(r.steps.find((s) => s.id === 'use-capture')!.verdict).toBe('passed');
+    // A secret capture handed in is masked like one captured in this run.
+    expect(outputOf(events, 'use-capture')).toContain('got ****');
+    expect(outputOf(events, 'use-capture')).not.toContain('xyz789');
+  });
+
   it('a failing step fails the run (exit 1) and the rest are skipped with the reason', async () => {
     const guide = await fixture('fail');
     const handle = runPlaybook(guide, { path: 'developer', ci: true });

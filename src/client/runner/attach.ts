@@ -1,5 +1,6 @@
 // The runner UI on a guide page served by `cgr-playbook ui`: Run / "Run all from here" buttons on
-// command and verify steps, running/passed/failed badges, and a terminal panel (xterm loaded only
+// command and verify steps, an Apply button on "fill fields" steps that name an adapter
+// (data-step-apply: the runner applies them through the product's API), running/passed/failed badges, and a terminal panel (xterm loaded only
 // when the panel opens) attached to a shell on the reader's machine. The page sends step ids and
 // values; the runner takes the commands from its own copy of the guide. Browser-only.
 import type { AttachRunner, RunnerContext } from './contract.ts';
@@ -171,7 +172,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     return opening;
   };
 
-  const run = async (type: 'run' | 'run-from', stepId: string) => {
+  const run = async (type: 'run' | 'run-from' | 'apply', stepId: string) => {
     if (running) return;
     const c = await open();
     if (!c) return;
@@ -180,9 +181,9 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
       if (sent) {
         // Verdicts of the steps about to run are stale from now on.
         const ids = [...stepEls.keys()];
-        for (const id of type === 'run' ? [stepId] : ids.slice(ids.indexOf(stepId))) setBadge(id, undefined);
+        for (const id of type === 'run-from' ? ids.slice(ids.indexOf(stepId)) : [stepId]) setBadge(id, undefined);
         setRunning(true);
-        setState(`running ${stepId}…`);
+        setState(`${type === 'apply' ? 'applying' : 'running'} ${stepId}…`);
       }
     };
     if (c.open) go();
@@ -198,6 +199,13 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     if (!id) continue;
     stepEls.set(id, step);
     const actions = step.querySelector<HTMLElement>('[data-step-actions]');
+    if (actions && kind === 'fields' && step.dataset.stepApply) {
+      const applyBtn = el('button', { type: 'button', textContent: 'Apply', title: `apply through the product's API (${step.dataset.stepApply})` }, { class: 'cgr-run-btn', 'data-apply-step': id });
+      applyBtn.addEventListener('click', () => void run('apply', id));
+      actions.append(applyBtn);
+      buttons.push(applyBtn);
+      continue;
+    }
     if (!actions || !kind || !RUNNABLE.has(kind)) continue;
     const runBtn = el('button', { type: 'button', textContent: 'Run' }, { class: 'cgr-run-btn', 'data-run-step': id });
     const fromBtn = el('button', { type: 'button', textContent: 'Run all from here' }, { class: 'cgr-run-btn', 'data-run-from': id });
