@@ -46,6 +46,8 @@ export interface BlobResult {
 }
 
 const MAX_REDIRECTS = 5;
+/** Attempts of one request while pooled connections turn out to be closed (see #raw). */
+const STALE_SOCKET_ATTEMPTS = 4;
 
 function isStaleSocket(e: unknown): boolean {
   let cur: unknown = e;
@@ -97,18 +99,15 @@ export class RegistryClient {
 
   async #raw(url: string, init: RequestInit, signal: AbortSignal, ctx: ErrorContext): Promise<Response> {
     const go = () => this.#fetch(url, { ...init, signal, redirect: 'manual', headers: { 'User-Agent': this.#opts.userAgent ?? 'cgr-playbook', ...(init.headers as Record<string, string>) } });
-    try {
-      return await go();
-    } catch (e) {
-      // A pooled keep-alive connection the server closed meanwhile: retry once on a fresh one.
-      if (!signal.aborted && isStaleSocket(e)) {
-        try {
-          return await go();
-        } catch (e2) {
-          throw diagnoseNetwork(e2, ctx, signal);
-        }
+    // A pooled keep-alive connection the server closed meanwhile fails with a reset: retry. The
+    // pool may hold several such connections (one per earlier parallel request), each discarded
+    // as it fails, so allow a few attempts before the reset counts as the answer.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await go();
+      } catch (e) {
+        if (signal.aborted || !isStaleSocket(e) || attempt >= STALE_SOCKET_ATTEMPTS) throw diagnoseNetwork(e, ctx, signal);
       }
-      throw diagnoseNetwork(e, ctx, signal);
     }
   }
 

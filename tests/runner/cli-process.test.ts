@@ -87,8 +87,8 @@ describe('cgr-playbook run as a process', () => {
     let screen = '';
     term.onData((d) => (screen += d));
     const exited = new Promise<number>((r) => term.onExit((e) => r(e.exitCode)));
-    await waitFor(() => screen.includes('API token'), 10_000, 'the secret prompt');
-    expect(screen).toContain('(hidden)');
+    // The prompt may reach the pty in more than one write: wait for its whole line.
+    await waitFor(() => screen.includes('API token') && screen.includes('(hidden)'), 10_000, 'the secret prompt, marked (hidden)');
     term.write('Typed-Secret-777\r');
     expect(await exited).toBe(0);
     expect(screen).not.toContain('Typed-Secret-777');
