@@ -34,6 +34,9 @@ export interface SessionOptions {
 
 type Ws = Pick<WebSocket, 'send' | 'readyState' | 'close' | 'bufferedAmount'>;
 
+/** How long a first run waits for the shell's first prompt (see #shellReady). */
+const SHELL_READY_WAIT_MS = 2_000;
+
 export class TerminalSession {
   readonly id = randomBytes(16).toString('hex');
   readonly #o: SessionOptions;
@@ -57,6 +60,9 @@ export class TerminalSession {
   /** Values steps captured, by guide (e.g. the pull token a later Apply needs); memory only, secret ones masked. */
   readonly #captured = new Map<string, Record<string, { value: string; secret: boolean }>>();
   #size: { cols: number; rows: number };
+  /** Settles once the shell has printed something (its first prompt), or after a short wait: a
+   * step started before that would have the prompt land in the middle of its output. */
+  readonly #shellReady: Promise<void>;
 
   constructor(o: SessionOptions) {
     this.#o = o;
@@ -69,7 +75,14 @@ export class TerminalSession {
       () => this.#ptys().forEach((p) => p.resume()),
     );
     this.#shell = o.spawnPty(o.shell.file, o.shell.args, { name: 'xterm-256color', ...this.#size, cwd: o.cwd, env: o.env });
-    this.#shell.onData((d) => this.#output(d));
+    let ready!: () => void;
+    this.#shellReady = new Promise<void>((r) => (ready = r));
+    const readyTimer = setTimeout(ready, SHELL_READY_WAIT_MS);
+    readyTimer.unref();
+    this.#shell.onData((d) => {
+      ready();
+      this.#output(d);
+    });
     this.#shell.onExit(({ exitCode }) => {
       this.#send({ type: 'exit', code: exitCode });
       this.dispose();
@@ -182,6 +195,7 @@ export class TerminalSession {
       this.#send({ type: 'error', code: 'busy', message: 'a step is already running; stop it first' });
       return;
     }
+    await this.#shellReady;
     let guide: Guide;
     try {
       guide = await this.#o.loadGuide(msg.guideId);

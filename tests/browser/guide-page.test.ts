@@ -156,7 +156,8 @@ describe('site', () => {
       throw new Error(`search UI did not load: ${e.message}\n${consoleErrors.join('\n')}`);
     });
     await input.fill('docker proxy repository');
-    await expect(page.locator('.pagefind-ui__result-link').first().getAttribute('href')).resolves.toMatch(/^\/guides\/nexus\//);
+    // Pagefind renders results while its index chunks arrive: wait for the settled ranking.
+    await expect.poll(() => page.locator('.pagefind-ui__result-link').first().getAttribute('href'), { timeout: 15_000 }).toMatch(/^\/guides\/nexus\//);
     await page.close();
   });
 
