@@ -63,6 +63,9 @@ export class TerminalSession {
   /** Settles once the shell has printed something (its first prompt), or after a short wait: a
    * step started before that would have the prompt land in the middle of its output. */
   readonly #shellReady: Promise<void>;
+  /** Shell output that arrived while a step ran (a late prompt, a job notice): shown after the
+   * step's own output so it never lands inside it. `undefined` when no run is on. */
+  #heldShell: string[] | undefined;
 
   constructor(o: SessionOptions) {
     this.#o = o;
@@ -81,7 +84,8 @@ export class TerminalSession {
     readyTimer.unref();
     this.#shell.onData((d) => {
       ready();
-      this.#output(d);
+      if (this.#heldShell) this.#heldShell.push(d);
+      else this.#output(d);
     });
     this.#shell.onExit(({ exitCode }) => {
       this.#send({ type: 'exit', code: exitCode });
@@ -196,6 +200,21 @@ export class TerminalSession {
       return;
     }
     await this.#shellReady;
+    if (this.#run || this.#heldShell) {
+      this.#send({ type: 'error', code: 'busy', message: 'a step is already running; stop it first' });
+      return;
+    }
+    this.#heldShell = [];
+    try {
+      await this.#runSteps(msg);
+    } finally {
+      const held = this.#heldShell.join('');
+      this.#heldShell = undefined;
+      if (held) this.#output(held);
+    }
+  }
+
+  async #runSteps(msg: Extract<ClientMessage, { type: 'run' | 'run-from' | 'apply' }>): Promise<void> {
     let guide: Guide;
     try {
       guide = await this.#o.loadGuide(msg.guideId);

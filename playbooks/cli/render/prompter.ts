@@ -23,15 +23,13 @@ export function createTtyPrompter(input: TerminalInput, write: (s: string) => vo
         if (field.type === 'enum') field.options!.forEach((o, i) => write(`  ${i + 1}) ${o}\n`));
       }
       const hint = field.type === 'secret' ? style.dim(' (hidden)') : field.type === 'boolean' ? style.dim(' (y/n)') : field.default !== undefined ? style.dim(` [${field.default}]`) : '';
-      write(`${style.cyan('›')}${hint} `);
-      const answer = await input.readLine({ hidden: field.type === 'secret', signal });
+      const answer = await input.readLine({ hidden: field.type === 'secret', signal, prompt: `${style.cyan('›')}${hint} ` });
       if (field.type === 'enum' && field.options) return pick(answer.trim(), field.options) ?? answer;
       return answer;
     },
     async confirm(message, { defaultYes = true, signal }) {
       for (;;) {
-        write(`${style.cyan('?')} ${message} ${style.dim(defaultYes ? '(Y/n)' : '(y/N)')} `);
-        const a = (await input.readLine({ hidden: false, signal })).trim().toLowerCase();
+        const a = (await input.readLine({ hidden: false, signal, prompt: `${style.cyan('?')} ${message} ${style.dim(defaultYes ? '(Y/n)' : '(y/N)')} ` })).trim().toLowerCase();
         if (a === '') return defaultYes;
         if (a === 'y' || a === 'yes') return true;
         if (a === 'n' || a === 'no') return false;
@@ -42,8 +40,7 @@ export function createTtyPrompter(input: TerminalInput, write: (s: string) => vo
       write(`${style.cyan('?')} ${style.bold(message)}\n`);
       choices.forEach((c, i) => write(`  ${i + 1}) ${c.label || c.value}\n`));
       for (;;) {
-        write(`${style.cyan('›')} ${style.dim(`[1-${choices.length}]`)} `);
-        const a = pick((await input.readLine({ hidden: false, signal })).trim(), choices.map((c) => c.value));
+        const a = pick((await input.readLine({ hidden: false, signal, prompt: `${style.cyan('›')} ${style.dim(`[1-${choices.length}]`)} ` })).trim(), choices.map((c) => c.value));
         if (a) return a;
         write(style.red(`  ✘ answer a number from 1 to ${choices.length} or one of ${choices.map((c) => c.value).join(', ')}`) + '\n');
       }

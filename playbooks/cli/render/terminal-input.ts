@@ -49,8 +49,10 @@ export class TerminalInput implements Keyboard {
     return { dispose: release };
   }
 
-  /** Reads one line. Hidden: nothing is echoed. Rejects on Ctrl-C, Ctrl-D on an empty line, or abort. */
-  readLine(opts: { hidden: boolean; signal: AbortSignal }): Promise<string> {
+  /** Reads one line. Hidden: nothing is echoed. Rejects on Ctrl-C, Ctrl-D on an empty line, or abort.
+   * `prompt` is written once the terminal is in raw mode, so keys typed as soon as it shows are
+   * never echoed by the terminal's own line discipline. */
+  readLine(opts: { hidden: boolean; signal: AbortSignal; prompt?: string }): Promise<string> {
     return new Promise<string>((resolve, reject) => {
       let value = '';
       let release = () => {};
@@ -88,6 +90,7 @@ export class TerminalInput implements Keyboard {
           }
         }
       });
+      if (opts.prompt) this.echo(opts.prompt);
     });
   }
 }
