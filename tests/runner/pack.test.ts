@@ -1,13 +1,17 @@
 // The packed tarball works through npx: `npm pack`, then `npx ./cgr-playbook-<version>.tgz run
-// distribution --dry-run --ci ...` in an empty folder. Needs the npm registry (dependencies are
-// installed from it, into a cache inside the test's temp folder); nothing else from the network.
-// Optional dependencies (the bundled Node 24) and install scripts (node-pty's native build) are
-// left out to keep it fast: a dry run loads neither, and Node 24 comes first on PATH instead.
+// distribution --dry-run --ci ...` in an empty folder, and `npx ./….tgz ui` serves the built site
+// and a working terminal. Needs the npm registry (dependencies are installed from it, into a cache
+// inside the test's temp folder); nothing else from the network. Optional dependencies (the
+// bundled Node 24) are left out to keep it fast: Node 24 comes first on PATH instead.
 import { describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { readFileSync } from 'node:fs';
-import { ROOT, tempDir } from './helpers.ts';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
+import { ROOT, tempDir, waitFor } from './helpers.ts';
+import { buildSite } from '../browser/site-harness.ts';
+import { WS_PATH } from '../../playbooks/server/server.ts';
+import { WS_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../playbooks/server/security.ts';
 
 describe('npm pack + npx', () => {
   it('runs a dry run of the distribution guide from the tarball', { timeout: 240_000 }, () => {
@@ -36,6 +40,67 @@ describe('npm pack + npx', () => {
       expect(r.stdout).toContain('$ docker pull 127.0.0.1:5055/example.com/wolfi-base');
       expect(r.stdout).toMatch(/Dry run: 0 passed, 0 failed, \d+ skipped/);
     } finally {
+      t.cleanup();
+    }
+  });
+
+  it('serves the site and a working terminal from the tarball (`npx … ui`)', { timeout: 240_000 }, async () => {
+    const t = tempDir();
+    let ui: ReturnType<typeof spawn> | undefined;
+    try {
+      // Pack a copy holding exactly what `npm pack` takes (its prepack builds the same site into
+      // the repo's build/site; a test writes only under its own temp folder).
+      const pkg = join(t.dir, 'pkg');
+      const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; files: string[] };
+      expect(manifest.files).toContain('build/site');
+      mkdirSync(pkg);
+      cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+      for (const f of manifest.files.filter((f) => f !== 'build/site')) cpSync(join(ROOT, f), join(pkg, f), { recursive: true });
+      buildSite(join(pkg, 'build', 'site'));
+      const work = join(t.dir, 'work');
+      mkdirSync(work);
+      const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: pkg, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').at(-1)!;
+      const env = {
+        ...process.env,
+        PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
+        HOME: work,
+        SHELL: '/bin/bash',
+        npm_config_cache: join(t.dir, 'npm-cache'),
+        npm_config_omit: 'optional',
+        npm_config_update_notifier: 'false',
+        npm_config_fund: 'false',
+        npm_config_audit: 'false',
+        NO_COLOR: '1',
+      };
+      // node-pty's install script builds it (no Linux prebuilds): the terminal needs it.
+      ui = spawn('npx', ['--yes', `./${packed}`, 'ui', '--port', '0'], { cwd: work, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      ui.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      ui.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      await waitFor(() => /open http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.test(out) || ui!.exitCode !== null, 200_000, 'the ui address');
+      expect(err.split('\n').filter((l) => l && !/^npm warn/i.test(l) && !/^ui: /.test(l))).toEqual([]);
+      // It served the tarball's own site: nothing was built.
+      expect(err).not.toContain('building the site');
+      const url = new URL(/open (\S+)/.exec(out)![1]!);
+      const page = await fetch(new URL('/guides/nexus/', url));
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Sonatype Nexus');
+      // The terminal: the socket opens with the token and the shell (node-pty, built at install) answers.
+      const token = url.hash.slice('#token='.length);
+      const ws = new WebSocket(`ws://127.0.0.1:${url.port}${WS_PATH}`, [WS_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token], { origin: url.origin });
+      let screen = '';
+      ws.on('message', (data: Buffer, binary: boolean) => binary && (screen += data.toString('utf8')));
+      await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)));
+      ws.send(new TextEncoder().encode('echo from-the-$((6*7))-pty\r'));
+      await waitFor(() => screen.includes('from-the-42-pty'), 20_000, `the shell's answer; screen: ${JSON.stringify(screen)}`);
+      await new Promise((r) => (ws.once('close', r), ws.close()));
+    } finally {
+      if (ui?.pid && ui.exitCode === null) {
+        const exited = new Promise((r) => ui!.once('exit', r));
+        process.kill(-ui.pid, 'SIGTERM');
+        await exited;
+      }
       t.cleanup();
     }
   });
