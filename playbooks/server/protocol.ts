@@ -28,6 +28,14 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   /** Apply a `fields` step that names an adapter (`apply=`) through the product's API: check first, apply when not already done. */
   z.strictObject({ type: z.literal('apply'), ...runBase }),
   z.strictObject({ type: z.literal('cancel') }),
+  /** The reader's answer to a `confirm` (a "fill fields" or manual step reached by a run): continue, or skip the step. */
+  z.strictObject({
+    type: z.literal('answer'),
+    /** The `id` of the confirm being answered; an answer to any other is ignored. */
+    id: z.number().int().nonnegative().describe('The `id` of the confirm being answered; an answer to any other is ignored.'),
+    /** true: the reader did it, go on; false: skip the step. */
+    yes: z.boolean().describe('true: the reader did it, go on; false: skip the step.'),
+  }),
   z.strictObject({
     type: z.literal('resize'),
     /** Columns; clamped to COLS. */
@@ -47,12 +55,16 @@ export type ClientMessageInput = z.input<typeof ClientMessageSchema>;
 export type StepStatus = 'running' | 'passed' | 'failed' | 'skipped';
 
 export type ServerMessage =
-  /** First message on every connection: the session id to reconnect with, and whether the screen is a replay. */
-  | { type: 'hello'; session: string; resumed: boolean; ackEvery: number }
+  /** First message on every connection: the session id to reconnect with, whether the screen is a replay, and the guide of a run still going on (its step states follow). */
+  | { type: 'hello'; session: string; resumed: boolean; ackEvery: number; running?: string }
   /** A step changed state (verdicts come from the runner). */
   | { type: 'step'; guideId: string; stepId: string; status: StepStatus; summary?: string }
   /** A run (one step or from a step on) ended. */
   | { type: 'run-end'; guideId: string; ok: boolean; cancelled: boolean; summary: string }
+  /** The run waits for the reader: a "fill fields" or manual step to do by hand. Answered with `answer`; sent again after a reattach. */
+  | { type: 'confirm'; guideId: string; stepId?: string; id: number; message: string }
+  /** The run no longer waits for that confirm (answered, stopped or ended). */
+  | { type: 'confirm-end'; id: number }
   /** A request was refused: which field or step, and why. */
   | { type: 'error'; code: string; message: string; field?: string }
   /** The shell ended; the session is over. */

@@ -13,6 +13,7 @@ import { ClientMessageSchema, clampSize, type ClientMessage, type ServerMessage 
 import { FLOW, FlowGate } from './flow.ts';
 import { stopProcessGroup, type IPty, type SpawnPty } from './pty.ts';
 import { selectSteps, startStepRun, summarize } from './step-run.ts';
+import { PagePrompter } from './page-prompter.ts';
 import type { RunnerServices } from '../runner/services.ts';
 
 export interface SessionOptions {
@@ -55,7 +56,7 @@ export class TerminalSession {
   #graceTimer: NodeJS.Timeout | undefined;
   #replaying = false;
   #step: { pty: IPty; exited: Promise<unknown> } | undefined;
-  #run: { handle: RunHandle; guideId: string } | undefined;
+  #run: { handle: RunHandle; guideId: string; prompter: PagePrompter; states: Map<string, Extract<ServerMessage, { type: 'step' }>> } | undefined;
   #disposed = false;
   /** Values steps captured, by guide (e.g. the pull token a later Apply needs); memory only, secret ones masked. */
   readonly #captured = new Map<string, Record<string, { value: string; secret: boolean }>>();
@@ -116,7 +117,9 @@ export class TerminalSession {
     this.#graceTimer = undefined;
     this.#ws = ws;
     this.#gate.reset();
-    this.#send({ type: 'hello', session: this.id, resumed, ackEvery: FLOW.ackEvery });
+    this.#send({ type: 'hello', session: this.id, resumed, ackEvery: FLOW.ackEvery, ...(this.#run ? { running: this.#run.guideId } : {}) });
+    // A page that comes back during a run gets its step states again.
+    for (const m of this.#run?.states.values() ?? []) this.#send(m);
     if (resumed) {
       // Everything queued so far is in the screen: drop it, wait for the screen to catch up, send it whole.
       this.#chunks = [];
@@ -128,6 +131,8 @@ export class TerminalSession {
         const screen = this.#serializer.serialize({ scrollback: 1000 });
         this.#sendBinary('\x1bc' + screen);
         this.#flush();
+        // A run waiting for the reader asks the page that came back.
+        this.#run?.prompter.resend();
       });
     }
   }
@@ -169,6 +174,9 @@ export class TerminalSession {
         return;
       case 'cancel':
         this.#run?.handle.cancel();
+        return;
+      case 'answer':
+        this.#run?.prompter.answer(msg.id, msg.yes);
         return;
       case 'run':
       case 'run-from':
@@ -259,15 +267,22 @@ export class TerminalSession {
       captured[name] = { value, secret };
       if (secret) this.#masker.add(value);
     };
+    const prompter = new PagePrompter(guideId, (m) => this.#send(m));
+    const states = new Map<string, Extract<ServerMessage, { type: 'step' }>>();
     const handle = startStepRun(
       { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId, captured: { ...captured }, onCapture },
-      { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size, ...(this.#o.services ? { services: this.#o.services } : {}) },
+      { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size, prompter, ...(this.#o.services ? { services: this.#o.services } : {}) },
       {
         output: (text) => this.#output(text),
-        status: (stepId, status, summary) => this.#send({ type: 'step', guideId, stepId, status, ...(summary !== undefined ? { summary } : {}) }),
+        status: (stepId, status, summary) => {
+          const m = { type: 'step', guideId, stepId, status, ...(summary !== undefined ? { summary } : {}) } as const;
+          states.set(stepId, m);
+          this.#send(m);
+        },
+        asking: (stepId) => (prompter.stepId = stepId),
       },
     );
-    this.#run = { handle, guideId };
+    this.#run = { handle, guideId, prompter, states };
     const result = await handle.done;
     this.#run = undefined;
     const cancelled = result.status === 'interrupted';

@@ -4,7 +4,7 @@
 import type { Guide } from '../model/guide.ts';
 import type { PathId } from '../model/props.ts';
 import { runPlaybook } from '../runner/run.ts';
-import type { RunHandle, RunResult, SpawnPty } from '../runner/types.ts';
+import type { Prompter, RunHandle, RunResult, SpawnPty } from '../runner/types.ts';
 import type { RunnerServices } from '../runner/services.ts';
 
 export type StepRunMode = 'run' | 'run-from' | 'apply';
@@ -37,11 +37,13 @@ export interface StepRunSinks {
   /** Masked output and the step banners, for the terminal. */
   output(text: string): void;
   status(stepId: string, status: 'running' | 'passed' | 'failed' | 'skipped', summary?: string): void;
+  /** The runner is about to ask the prompter something about this step. */
+  asking?(stepId: string | undefined): void;
 }
 
 export function startStepRun(
   req: StepRunRequest,
-  opts: { spawn: SpawnPty; env: Record<string, string>; cwd: string; cols: number; rows: number; services?: RunnerServices },
+  opts: { spawn: SpawnPty; env: Record<string, string>; cwd: string; cols: number; rows: number; services?: RunnerServices; prompter?: Prompter },
   sinks: StepRunSinks,
 ): RunHandle {
   const services = opts.services ?? {};
@@ -59,6 +61,8 @@ export function startStepRun(
     apply: req.mode === 'apply',
     ...(req.captured ? { captured: req.captured } : {}),
     ...(req.onCapture ? { onCapture: req.onCapture } : {}),
+    // The page answers the "did you do it?" of fields and manual steps; its values come from its form.
+    ...(opts.prompter ? { prompter: opts.prompter } : {}),
     ...(services.probeRunner ? { probeRunner: services.probeRunner } : {}),
     ...(services.fieldsApplier ? { fieldsApplier: services.fieldsApplier } : {}),
   });
@@ -72,6 +76,9 @@ export function startStepRun(
         break;
       case 'step-output':
         sinks.output(e.data);
+        break;
+      case 'prompt':
+        sinks.asking?.(e.stepId);
         break;
       case 'step-end': {
         // Steps left out because an earlier one failed or the run was stopped get no verdict.

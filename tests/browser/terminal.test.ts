@@ -150,4 +150,50 @@ describe('terminal in the page', () => {
     await page.keyboard.type(`cat ${file}; echo END-$((40+2))\n`);
     await waitForText(page, /^END-42$/m, 60_000);
   }, 90_000);
+
+  it('a run waits in the page at a fields step and a manual step, and goes on with the answers', async () => {
+    await page.goto(`http://127.0.0.1:${ui.port}/guides/termtest/`);
+    await page.click('[data-step-id="before-confirm"] [data-run-from]');
+    const fieldsQuestion = page.locator('[data-confirm-step="enter-settings"]');
+    await fieldsQuestion.waitFor({ timeout: 20_000 });
+    expect(await fieldsQuestion.textContent()).toContain('Entered these in the screen above? Continue');
+    expect(await badge(page, 'before-confirm').getAttribute('data-status')).toBe('passed');
+    expect(await badge(page, 'enter-settings').getAttribute('data-status')).toBe('running');
+    expect(await badge(page, 'after-confirm').getAttribute('data-status')).toBeNull();
+    // The terminal lists what to enter, with the page's value filled in.
+    const listing = await waitForText(page, /Greeting\s+hello/);
+    expect(listing).toContain('In Settings › General:');
+    expect(await page.locator('[data-cgr-terminal-state]').textContent()).toContain('waiting for you');
+    await fieldsQuestion.locator('[data-confirm-yes]').click();
+    await expect.poll(() => badge(page, 'enter-settings').getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
+    expect(await badge(page, 'enter-settings').getAttribute('title')).toBe('confirmed by the operator');
+
+    const manualQuestion = page.locator('[data-confirm-step="by-hand"]');
+    await manualQuestion.waitFor({ timeout: 20_000 });
+    expect(await manualQuestion.textContent()).toContain('Did you do it by hand?');
+    await manualQuestion.locator('[data-confirm-no]').click();
+    await expect.poll(() => badge(page, 'after-confirm').getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
+    expect(await badge(page, 'by-hand').getAttribute('data-status')).toBe('skipped');
+    expect(await badge(page, 'by-hand').getAttribute('title')).toBe('the operator skipped it');
+    await waitForText(page, /^after the questions$/m);
+    expect(await page.locator('[data-confirm]').count()).toBe(0);
+  });
+
+  it('asks again after a reload, and Stop while it waits ends the run', { timeout: 90_000 }, async () => {
+    await page.click('[data-step-id="before-confirm"] [data-run-from]');
+    await page.locator('[data-confirm-step="enter-settings"]').waitFor({ timeout: 20_000 });
+    await page.reload();
+    await page.click('[data-cgr-terminal-toggle]');
+    await expect.poll(() => page.locator('[data-cgr-terminal-state]').textContent(), { timeout: 15_000 }).toContain('waiting for you');
+    await page.locator('[data-confirm-step="enter-settings"]').waitFor({ timeout: 20_000 });
+    // The reloaded page knows the run: its step states came back and Stop is live.
+    expect(await badge(page, 'before-confirm').getAttribute('data-status')).toBe('passed');
+    expect(await badge(page, 'enter-settings').getAttribute('data-status')).toBe('running');
+    expect(await page.locator('[data-step-id="say-hello"] [data-run-step]').isDisabled()).toBe(true);
+    await page.click('[data-cgr-stop]');
+    await expect.poll(() => page.locator('[data-cgr-terminal-state]').textContent(), { timeout: 15_000 }).toBe('stopped');
+    expect(await page.locator('[data-confirm]').count()).toBe(0);
+    expect(await badge(page, 'after-confirm').getAttribute('data-status')).toBeNull();
+    expect(await page.locator('[data-step-id="say-hello"] [data-run-step]').isDisabled()).toBe(false);
+  });
 });

@@ -1,8 +1,10 @@
 // The runner UI on a guide page served by `cgr-playbook ui`: Run / "Run all from here" buttons on
 // command and verify steps, an Apply button on "fill fields" steps that name an adapter
-// (data-step-apply: the runner applies them through the product's API), running/passed/failed badges, and a terminal panel (xterm loaded only
-// when the panel opens) attached to a shell on the reader's machine. The page sends step ids and
-// values; the runner takes the commands from its own copy of the guide. Browser-only.
+// (data-step-apply: the runner applies them through the product's API), running/passed/failed
+// badges, a "Done, continue / Skip" question on a fields or manual step a run reaches, and a
+// terminal panel (xterm loaded only when the panel opens) attached to a shell on the reader's
+// machine. The page sends step ids and values; the runner takes the commands from its own copy of
+// the guide. Browser-only.
 import type { AttachRunner, RunnerContext } from './contract.ts';
 import type { ServerMessage, StepStatus } from '../../../playbooks/server/protocol.ts';
 import type { RunnerConnection } from '../terminal/connection.ts';
@@ -25,9 +27,12 @@ const CSS = `
 .cgr-term-bar button{font:inherit;padding:.1em .6em;border-radius:4px;border:1px solid #30363d;background:#161b22;color:#e6edf3;cursor:pointer}
 .cgr-term-state{flex:1;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
 .cgr-term-host{flex:1;min-height:0;padding:0 .4em .4em}
+.cgr-confirm{display:flex;flex-wrap:wrap;gap:.5em;align-items:center;margin:.5em 0;padding:.5em .75em;border-radius:6px;border:1px solid #f59e0b;background:#fffbeb;color:#78350f}
+.cgr-term-bar .cgr-confirm{margin:0;padding:.1em .5em}
 `;
 
 interface Ui {
+  bar: HTMLElement;
   panel: HTMLElement;
   host: HTMLElement;
   state: HTMLElement;
@@ -59,7 +64,7 @@ function buildUi(): Ui {
     toggle.hidden = false;
     toggle.setAttribute('aria-expanded', 'false');
   });
-  return { panel, host, state, stop, toggle };
+  return { bar, panel, host, state, stop, toggle };
 }
 
 export const attach: AttachRunner = (ctx: RunnerContext) => {
@@ -98,12 +103,47 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     step.dataset.runStatus = status;
   };
 
+  // Questions of a run waiting for the reader, by confirm id.
+  const questions = new Map<number, HTMLElement>();
+  const dropQuestion = (id: number) => {
+    questions.get(id)?.remove();
+    questions.delete(id);
+  };
+  const ask = (msg: Extract<ServerMessage, { type: 'confirm' }>) => {
+    dropQuestion(msg.id);
+    const step = msg.guideId === ctx.guideId && msg.stepId ? stepEls.get(msg.stepId) : undefined;
+    const box = el('div', {}, { class: 'cgr-confirm', role: 'group', 'aria-label': 'The run waits for you', 'data-confirm': String(msg.id), ...(msg.stepId ? { 'data-confirm-step': msg.stepId } : {}) });
+    const text = el('span', { textContent: msg.message });
+    const yes = el('button', { type: 'button', textContent: 'Done, continue' }, { class: 'cgr-run-btn', 'data-confirm-yes': '' });
+    const no = el('button', { type: 'button', textContent: 'Skip this step' }, { class: 'cgr-run-btn', 'data-confirm-no': '' });
+    const reply = (answer: boolean) => {
+      if (conn?.send({ type: 'answer', id: msg.id, yes: answer })) dropQuestion(msg.id);
+    };
+    yes.addEventListener('click', () => reply(true));
+    no.addEventListener('click', () => reply(false));
+    box.append(text, yes, no);
+    const actions = step?.querySelector<HTMLElement>('[data-step-actions]');
+    if (actions) actions.after(box);
+    else ui.state.after(box);
+    questions.set(msg.id, box);
+    setState(`waiting for you: ${msg.message}`);
+    step?.scrollIntoView({ block: 'nearest' });
+    yes.focus({ preventScroll: true });
+  };
+
   const onMessage = (msg: ServerMessage) => {
     switch (msg.type) {
+      case 'confirm':
+        ask(msg);
+        break;
+      case 'confirm-end':
+        dropQuestion(msg.id);
+        break;
       case 'step':
         if (msg.guideId === ctx.guideId) setBadge(msg.stepId, msg.status, msg.summary);
         break;
       case 'run-end':
+        for (const id of [...questions.keys()]) dropQuestion(id);
         setRunning(false);
         setState(msg.cancelled ? 'stopped' : msg.ok ? `done: ${msg.summary}` : msg.summary);
         break;
@@ -115,6 +155,8 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
         setState('the shell ended; reopen the terminal for a new one');
         break;
       case 'hello':
+        // Back during a run (a reload): Stop works and the Run buttons wait for its end.
+        if (msg.running) setRunning(true);
         break;
     }
   };
