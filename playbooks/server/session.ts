@@ -374,7 +374,20 @@ export class TerminalSession {
 
   #send(msg: ServerMessage): void {
     const ws = this.#ws;
-    if (ws && ws.readyState === 1) ws.send(JSON.stringify(msg));
+    if (!ws || ws.readyState !== 1) return;
+    // A verdict or a question follows the output it is about: send the batch (and the masker's
+    // held-back tail) first, so the page never shows "passed" above output still on its way.
+    if (msg.type === 'step' || msg.type === 'run-end' || msg.type === 'confirm') this.#drainOutput();
+    ws.send(JSON.stringify(msg));
+  }
+
+  #drainOutput(): void {
+    if (this.#maskTimer) {
+      clearTimeout(this.#maskTimer);
+      this.#maskTimer = undefined;
+      this.#push(this.#stream.flush());
+    }
+    this.#flush();
   }
 
   /** Ends the session: stops a running step and the shell (whole process groups), frees the screen. */

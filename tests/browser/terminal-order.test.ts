@@ -1,5 +1,6 @@
 // The shell's own output never lands inside a step's output: a shell that prints late (here 1 s
-// after its first prompt, in the middle of a 1.5 s step) is shown after the step's verdict.
+// after its first prompt, in the middle of a 1.5 s step) is shown after the step's verdict. And a
+// verdict never overtakes the output it is about on the socket.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,9 +42,15 @@ describe('terminal server: output order', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${ui.port}${WS_PATH}`, [WS_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token], { origin: `http://127.0.0.1:${ui.port}` });
     let screen = '';
     const messages: ServerMessage[] = [];
+    // Everything in arrival order: how much output had come when each JSON message came.
+    const arrivals: { msg: ServerMessage; screenBefore: string }[] = [];
     ws.on('message', (data: Buffer, binary: boolean) => {
       if (binary) screen += data.toString('utf8');
-      else messages.push(JSON.parse(data.toString()) as ServerMessage);
+      else {
+        const msg = JSON.parse(data.toString()) as ServerMessage;
+        messages.push(msg);
+        arrivals.push({ msg, screenBefore: screen });
+      }
     });
     await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
     await expect.poll(() => screen, { timeout: 10_000 }).toContain('ready$ ');
@@ -57,6 +64,10 @@ describe('terminal server: output order', () => {
     // Between the two parts the shell printed LATE-SHELL; the page sees it only after the verdict.
     expect(at('LATE-SHELL')).toBeGreaterThan(at('part-two'));
     expect(at('LATE-SHELL')).toBeGreaterThan(at('passed'));
+    // The "passed" message came after the step's whole output, its verdict line included.
+    const verdict = arrivals.find((a) => a.msg.type === 'step' && a.msg.status === 'passed');
+    expect(verdict?.screenBefore).toContain('part-two');
+    expect(verdict?.screenBefore).toContain('✔ passed');
     await new Promise((r) => (ws.once('close', r), ws.close()));
   });
 });

@@ -50,6 +50,8 @@ describe('probe verify run from the page', () => {
     await page.fill('input[data-field-id="registry"]', lab.state.cache!.host);
     await page.click('[data-step-id="pull-probe"] [data-run-step]');
     await expect.poll(() => badge(page, 'pull-probe').getAttribute('data-status'), { timeout: 60_000 }).toMatch(/passed|failed|skipped/);
+    // xterm parses asynchronously: wait for the verdict line before reading the text.
+    await expect.poll(() => terminalText(page), { timeout: 10_000 }).toMatch(/[✔✘–] (passed|failed|skipped)/);
     const text = await terminalText(page);
     expect(await badge(page, 'pull-probe').getAttribute('data-status'), `${await badge(page, 'pull-probe').getAttribute('title')}\n${text}`).toBe('passed');
     expect(text).not.toContain('no probe runner');

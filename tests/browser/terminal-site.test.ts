@@ -74,8 +74,8 @@ describe('cgr-playbook ui with the built site', () => {
     await expect.poll(() => page.evaluate(() => (window as unknown as { cgrTerminal?: { text(): string } }).cgrTerminal?.text().trim() ?? ''), { timeout: 15_000 }).toMatch(/[#$]$/);
     await page.click('[data-step-id="nexus-up"] [data-run-step]');
     await expect.poll(() => page.locator('[data-step-id="nexus-up"] [data-step-status]').getAttribute('data-status'), { timeout: 30_000 }).toBe('passed');
-    const text = await page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text());
-    expect(text).toMatch(/^200$/m);
+    // xterm parses what it is given asynchronously: the badge can change before the text shows.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text()), { timeout: 10_000 }).toMatch(/^200$/m);
     expect(errors).toEqual([]);
     // The CLI's log names what happened, never the token.
     expect(stderr).toContain('terminal session started');
@@ -101,7 +101,10 @@ describe('cgr-playbook ui with the built site', () => {
       await page.click('[data-step-id="create-proxy"] [data-apply-step]');
       const status = page.locator('[data-step-id="create-proxy"] [data-step-status]');
       await expect.poll(async () => `${await status.getAttribute('data-status')} (${await page.locator('[data-cgr-terminal-state]').textContent()})`, { timeout: 20_000 }).toMatch(/^(passed|failed|skipped) /);
-      const text = await page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text());
+      // xterm parses asynchronously: wait for the verdict line before reading the text.
+      const read = () => page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text());
+      await expect.poll(read, { timeout: 10_000 }).toMatch(/[✔✘–] (passed|failed|skipped)/);
+      const text = await read();
       expect(await status.getAttribute('data-status'), `${await status.getAttribute('title')}\n${text}`).toBe('passed');
       expect(text).not.toContain(password);
       expect(nexus.repository('cg-site')?.docker.httpPort).toBe(port);
