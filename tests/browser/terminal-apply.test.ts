@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { getGuide } from '../../playbooks/guides.ts';
-import { startUiServer, type UiServer } from '../../playbooks/server/server.ts';
+import type { UiServer } from '../../playbooks/server/server.ts';
 import { startNexusEmulator, type NexusEmulator } from '../../playbooks/emulators/index.ts';
 import { closedPort } from '../adapters/support.ts';
-import { buildFixtureSite, launchChromium, repoRoot } from './terminal-helpers.ts';
+import { badge, buildFixtureSite, launchChromium, repoRoot, startTestUi, waitForText } from './terminal-helpers.ts';
 
 const ADMIN_PW = 'nexus-admin-pw-apply-7731';
 const WRONG_PW = 'wrong-pw-never-shown-5519';
@@ -26,30 +26,12 @@ let page: Page;
 const serverLog: string[] = [];
 
 const loadGuide = (id: string) => getGuide(id, join(repoRoot, 'content'));
-const terminalText = (p: Page): Promise<string> => p.evaluate(() => (window as unknown as { cgrTerminal?: { text(): string } }).cgrTerminal?.text() ?? '');
-async function waitForText(p: Page, needle: string | RegExp, timeout = 15_000): Promise<string> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const t = await terminalText(p);
-    if (typeof needle === 'string' ? t.includes(needle) : needle.test(t)) return t;
-    if (Date.now() > end) throw new Error(`terminal never showed ${String(needle)}; it shows:\n${t.trimEnd().split('\n').slice(-15).join('\n')}`);
-    await p.waitForTimeout(100);
-  }
-}
-const badge = (p: Page, stepId: string) => p.locator(`[data-step-id="${stepId}"] [data-step-status]`);
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'cgr-term-apply-'));
   nexus = await startNexusEmulator({ adminPassword: ADMIN_PW });
   const site = await buildFixtureSite(join(tmp, 'site'), [await loadGuide('nexus')]);
-  ui = await startUiServer({
-    siteDir: site,
-    loadGuide,
-    shell: { file: 'bash', args: ['--norc', '--noprofile'] },
-    cwd: tmp,
-    env: { PATH: process.env.PATH, HOME: tmp, PS1: 'term$ ', LANG: 'C.UTF-8' },
-    log: (line) => serverLog.push(line),
-  });
+  ui = await startTestUi(tmp, site, loadGuide, (line) => serverLog.push(line));
   browser = await launchChromium(tmp);
   page = await browser.newPage();
 }, 120_000);

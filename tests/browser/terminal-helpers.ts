@@ -4,7 +4,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startUiServer, type UiServer } from '../../playbooks/server/server.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -62,3 +63,34 @@ export async function launchChromium(tmp: string): Promise<BrowserContext> {
   mkdirSync(profile, { recursive: true });
   return chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1200, height: 900 } });
 }
+
+/** A `cgr-playbook ui` server for a test: a plain bash (prompt `term$ `) with `tmp` as cwd and HOME. */
+export function startTestUi(tmp: string, siteDir: string, loadGuide: (id: string) => Promise<Guide>, log?: (line: string) => void): Promise<UiServer> {
+  return startUiServer({
+    siteDir,
+    loadGuide,
+    shell: { file: 'bash', args: ['--norc', '--noprofile'] },
+    cwd: tmp,
+    env: { PATH: process.env.PATH, HOME: tmp, PS1: 'term$ ', LANG: 'C.UTF-8' },
+    ...(log ? { log } : {}),
+  });
+}
+
+/** The text of the page's terminal (its xterm buffer). */
+export function terminalText(p: Page): Promise<string> {
+  return p.evaluate(() => (window as unknown as { cgrTerminal?: { text(): string } }).cgrTerminal?.text() ?? '');
+}
+
+/** Waits until the terminal shows `needle` (xterm parses asynchronously) and returns its text. */
+export async function waitForText(p: Page, needle: string | RegExp, timeout = 15_000): Promise<string> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const t = await terminalText(p);
+    if (typeof needle === 'string' ? t.includes(needle) : needle.test(t)) return t;
+    if (Date.now() > end) throw new Error(`terminal never showed ${String(needle)}; it shows:\n${t.trimEnd().split('\n').slice(-15).join('\n')}`);
+    await p.waitForTimeout(100);
+  }
+}
+
+/** A step's status badge. */
+export const badge = (p: Page, stepId: string) => p.locator(`[data-step-id="${stepId}"] [data-step-status]`);

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { getGuide } from '../../playbooks/guides.ts';
-import { startUiServer, type UiServer } from '../../playbooks/server/server.ts';
+import type { UiServer } from '../../playbooks/server/server.ts';
 import { startTestLab, type TestLab } from '../support/lab.ts';
-import { buildFixtureSite, fixtureContent, launchChromium } from './terminal-helpers.ts';
+import { badge, buildFixtureSite, fixtureContent, launchChromium, startTestUi, terminalText } from './terminal-helpers.ts';
 
 let tmp: string;
 let lab: TestLab;
@@ -18,20 +18,12 @@ let browser: BrowserContext;
 let page: Page;
 
 const loadGuide = (id: string) => getGuide(id, fixtureContent);
-const terminalText = (p: Page): Promise<string> => p.evaluate(() => (window as unknown as { cgrTerminal?: { text(): string } }).cgrTerminal?.text() ?? '');
-const badge = (p: Page, stepId: string) => p.locator(`[data-step-id="${stepId}"] [data-step-status]`);
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'cgr-term-probe-'));
   lab = await startTestLab('term-probe');
   const site = await buildFixtureSite(join(tmp, 'site'), [await loadGuide('probetest')]);
-  ui = await startUiServer({
-    siteDir: site,
-    loadGuide,
-    shell: { file: 'bash', args: ['--norc', '--noprofile'] },
-    cwd: tmp,
-    env: { PATH: process.env.PATH, HOME: tmp, PS1: 'term$ ', LANG: 'C.UTF-8' },
-  });
+  ui = await startTestUi(tmp, site, loadGuide);
   browser = await launchChromium(tmp);
   page = await browser.newPage();
 }, 180_000);

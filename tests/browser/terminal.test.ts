@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { BrowserContext, Page } from 'playwright-core';
 import { getGuide } from '../../playbooks/guides.ts';
-import { startUiServer, type UiServer } from '../../playbooks/server/server.ts';
-import { buildFixtureSite, fixtureContent, launchChromium, repoRoot } from './terminal-helpers.ts';
+import type { UiServer } from '../../playbooks/server/server.ts';
+import { badge, buildFixtureSite, fixtureContent, launchChromium, repoRoot, startTestUi, terminalText, waitForText } from './terminal-helpers.ts';
 
 let tmp: string;
 let ui: UiServer;
@@ -20,19 +20,6 @@ let page: Page;
 
 const loadGuide = (id: string) => getGuide(id, id === 'termtest' ? fixtureContent : join(repoRoot, 'content'));
 
-async function terminalText(p: Page): Promise<string> {
-  return p.evaluate(() => (window as unknown as { cgrTerminal?: { text(): string } }).cgrTerminal?.text() ?? '');
-}
-async function waitForText(p: Page, needle: string | RegExp, timeout = 15_000): Promise<string> {
-  const end = Date.now() + timeout;
-  for (;;) {
-    const t = await terminalText(p);
-    if (typeof needle === 'string' ? t.includes(needle) : needle.test(t)) return t;
-    if (Date.now() > end) throw new Error(`terminal never showed ${String(needle)}; it shows:\n${t.trimEnd().split('\n').slice(-15).join('\n')}`);
-    await p.waitForTimeout(100);
-  }
-}
-const badge = (p: Page, stepId: string) => p.locator(`[data-step-id="${stepId}"] [data-step-status]`);
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'cgr-term-e2e-'));
@@ -41,13 +28,7 @@ beforeAll(async () => {
   await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
   stubUrl = `http://127.0.0.1:${(stub.address() as { port: number }).port}`;
   const site = await buildFixtureSite(join(tmp, 'site'), [await loadGuide('nexus'), await loadGuide('termtest')]);
-  ui = await startUiServer({
-    siteDir: site,
-    loadGuide,
-    shell: { file: 'bash', args: ['--norc', '--noprofile'] },
-    cwd: tmp,
-    env: { PATH: process.env.PATH, HOME: tmp, PS1: 'term$ ', LANG: 'C.UTF-8' },
-  });
+  ui = await startTestUi(tmp, site, loadGuide);
   browser = await launchChromium(tmp);
   page = await browser.newPage();
 }, 120_000);
