@@ -67,6 +67,8 @@ export class TerminalSession {
   /** Shell output that arrived while a step ran (a late prompt, a job notice): shown after the
    * step's own output so it never lands inside it. `undefined` when no run is on. */
   #heldShell: string[] | undefined;
+  /** A run request is waiting for the shell's first prompt. */
+  #startPending = false;
 
   constructor(o: SessionOptions) {
     this.#o = o;
@@ -203,14 +205,18 @@ export class TerminalSession {
   }
 
   async #startRun(msg: Extract<ClientMessage, { type: 'run' | 'run-from' | 'apply' }>): Promise<void> {
-    if (this.#run) {
+    // A run is on from here until its end (`#heldShell` is set): refuse a second one, also while
+    // the first still waits for the shell's first prompt.
+    const busy = () => this.#heldShell !== undefined || this.#startPending;
+    if (busy()) {
       this.#send({ type: 'error', code: 'busy', message: 'a step is already running; stop it first' });
       return;
     }
-    await this.#shellReady;
-    if (this.#run || this.#heldShell) {
-      this.#send({ type: 'error', code: 'busy', message: 'a step is already running; stop it first' });
-      return;
+    this.#startPending = true;
+    try {
+      await this.#shellReady;
+    } finally {
+      this.#startPending = false;
     }
     this.#heldShell = [];
     try {
@@ -230,7 +236,6 @@ export class TerminalSession {
       this.#send({ type: 'error', code: 'unknown-guide', message: e instanceof Error ? e.message : 'cannot load the guide' });
       return;
     }
-    if (this.#run) return;
     if (!guide.steps.some((s) => s.id === msg.stepId && s.paths.includes(msg.path))) {
       this.#send({ type: 'error', code: 'unknown-step', message: `no step "${msg.stepId}" on the ${msg.path} path of ${guide.meta.id}` });
       return;

@@ -54,8 +54,13 @@ describe('terminal server: output order', () => {
     });
     await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
     await expect.poll(() => screen, { timeout: 10_000 }).toContain('ready$ ');
-    ws.send(JSON.stringify({ type: 'run', guideId: 'termtest', stepId: 'two-parts', path: 'developer', values: {} }));
+    const run = JSON.stringify({ type: 'run', guideId: 'termtest', stepId: 'two-parts', path: 'developer', values: {} });
+    ws.send(run);
+    // A second run while the first is on is refused (one run at a time per terminal).
+    ws.send(run);
     await expect.poll(() => messages.some((m) => m.type === 'run-end'), { timeout: 15_000 }).toBe(true);
+    expect(messages.filter((m) => m.type === 'error')).toEqual([{ type: 'error', code: 'busy', message: 'a step is already running; stop it first' }]);
+    expect(messages.filter((m) => m.type === 'step' && m.status === 'running')).toHaveLength(1);
     expect(messages.find((m) => m.type === 'run-end')).toMatchObject({ ok: true });
     await expect.poll(() => screen, { timeout: 5_000 }).toContain('LATE-SHELL');
     const at = (s: string) => screen.indexOf(s);
