@@ -32,7 +32,6 @@ const CSS = `
 `;
 
 interface Ui {
-  bar: HTMLElement;
   panel: HTMLElement;
   host: HTMLElement;
   state: HTMLElement;
@@ -64,7 +63,7 @@ function buildUi(): Ui {
     toggle.hidden = false;
     toggle.setAttribute('aria-expanded', 'false');
   });
-  return { bar, panel, host, state, stop, toggle };
+  return { panel, host, state, stop, toggle };
 }
 
 export const attach: AttachRunner = (ctx: RunnerContext) => {
