@@ -28,6 +28,14 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   /** Apply a `fields` step that names an adapter (`apply=`) through the product's API: check first, apply when not already done. */
   z.strictObject({ type: z.literal('apply'), ...runBase }),
   z.strictObject({ type: z.literal('cancel') }),
+  /** A value for an `ask-value` (a manual step that provides a field the page left empty). */
+  z.strictObject({
+    type: z.literal('value'),
+    /** The `id` of the ask-value being answered; an answer to any other is ignored. */
+    id: z.number().int().nonnegative().describe('The `id` of the ask-value being answered; an answer to any other is ignored.'),
+    /** The value, as the page's field holds it; the runner validates it and asks again when it is refused. */
+    value: z.string().max(8192).describe("The value, as the page's field holds it; the runner validates it and asks again when it is refused."),
+  }),
   /** The reader's answer to a `confirm` (a "fill fields" or manual step reached by a run): continue, or skip the step. */
   z.strictObject({
     type: z.literal('answer'),
@@ -63,8 +71,10 @@ export type ServerMessage =
   | { type: 'run-end'; guideId: string; ok: boolean; cancelled: boolean; summary: string }
   /** The run waits for the reader: a "fill fields" or manual step to do by hand. Answered with `answer`; sent again after a reattach. */
   | { type: 'confirm'; guideId: string; stepId?: string; id: number; message: string }
-  /** The run no longer waits for that confirm (answered, stopped or ended). */
-  | { type: 'confirm-end'; id: number }
+  /** The run waits for a field's value (a manual step provides it and the page sent none); answered with `value`. `error`: why the last one was refused. */
+  | { type: 'ask-value'; guideId: string; stepId?: string; id: number; fieldId: string; label: string; secret: boolean; error?: string }
+  /** The run no longer waits for that confirm or ask-value (answered, stopped or ended). */
+  | { type: 'question-end'; id: number }
   /** A request was refused: which field or step, and why. */
   | { type: 'error'; code: string; message: string; field?: string }
   /** The shell ended; the session is over. */

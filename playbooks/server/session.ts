@@ -180,6 +180,9 @@ export class TerminalSession {
       case 'answer':
         this.#run?.prompter.answer(msg.id, msg.yes);
         return;
+      case 'value':
+        this.#run?.prompter.provide(msg.id, msg.value);
+        return;
       case 'run':
       case 'run-from':
       case 'apply':
@@ -252,13 +255,17 @@ export class TerminalSession {
       }
     }
     // Values are checked against the guide's own fields; unknown ids are dropped.
-    const resolved = resolveValues({ ...guide, steps: selectSteps(guide, msg.type, msg.stepId) }, msg.path, msg.values);
+    const selected = selectSteps(guide, msg.type, msg.stepId);
+    const resolved = resolveValues({ ...guide, steps: selected }, msg.path, msg.values);
     const bad = resolved.invalid[0];
     if (bad) {
       this.#send({ type: 'error', code: 'invalid-value', field: bad.field, message: `${bad.label}: ${bad.message}` });
       return;
     }
-    const missing = resolved.missing[0];
+    // A value a manual step of the run provides ("have your API key at hand") is asked for at that
+    // step, in the page, as the CLI asks for it; any other missing value stops the run here.
+    const provided = new Set(selected.flatMap((s) => (s.kind === 'manual' ? s.provides : [])));
+    const missing = resolved.missing.find((f) => !provided.has(f.id));
     if (missing) {
       this.#send({ type: 'error', code: 'missing-value', field: missing.id, message: `${missing.label}: a value is needed for this step` });
       return;
@@ -272,7 +279,7 @@ export class TerminalSession {
       captured[name] = { value, secret };
       if (secret) this.#masker.add(value);
     };
-    const prompter = new PagePrompter(guideId, (m) => this.#send(m));
+    const prompter = new PagePrompter(guideId, (m) => this.#send(m), (secret) => this.#masker.add(secret));
     const states = new Map<string, Extract<ServerMessage, { type: 'step' }>>();
     const handle = startStepRun(
       { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId, captured: { ...captured }, onCapture },
@@ -382,7 +389,7 @@ export class TerminalSession {
     if (!ws || ws.readyState !== 1) return;
     // A verdict or a question follows the output it is about: send the batch (and the masker's
     // held-back tail) first, so the page never shows "passed" above output still on its way.
-    if (msg.type === 'step' || msg.type === 'run-end' || msg.type === 'confirm') this.#drainOutput();
+    if (msg.type === 'step' || msg.type === 'run-end' || msg.type === 'confirm' || msg.type === 'ask-value') this.#drainOutput();
     ws.send(JSON.stringify(msg));
   }
 

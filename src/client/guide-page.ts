@@ -185,6 +185,13 @@ export function start(): void {
       return () => listeners.delete(listener);
     },
     steps: () => [...root.querySelectorAll<HTMLElement>('[data-step-id]')],
+    focusField(fieldId) {
+      const el = inputs.get(fieldId);
+      if (!el) return false;
+      el.scrollIntoView({ block: 'center' });
+      el.focus();
+      return true;
+    },
   };
   if (document.querySelector('meta[name="cgr-runner"]')) {
     void import('./runner/attach.ts').then((m) => m.attach(ctx));

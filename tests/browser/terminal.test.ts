@@ -18,7 +18,7 @@ let stubUrl: string;
 let browser: BrowserContext;
 let page: Page;
 
-const loadGuide = (id: string) => getGuide(id, id === 'termtest' ? fixtureContent : join(repoRoot, 'content'));
+const loadGuide = (id: string) => getGuide(id, id === 'termtest' || id === 'asktest' ? fixtureContent : join(repoRoot, 'content'));
 
 
 beforeAll(async () => {
@@ -27,7 +27,7 @@ beforeAll(async () => {
   stub = createServer((req, res) => res.writeHead(req.url === '/service/rest/v1/status/writable' ? 200 : 404).end());
   await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
   stubUrl = `http://127.0.0.1:${(stub.address() as { port: number }).port}`;
-  const site = await buildFixtureSite(join(tmp, 'site'), [await loadGuide('nexus'), await loadGuide('termtest')]);
+  const site = await buildFixtureSite(join(tmp, 'site'), [await loadGuide('nexus'), await loadGuide('termtest'), await loadGuide('asktest')]);
   ui = await startTestUi(tmp, site, loadGuide);
   browser = await launchChromium(tmp);
   page = await browser.newPage();
@@ -176,5 +176,35 @@ describe('terminal in the page', () => {
     expect(await page.locator('[data-confirm]').count()).toBe(0);
     expect(await badge(page, 'after-confirm').getAttribute('data-status')).toBeNull();
     expect(await page.locator('[data-step-id="say-hello"] [data-run-step]').isDisabled()).toBe(false);
+  });
+
+  it('asks the page for values a manual step provides, takes them from its fields, and passes refusals on', async () => {
+    await page.goto(`http://127.0.0.1:${ui.port}/guides/asktest/`);
+    await page.click('[data-step-id="start"] [data-run-from]');
+    const use = page.locator('[data-confirm] [data-ask-use]');
+    await use.waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-confirm]').textContent()).toContain('Ticket number is needed');
+    // Nothing on the page yet: the box says so and takes the reader to the field.
+    await use.click();
+    expect(await page.locator('[data-ask-note]').textContent()).toContain('still empty or not valid');
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.fieldId)).toBe('ticket');
+    // A value the guide refuses comes back with the reason.
+    await page.fill('input[data-field-id="ticket"]', 'bad');
+    await use.click();
+    await expect.poll(() => page.locator('[data-ask-note]').textContent(), { timeout: 20_000 }).toContain('a ticket such as T-42');
+    await page.fill('input[data-field-id="ticket"]', 'T-42');
+    await page.locator('[data-confirm] [data-ask-use]').click();
+    await expect.poll(() => page.locator('[data-confirm]').textContent(), { timeout: 20_000 }).toContain('API token is needed');
+    await page.fill('input[data-field-id="apiToken"]', 'tok-ask-secret-9917');
+    await page.locator('[data-confirm] [data-ask-use]').click();
+    // Then the steps run; the manual step still asks whether it was done.
+    const manual = page.locator('[data-confirm-step="get-ticket"]');
+    await manual.waitFor({ timeout: 20_000 });
+    expect(await badge(page, 'start').getAttribute('data-status')).toBe('passed');
+    await manual.locator('[data-confirm-yes]').click();
+    await expect.poll(() => badge(page, 'use-ticket').getAttribute('data-status'), { timeout: 20_000 }).toBe('passed');
+    const text = await waitForText(page, /^ticket=T-42 token=\*{4,}$/m);
+    expect(text).not.toContain('tok-ask-secret-9917');
+    expect(await page.locator('[data-confirm]').count()).toBe(0);
   });
 });

@@ -1,7 +1,8 @@
 // The runner UI on a guide page served by `cgr-playbook ui`: Run / "Run all from here" buttons on
 // command and verify steps, an Apply button on "fill fields" steps that name an adapter
 // (data-step-apply: the runner applies them through the product's API), running/passed/failed
-// badges, a "Done, continue / Skip" question on a fields or manual step a run reaches, and a
+// badges, a "Done, continue / Skip" question on a fields or manual step a run reaches (and a
+// request for a value a manual step provides, taken from the page's own field), and a
 // terminal panel (xterm loaded only when the panel opens) attached to a shell on the reader's
 // machine. The page sends step ids and values; the runner takes the commands from its own copy of
 // the guide. Browser-only.
@@ -108,11 +109,21 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     questions.get(id)?.remove();
     questions.delete(id);
   };
-  const ask = (msg: Extract<ServerMessage, { type: 'confirm' }>) => {
+  /** Shows a question box in the step it is about (else in the terminal bar). */
+  const showQuestion = (msg: Extract<ServerMessage, { type: 'confirm' | 'ask-value' }>, parts: HTMLElement[], focus: HTMLElement, state: string) => {
     dropQuestion(msg.id);
     const step = msg.guideId === ctx.guideId && msg.stepId ? stepEls.get(msg.stepId) : undefined;
     const box = el('div', {}, { class: 'cgr-confirm', role: 'group', 'aria-label': 'The run waits for you', 'data-confirm': String(msg.id), ...(msg.stepId ? { 'data-confirm-step': msg.stepId } : {}) });
-    const text = el('span', { textContent: msg.message });
+    box.append(...parts);
+    const actions = step?.querySelector<HTMLElement>('[data-step-actions]');
+    if (actions) actions.after(box);
+    else ui.state.after(box);
+    questions.set(msg.id, box);
+    setState(`waiting for you: ${state}`);
+    step?.scrollIntoView({ block: 'nearest' });
+    focus.focus({ preventScroll: true });
+  };
+  const confirm = (msg: Extract<ServerMessage, { type: 'confirm' }>) => {
     const yes = el('button', { type: 'button', textContent: 'Done, continue' }, { class: 'cgr-run-btn', 'data-confirm-yes': '' });
     const no = el('button', { type: 'button', textContent: 'Skip this step' }, { class: 'cgr-run-btn', 'data-confirm-no': '' });
     const reply = (answer: boolean) => {
@@ -120,22 +131,36 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     };
     yes.addEventListener('click', () => reply(true));
     no.addEventListener('click', () => reply(false));
-    box.append(text, yes, no);
-    const actions = step?.querySelector<HTMLElement>('[data-step-actions]');
-    if (actions) actions.after(box);
-    else ui.state.after(box);
-    questions.set(msg.id, box);
-    setState(`waiting for you: ${msg.message}`);
-    step?.scrollIntoView({ block: 'nearest' });
-    yes.focus({ preventScroll: true });
+    showQuestion(msg, [el('span', { textContent: msg.message }), yes, no], yes, msg.message);
+  };
+  const askValue = (msg: Extract<ServerMessage, { type: 'ask-value' }>) => {
+    const text = el('span', { textContent: `${msg.label} is needed: fill it in on this page, then press Use it.` });
+    const note = el('span', { textContent: msg.error ? `The last one was refused: ${msg.error}` : '' }, { 'data-ask-note': '', role: 'status' });
+    const use = el('button', { type: 'button', textContent: 'Use it' }, { class: 'cgr-run-btn', 'data-ask-use': '' });
+    const go = el('button', { type: 'button', textContent: 'Go to the field' }, { class: 'cgr-run-btn', 'data-ask-go': '' });
+    use.addEventListener('click', () => {
+      // The page's own field: typed and checked there, a secret never stored.
+      const value = ctx.getValues()[msg.fieldId];
+      if (value === undefined) {
+        note.textContent = `${msg.label} is still empty or not valid on this page.`;
+        ctx.focusField?.(msg.fieldId);
+        return;
+      }
+      if (conn?.send({ type: 'value', id: msg.id, value })) dropQuestion(msg.id);
+    });
+    go.addEventListener('click', () => ctx.focusField?.(msg.fieldId));
+    showQuestion(msg, [text, use, go, note], use, `${msg.label} is needed`);
   };
 
   const onMessage = (msg: ServerMessage) => {
     switch (msg.type) {
       case 'confirm':
-        ask(msg);
+        confirm(msg);
         break;
-      case 'confirm-end':
+      case 'ask-value':
+        askValue(msg);
+        break;
+      case 'question-end':
         dropQuestion(msg.id);
         break;
       case 'step':

@@ -8,5 +8,7 @@ export interface RunnerContext {
   onChange(listener: () => void): () => void;
   /** The step blocks on the page, in document order. */
   steps(): HTMLElement[];
+  /** Brings a field's input into view and focuses it; false when the page has no such field. */
+  focusField?(fieldId: string): boolean;
 }
 export type AttachRunner = (ctx: RunnerContext) => void | Promise<void>;
