@@ -1,7 +1,7 @@
 // The real SpawnPty: `bash -c <script>` in a node-pty pseudo-terminal. forkpty() makes the shell
 // a session leader, so its pid is also its process group id and `kill(-pid)` reaches every
 // process it started (except daemons that call setsid themselves, as a guide's must).
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { PtyProcess, SpawnOptions, SpawnPty } from './types.ts';
 
 /** Sends `signal` to process group `pgid`; false when the group no longer exists. */
@@ -12,6 +12,44 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Keeps the terminal's other end (the slave side) open in this process until the pty's child has
+ * exited, then lets go. Without it, the last output a command writes just before it exits was now
+ * and then lost under load (seen about 1 run in 100 with the CPUs saturated): the terminal hung up
+ * before that output had reached node-pty, which then reports the exit without it. While we hold
+ * the slave, the hang-up can only come after our close, by which time the output has been read.
+ * Costs one poll of the child's pid every few milliseconds; returns the release function.
+ */
+export function holdTerminalUntilExit(p: { pid: number; readonly _pty?: unknown }, pollMs = 4): () => void {
+  const slave = typeof p._pty === 'string' ? p._pty : undefined;
+  if (!slave) return () => {};
+  let fd: number | undefined;
+  try {
+    fd = openSync(slave, constants.O_RDWR | constants.O_NOCTTY);
+  } catch {
+    return () => {};
+  }
+  const release = () => {
+    clearInterval(timer);
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    fd = undefined;
+  };
+  const timer = setInterval(() => {
+    try {
+      process.kill(p.pid, 0);
+    } catch {
+      release(); // gone (reaped): the rest of its output has been read by now
+    }
+  }, pollMs);
+  timer.unref?.();
+  return release;
 }
 
 /** Loads node-pty (a native module) only when a command is about to run. */
@@ -27,9 +65,11 @@ export async function loadNodePtySpawn(shell = 'bash'): Promise<SpawnPty> {
       cwd: options.cwd ?? process.cwd(),
       env: options.env,
     });
+    const release = holdTerminalUntilExit(p as typeof p & { _pty?: unknown });
     let exited = false;
     p.onExit(() => {
       exited = true;
+      release();
     });
     return {
       pid: p.pid,
@@ -41,6 +81,7 @@ export async function loadNodePtySpawn(shell = 'bash'): Promise<SpawnPty> {
         signalGroup(p.pid, signal);
       },
       dispose: () => {
+        release();
         if (exited) return;
         try {
           p.kill('SIGKILL');

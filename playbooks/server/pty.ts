@@ -1,6 +1,7 @@
 // Spawning ptys (injectable for tests) and stopping a pty's whole process group.
 import * as nodePty from 'node-pty';
 import type { IPty } from 'node-pty';
+import { holdTerminalUntilExit } from '../runner/pty.ts';
 
 export interface PtyOptions {
   name: string;
@@ -12,7 +13,13 @@ export interface PtyOptions {
 export type SpawnPty = (file: string, args: string[], opts: PtyOptions) => IPty;
 export type { IPty };
 
-export const spawnNodePty: SpawnPty = (file, args, opts) => nodePty.spawn(file, args, opts);
+/** node-pty, holding the terminal until the child exits so its last output is never lost (see holdTerminalUntilExit). */
+export const spawnNodePty: SpawnPty = (file, args, opts) => {
+  const p = nodePty.spawn(file, args, opts);
+  const release = holdTerminalUntilExit(p as IPty & { _pty?: unknown });
+  p.onExit(release);
+  return p;
+};
 
 function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
