@@ -22,7 +22,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
  * the slave, the hang-up can only come after our close, by which time the output has been read.
  * Costs one poll of the child's pid every few milliseconds; returns the release function.
  */
-export function holdTerminalUntilExit(p: { pid: number; readonly _pty?: unknown }, pollMs = 4): () => void {
+export function holdTerminalUntilExit(p: { pid: number; readonly _pty?: unknown }, pollMs = 2): () => void {
   const slave = typeof p._pty === 'string' ? p._pty : undefined;
   if (!slave) return () => {};
   let fd: number | undefined;
