@@ -20,9 +20,10 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
  * and then lost under load (seen about 1 run in 100 with the CPUs saturated): the terminal hung up
  * before that output had reached node-pty, which then reports the exit without it. While we hold
  * the slave, the hang-up can only come after our close, by which time the output has been read.
- * Costs one poll of the child's pid every few milliseconds; returns the release function.
+ * Costs a poll of the child's pid, every 2 ms at first, backing off to every 100 ms; returns the
+ * release function.
  */
-export function holdTerminalUntilExit(p: { pid: number; readonly _pty?: unknown }, pollMs = 2): () => void {
+export function holdTerminalUntilExit(p: { pid: number; readonly _pty?: unknown }, firstPollMs = 2, maxPollMs = 100): () => void {
   const slave = typeof p._pty === 'string' ? p._pty : undefined;
   if (!slave) return () => {};
   let fd: number | undefined;
@@ -31,8 +32,10 @@ export function holdTerminalUntilExit(p: { pid: number; readonly _pty?: unknown 
   } catch {
     return () => {};
   }
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const release = () => {
-    clearInterval(timer);
+    if (timer) clearTimeout(timer);
+    timer = undefined;
     if (fd === undefined) return;
     try {
       closeSync(fd);
@@ -41,14 +44,19 @@ export function holdTerminalUntilExit(p: { pid: number; readonly _pty?: unknown 
     }
     fd = undefined;
   };
-  const timer = setInterval(() => {
-    try {
-      process.kill(p.pid, 0);
-    } catch {
-      release(); // gone (reaped): the rest of its output has been read by now
-    }
-  }, pollMs);
-  timer.unref?.();
+  // Short commands end within milliseconds: poll fast at first, then back off for long-lived ones.
+  const poll = (every: number) => {
+    timer = setTimeout(() => {
+      try {
+        process.kill(p.pid, 0);
+      } catch {
+        return release(); // gone (reaped): the rest of its output has been read by now
+      }
+      poll(Math.min(every * 2, maxPollMs));
+    }, every);
+    timer.unref?.();
+  };
+  poll(firstPollMs);
   return release;
 }
 
