@@ -297,14 +297,18 @@ export function nexusRealmsAdapter(opts: AdapterOptions = {}): ProductAdapter {
     if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, 'read the active realms', validationMessages(res).join('; ')), { status: res.status });
     return parseBody(t, res, NexusRealmsSchema, 'GET security/realms/active');
   };
+  /** The realms the step wants, those Nexus has active, and the wanted ones that are not. */
+  const state = async (step: ResolvedFieldsStep, signal: AbortSignal) => {
+    const t = target(step, opts);
+    const ids = wanted(step);
+    const active = await read(t, signal);
+    return { t, ids, active, missing: ids.filter((id) => !active.includes(id)) };
+  };
   return {
     name: 'nexus.realms',
     product: 'Nexus',
     async apply(step, signal) {
-      const t = target(step, opts);
-      const ids = wanted(step);
-      const active = await read(t, signal);
-      const missing = ids.filter((id) => !active.includes(id));
+      const { t, ids, active, missing } = await state(step, signal);
       if (!missing.length) return { changed: false, summary: `realms ${ids.join(', ')} already active` };
       const res = await send(t, 'PUT', `${API}/security/realms/active`, { body: [...active, ...missing], signal });
       if (res.status !== 204) throw failure(t, res, `activate realm ${missing.join(', ')}`, step);
@@ -312,10 +316,7 @@ export function nexusRealmsAdapter(opts: AdapterOptions = {}): ProductAdapter {
     },
     async check(step, signal) {
       try {
-        const t = target(step, opts);
-        const ids = wanted(step);
-        const active = await read(t, signal);
-        const missing = ids.filter((id) => !active.includes(id));
+        const { ids, active, missing } = await state(step, signal);
         if (!missing.length) return { ok: true, summary: `realms ${ids.join(', ')} active` };
         return {
           ok: false,
