@@ -128,6 +128,7 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     fields: { url: 'nexusUrl', credentials: ['nexusUser', 'nexusPassword'] },
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
   };
 }
 
