@@ -206,7 +206,7 @@ export function statusDiagnosis(target: ApiTarget, res: ApiResponse, action: str
     const when = new Date(Date.now() + wait).toISOString().replace(/\.\d+Z$/, 'Z');
     return {
       code: 'RATE_LIMITED',
-      cause: `${target.product} is rate-limiting these requests (429${said ? `: ${said}` : ''}) while trying to ${action}; it was waited for and retried, and the limit still holds (it asks to wait until about ${when})`,
+      cause: `${target.product} is rate-limiting these requests (429${said ? `: ${said}` : ''}) while trying to ${action}, still after the waits and retries this tool allows (at most 3, of up to 60 s each); it asks to wait until about ${when}`,
       fix: `wait until the rate limit resets (about ${when}), then apply again; other tools using the same ${creds} share the limit`,
     };
   }
