@@ -145,9 +145,16 @@ describe('show, every guide and path with sample values', () => {
             Password                 ••••••••   (the pull token's password)
 
        8. [verify] An upstream points at https://cgr.dev with credentials  (upstream-url-production)
-            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/ <<EOF
+            $ page=1; pages=1
+              while [ "$page" -le "$pages" ]; do
+              out=$(curl -sS -D - -K - "https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/?page=$page&page_size=100" <<EOF
               header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
               EOF
+              )
+              printf '%s\\n' "$out"
+              pages=$(printf '%s\\n' "$out" | tr -d '\\r' | grep -i '^x-pagination-pagetotal:' | cut -d: -f2 | tr -d ' ')
+              pages=\${pages:-1}; page=$((page + 1))
+              done
             check: output matches /"upstream_url" *: *"https://cgr\\.dev/?"/
             check: output matches /"auth_mode" *: *"Username and Password"/
 
@@ -171,9 +178,16 @@ describe('show, every guide and path with sample values', () => {
             check: pull cgr.dev/chainguard.edu/wolfi-base:latest straight from the upstream with the same credentials
 
       15. [verify] The upstream is active and verifies TLS  (upstream-active)
-            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/ <<EOF
+            $ page=1; pages=1
+              while [ "$page" -le "$pages" ]; do
+              out=$(curl -sS -D - -K - "https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/?page=$page&page_size=100" <<EOF
               header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
               EOF
+              )
+              printf '%s\\n' "$out"
+              pages=$(printf '%s\\n' "$out" | tr -d '\\r' | grep -i '^x-pagination-pagetotal:' | cut -d: -f2 | tr -d ' ')
+              pages=\${pages:-1}; page=$((page + 1))
+              done
             check: output matches /"is_active" *: *true/
             check: output matches /"verify_ssl" *: *true/
 

@@ -104,6 +104,39 @@ describe('Nexus guide end to end', () => {
   }
 });
 
+describe('Nexus guide: a changed setting and a rerun keep what the guide does not manage', () => {
+  it('production, then a new repository port: the pull-token password and every unmanaged setting survive the update, and Production pulls still work', async () => {
+    const nexus = await startNexusEmulator({ adminPassword: 'nexus-admin-pw-e2e', dataPlane: dataPlane('nexus-rerun') });
+    const dockerDir = mkdtempSync(join(tmpdir(), 'cgd-'));
+    try {
+      const port = await closedPort();
+      const values = { nexusUrl: nexus.url, nexusUser: 'admin', nexusPassword: 'nexus-admin-pw-e2e', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}`, acceptEula: 'true', image: 'wolfi-base', cgOrg: lab.state.org };
+      const first = await run('nexus', 'production', values, dockerDir);
+      expect(first.code, first.out).toBe(0);
+      // The reader's own settings, made in the UI after the guide: cleanup policy, routing rule, connection tuning, subdomain, foreign layers.
+      const cur = nexus.repository('chainguard')!;
+      const own = { ...cur, cleanup: { policyNames: ['weekly'] }, routingRule: 'only-chainguard', httpClient: { ...cur.httpClient, connection: { retries: 2, timeout: 90 } }, docker: { ...cur.docker, subdomain: 'cg' }, dockerProxy: { ...cur.dockerProxy, cacheForeignLayers: true, foreignLayerUrlWhitelist: ['.*'] } };
+      const put = await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { method: 'PUT', headers: { authorization: 'Basic ' + Buffer.from('admin:nexus-admin-pw-e2e').toString('base64'), 'content-type': 'application/json' }, body: JSON.stringify(own) });
+      expect(put.status).toBe(204);
+
+      const newPort = await closedPort();
+      const second = await run('nexus', 'production', { ...values, repoPort: String(newPort), nexusHost: `127.0.0.1:${newPort}` }, dockerDir);
+      const steps = new Map(second.report.steps.map((st) => [st.id, st]));
+      expect(second.code, second.out).toBe(0);
+      expect(steps.get('create-proxy')?.reason, second.out).toMatch(/^applied: updated /);
+      expect(steps.get('pulled-production')?.verdict, second.out).toBe('passed');
+      const after = nexus.repository('chainguard')!;
+      expect(after.docker.httpPort).toBe(newPort);
+      expect(after.httpClient.authentication?.password, 'the pull-token password was dropped by the update').toBeTruthy();
+      expect({ cleanup: after.cleanup, routingRule: after.routingRule, connection: after.httpClient.connection, subdomain: after.docker.subdomain, cacheForeignLayers: after.dockerProxy.cacheForeignLayers }).toEqual({ cleanup: { policyNames: ['weekly'] }, routingRule: 'only-chainguard', connection: { retries: 2, timeout: 90 }, subdomain: 'cg', cacheForeignLayers: true });
+      expect(second.out).not.toContain(after.httpClient.authentication!.password!);
+    } finally {
+      await nexus.stop();
+      rmSync(dockerDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Artifactory guide end to end', () => {
   for (const path of ['developer', 'production'] as const) {
     it(`${path}: remote Docker repository through the API; docker pulls <host>/<key>/<image>`, async () => {

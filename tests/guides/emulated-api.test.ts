@@ -111,4 +111,18 @@ describe('Cloudsmith guide against the Cloudsmith emulator', () => {
     const r = await runGuide(['cloudsmith', '--path', 'production', '--only', 'upstream-url-production', ...values(), '--set', 'cgOrg=example.com'], { CGR_CLOUDSMITH_API_KEY: CS_KEY });
     expect(r.steps.get('upstream-url-production')?.verdict).toBe('failed');
   });
+
+  it('the upstream checks read every page of the list: the Production upstream on page 3 is found', async () => {
+    const paged = await startCloudsmithEmulator({ apiKey: CS_KEY, repositories: [{ owner: 'acme', slug: 'chainguard' }], maxPageSize: 1 });
+    try {
+      const post = (body: Record<string, unknown>) => fetch(`${paged.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, { method: 'POST', headers: { 'x-api-key': CS_KEY, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await post({ name: 'hub', upstream_url: 'https://hub.example.invalid', mode: 'Proxy Only', priority: 1 });
+      await post({ name: 'ghcr', upstream_url: 'https://ghcr.example.invalid', mode: 'Proxy Only', priority: 2 });
+      await post({ name: 'Chainguard Production', upstream_url: 'https://cgr.dev', mode: 'Cache and Proxy', priority: 3, auth_mode: 'Username and Password', auth_username: 'id/1', auth_secret: 'pull-secret-1234' });
+      const r = await runGuide(['cloudsmith', '--path', 'production', '--only', 'upstream-url-production', ...values(), '--set', `cloudsmithApiUrl=${paged.apiUrl}`, '--set', 'cgOrg=example.com'], { CGR_CLOUDSMITH_API_KEY: CS_KEY });
+      expect(r.steps.get('upstream-url-production')?.verdict).toBe('passed');
+    } finally {
+      await paged.stop();
+    }
+  });
 });
