@@ -38,7 +38,8 @@ export const GuideMetaSchema = z.strictObject({
   paths: z.array(PathInfoSchema).default(DEFAULT_PATHS).describe("Path titles; both paths exist in every guide."),
 });
 
-export type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean };
+/** `url`: the whole template ends up in a URL (a probe's image reference or upstream), so no secret may appear in it. */
+export type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean; url?: boolean };
 
 export function templatesOf(step: Step, index: number): TemplateSite[] {
   const at = (...p: (string | number)[]) => ['steps', index, ...p];
@@ -58,10 +59,10 @@ export function templatesOf(step: Step, index: number): TemplateSite[] {
         if (c.type === 'contains' || c.type === 'notContains') out.push({ step, path: at('checks', i, 'text'), template: c.text, shell: false });
       });
       step.probes.forEach((p, i) => {
-        out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false });
+        out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false, url: true });
         if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });
         if (p.password !== undefined) out.push({ step, path: at('probes', i, 'password'), template: p.password, shell: false });
-        if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false });
+        if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false, url: true });
       });
       break;
     case 'manual':
@@ -152,7 +153,9 @@ export const GuideSchema = z
             // The run of text since the last whitespace: a scheme in it puts the secret in a URL
             // (credentials, path or query string alike: `https://h/?key={{secret}}`).
             const word = before.slice(before.search(/\S*$/));
-            if (/[a-z][a-z0-9+.-]*:\/\//i.test(word)) {
+            if (site.url) {
+              issue(site.path, `secret {{${ref.name}}} is interpolated into an image reference, which becomes part of a URL`, 'image references name the registry and the image only; give credentials with username= and password=');
+            } else if (/[a-z][a-z0-9+.-]*:\/\//i.test(word)) {
               issue(site.path, `secret {{${ref.name}}} is interpolated into a URL`, 'URLs are shown on the page and end up in logs and histories; pass the secret as a header, a password prompt or --password-stdin');
             }
           }
@@ -192,5 +195,10 @@ export const GuideSchema = z
   });
 
 export type GuideInput = z.input<typeof GuideSchema>;
-export type Guide = z.output<typeof GuideSchema> & { file?: string };
+export type Guide = z.output<typeof GuideSchema> & {
+  file?: string;
+  /** Where steps, checks and captures are written (line, column in `file`), keyed `<stepId>`,
+   * `<stepId>/checks/<n>`, `<stepId>/captures/<n>`; set by the loader, used in run-time diagnoses. */
+  positions?: Readonly<Record<string, { line: number; column: number }>>;
+};
 export type GuideMeta = z.output<typeof GuideMetaSchema>;
