@@ -4,6 +4,7 @@ import type { PathId } from '../model/props.ts';
 import type { Check, Probe } from '../model/step.ts';
 import { fieldsForPath } from './values.ts';
 import { displayCommand, displayValue, stepsForPath } from './plan.ts';
+import { ownValue } from '../model/own.ts';
 
 export interface DescribedField {
   id: string;
@@ -66,7 +67,7 @@ export function describeProbe(guide: Guide, p: Probe, values: Readonly<Record<st
 export function fillValueMarks(guide: Guide, text: string, values: Readonly<Record<string, string | undefined>>): string {
   return text.replace(/<([a-z][A-Za-z0-9]*)>/g, (mark, id: string) => {
     const f = guide.fields.find((x) => x.id === id);
-    const v = values[id];
+    const v = ownValue(values, id);
     return f && !f.secret && v !== undefined && v !== '' ? v : mark;
   });
 }
@@ -79,8 +80,8 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
     secret: f.secret,
     required: f.required,
     envVar: f.envVar,
-    ...(!f.secret && values[f.id] !== undefined ? { value: values[f.id] } : {}),
-    hasValue: values[f.id] !== undefined,
+    ...(!f.secret && ownValue(values, f.id) !== undefined ? { value: ownValue(values, f.id) } : {}),
+    hasValue: ownValue(values, f.id) !== undefined,
   }));
   const steps = stepsForPath(guide, path, values).map(({ step, number, skipReason }): DescribedStep => {
     const base = { id: step.id, number, kind: step.kind, title: step.title, description: fillValueMarks(guide, step.description, values), entries: [] as DescribedStep['entries'], checks: [] as string[], ...(skipReason ? { skipped: skipReason } : {}) };

@@ -10,6 +10,7 @@ import { displayCommand, displayValue, executableCommand, resolveValue, stepsFor
 import { resolveValues } from '../plan/values.ts';
 import { describeProbe } from '../plan/describe.ts';
 import { createMasker, type Masker } from '../mask/masker.ts';
+import { ownValue, valueRecord } from '../model/own.ts';
 import type { ResolvedFieldsStep, ResolvedProbe } from '../contracts.ts';
 import { realClock } from './clock.ts';
 import { execInPty, type ExecResult } from './exec.ts';
@@ -69,7 +70,8 @@ class Run {
   private readonly clock;
   private readonly ci: boolean;
   private readonly masker: Masker = createMasker();
-  private values: Record<string, string> = {};
+  /** Field values and captures by name: a record without a prototype, read through ownValue(). */
+  private values: Record<string, string> = valueRecord<string>();
   private readonly outputs = new Map<string, { output: string; exitCode?: number }>();
   private spawn: SpawnPty | undefined;
   private path: PathId = 'developer';
@@ -170,13 +172,14 @@ class Run {
 
   private async resolveAllValues(): Promise<RunError | undefined> {
     const given = this.opts.values ?? {};
-    for (const f of this.guide.fields) if (f.secret) this.masker.add(given[f.id]);
+    for (const f of this.guide.fields) if (f.secret) this.masker.add(ownValue(given, f.id));
     const r = resolveValues(this.guide, this.path, given);
     for (const [id, v] of Object.entries(r.values)) {
       const f = this.guide.fields.find((x) => x.id === id)!;
       this.setValue(f, v);
     }
     for (const [name, c] of Object.entries(this.opts.captured ?? {})) {
+      if (c === null || typeof c !== 'object' || typeof c.value !== 'string') continue;
       if (this.guide.fields.some((f) => f.id === name)) continue;
       this.values[name] = c.value;
       if (c.secret) this.masker.add(c.value);
@@ -485,7 +488,7 @@ class Run {
         if (problem) return { verdict: 'failed', reason: problem };
         return this.runFields(step, info);
       }
-      const resolved: ResolvedFieldsStep = { step, path: this.path, entries, values: { ...this.values } };
+      const resolved: ResolvedFieldsStep = { step, path: this.path, entries, values: Object.assign(valueRecord<string>(), this.values) };
       if (applier.check) {
         const c = await applier.check(resolved, this.signal);
         if (c.ok) return { verdict: 'skipped', reason: `already done: ${c.summary}` };
@@ -509,7 +512,7 @@ class Run {
   private async runManual(step: ManualStep, info: StepInfo): Promise<StepOutcome> {
     if (!this.interactive) {
       if (step.ci === 'provided') {
-        const missing = step.provides.filter((id) => this.values[id] === undefined);
+        const missing = step.provides.filter((id) => ownValue(this.values, id) === undefined);
         if (missing.length === 0) return { verdict: 'passed', reason: `provided: ${step.provides.join(', ')}` };
         return { verdict: 'skipped', reason: `manual step; its CI stand-in needs values for ${missing.join(', ')}` };
       }
@@ -521,7 +524,7 @@ class Run {
     if (!yes) return { verdict: 'skipped', reason: 'the operator skipped it' };
     for (const id of step.provides) {
       const f = this.guide.fields.find((x) => x.id === id);
-      if (f && this.values[id] === undefined) this.setValue(f, await this.askField(f, undefined, info.id));
+      if (f && ownValue(this.values, id) === undefined) this.setValue(f, await this.askField(f, undefined, info.id));
     }
     return { verdict: 'passed', reason: 'confirmed by the operator' };
   }

@@ -8,6 +8,7 @@ import type { WebSocket } from 'ws';
 import type { Guide } from '../model/guide.ts';
 import { resolveValues } from '../plan/values.ts';
 import { createMasker } from '../mask/masker.ts';
+import { ownValue, valueRecord } from '../model/own.ts';
 import type { PtyProcess, RunHandle } from '../runner/types.ts';
 import { ClientMessageSchema, clampSize, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { FLOW, FlowGate } from './flow.ts';
@@ -270,10 +271,10 @@ export class TerminalSession {
       this.#send({ type: 'error', code: 'missing-value', field: missing.id, message: `${missing.label}: a value is needed for this step` });
       return;
     }
-    for (const f of guide.fields) if (f.secret) this.#masker.add(resolved.values[f.id]);
+    for (const f of guide.fields) if (f.secret) this.#masker.add(ownValue(resolved.values, f.id));
 
     const guideId = guide.meta.id;
-    const captured = this.#captured.get(guideId) ?? {};
+    const captured = this.#captured.get(guideId) ?? valueRecord<{ value: string; secret: boolean }>();
     this.#captured.set(guideId, captured);
     const onCapture = (name: string, value: string, secret: boolean) => {
       captured[name] = { value, secret };
@@ -282,7 +283,7 @@ export class TerminalSession {
     const prompter = new PagePrompter(guideId, (m) => this.#send(m), (secret) => this.#masker.add(secret));
     const states = new Map<string, Extract<ServerMessage, { type: 'step' }>>();
     const handle = startStepRun(
-      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId, captured: { ...captured }, onCapture },
+      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId, captured: Object.assign(valueRecord<{ value: string; secret: boolean }>(), captured), onCapture },
       { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size, prompter, ...(this.#o.services ? { services: this.#o.services } : {}) },
       {
         output: (text) => this.#output(text),

@@ -8,6 +8,7 @@ import { collectValues } from '../values-input.ts';
 import { PlaybookError } from '../../errors.ts';
 import { envVarFor } from '../../model/field.ts';
 import { durationProp } from '../../model/props.ts';
+import { valueRecord } from '../../model/own.ts';
 import { formatDoctorReport, runDoctor } from '../../doctor/index.ts';
 
 const usage = `Usage: cgr-playbook doctor <guide> [--path developer|production] [--set id=value]... [--values FILE]
@@ -55,7 +56,7 @@ const command: CliCommand = {
       timeoutMs = r.data;
     }
     const fieldValues = await collectValues(guide, { env: io.env, sets: opts.set, cwd: io.cwd, ...(opts.values !== undefined ? { valuesFile: opts.values } : {}) });
-    const values: Record<string, string | undefined> = {};
+    const values = valueRecord<string | undefined>();
     for (const f of guide.fields) if (f.default !== undefined) values[f.id] = f.default;
     Object.assign(values, fieldValues);
     // Captures of the Production path (the pull token) come from the environment.

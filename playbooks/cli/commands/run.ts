@@ -9,6 +9,7 @@ import { parsePath } from '../set-values.ts';
 import { collectValues } from '../values-input.ts';
 import { PlaybookError } from '../../errors.ts';
 import { durationProp } from '../../model/props.ts';
+import { ownValue } from '../../model/own.ts';
 import { runPlaybook } from '../../runner/run.ts';
 import { getDefaultServices, loadDefaultServices } from '../../runner/services.ts';
 import { createMasker } from '../../mask/masker.ts';
@@ -149,7 +150,7 @@ const command: CliCommand = {
       renderer.dispose();
     }
     // Reports: the runner masked every record; mask again with the secrets known here.
-    const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => values[f.id]));
+    const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => ownValue(values, f.id)));
     let reportFailed = false;
     for (const r of reports) {
       try {

@@ -6,6 +6,7 @@ import { parsePath, parseSets } from '../set-values.ts';
 import { resolveValues } from '../../plan/values.ts';
 import { describePlan, type DescribedStep } from '../../plan/describe.ts';
 import { PlaybookError } from '../../errors.ts';
+import { ownValue } from '../../model/own.ts';
 
 const command: CliCommand = {
   summary: "Print a guide's resolved plan for one path, values filled in, secrets masked",
@@ -28,7 +29,7 @@ show them as "$CGR_..." environment variable references.
     const guide = await getGuide(positionals[0]!, contentDir(io.env), io.cwd);
     const path = parsePath(opts.path) ?? 'developer';
     const given = parseSets(guide, opts.set);
-    if (opts.examples) for (const f of guide.fields) if (given[f.id] === undefined && f.example !== undefined && !f.secret) given[f.id] = f.example;
+    if (opts.examples) for (const f of guide.fields) if (ownValue(given, f.id) === undefined && f.example !== undefined && !f.secret) given[f.id] = f.example;
     const resolved = resolveValues(guide, path, given);
     if (resolved.invalid.length) {
       const p = resolved.invalid[0]!;
