@@ -16,6 +16,8 @@ import { realClock } from './clock.ts';
 import { execInPty, type ExecResult } from './exec.ts';
 import { loadNodePtySpawn } from './pty.ts';
 import { cleanOutput, evaluateCheck, tail } from './output.ts';
+import { execBounded, REGEX_DEADLINE_MS } from './regex-match.ts';
+import { boundedDelay } from './clock.ts';
 import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
 
 interface StepOutcome {
@@ -369,25 +371,37 @@ class Run {
     const r = await this.exec(info, sc.script, sc.env, timeoutMs, holdOutput);
     const clean = cleanOutput(r.output);
     this.outputs.set(step.id, { output: clean, ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}) });
-    const outcome = this.commandOutcome(step, r, clean, timeoutMs);
+    const outcome = await this.commandOutcome(step, r, clean, timeoutMs);
     if (holdOutput) this.output(info, this.masker.mask(r.output));
     return outcome;
   }
 
-  private commandOutcome(step: CommandStep, r: ExecResult, clean: string, timeoutMs: number): StepOutcome {
+  private async commandOutcome(step: CommandStep, r: ExecResult, clean: string, timeoutMs: number): Promise<StepOutcome> {
     const exitCode = r.exitCode !== undefined ? { exitCode: r.exitCode } : {};
     const stopped = this.execFailure(r, timeoutMs);
     if (stopped) return { verdict: 'failed', reason: stopped, ...exitCode };
     if (r.exitCode !== step.expectExit) return { verdict: 'failed', reason: `exit code ${r.exitCode ?? `none (signal ${r.signal})`}, expected ${step.expectExit}`, ...exitCode };
-    for (const c of step.captures) {
-      const m = new RegExp(c.regex, 'm').exec(clean);
-      const value = m?.[c.group];
+    for (const [k, c] of step.captures.entries()) {
+      const r = await this.matchRegex(step, 'captures', k, c.regex, clean);
+      if ('problem' in r) return { verdict: 'failed', reason: r.problem, ...exitCode };
+      const value = r.match?.[c.group];
       if (value === undefined) return { verdict: 'failed', reason: `capture ${c.name}: /${c.regex}/ found nothing in the output`, ...exitCode };
       this.values[c.name] = value;
       if (c.secret) this.masker.add(value);
       this.opts.onCapture?.(c.name, value, c.secret);
     }
     return { verdict: 'passed', ...exitCode };
+  }
+
+  /** A guide's regex on a command's output, in a worker with a deadline (a catastrophic pattern must not hang the run). */
+  private async matchRegex(step: Step, kind: 'checks' | 'captures', index: number, pattern: string, text: string): Promise<{ match: (string | undefined)[] | null } | { problem: string }> {
+    const deadline = boundedDelay(this.opts.regexDeadlineMs ?? REGEX_DEADLINE_MS);
+    const r = await execBounded(pattern, 'm', text, deadline);
+    if (r.ok) return { match: r.match };
+    const at = this.guide.positions?.[`${step.id}/${kind}/${index}`];
+    const what = `<${kind === 'checks' ? 'Check' : 'Capture'} regex="${pattern}"> (${kind === 'checks' ? 'check' : 'capture'} ${index + 1} of step ${step.id}${at ? `, ${this.guide.file ?? 'the guide'}:${at.line}:${at.column}` : ''})`;
+    if (!r.timedOut) return { problem: `${what} could not run: ${r.error}` };
+    return { problem: `${what} was stopped after ${formatDuration(deadline)} on ${text.length} characters of output: the pattern backtracks catastrophically; rewrite it without a repetition inside a repetition, e.g. (a+)+ as a+` };
   }
 
   private async runVerify(step: VerifyStep, info: StepInfo): Promise<StepOutcome> {
@@ -433,7 +447,13 @@ class Run {
       exitCode = rec.exitCode;
     }
     const problems: string[] = [];
-    for (const check of step.checks) {
+    for (const [k, check] of step.checks.entries()) {
+      if (check.type === 'regex') {
+        const r = await this.matchRegex(step, 'checks', k, check.pattern, output);
+        if ('problem' in r) problems.push(r.problem);
+        else if (!r.match) problems.push(`output does not match /${check.pattern}/`);
+        continue;
+      }
       const resolved = check.type === 'contains' || check.type === 'notContains' ? { ...check, text: resolveValue(this.guide, check.text, this.values).value } : check;
       const o = evaluateCheck(resolved, exitCode, output);
       if (!o.ok) problems.push(o.message!);
@@ -464,7 +484,7 @@ class Run {
         this.attemptsMade--;
         return this.verifyAttempt(step, info);
       }
-      const r = await runner.run(resolved, AbortSignal.any([this.signal, AbortSignal.timeout(timeoutMs)]));
+      const r = await runner.run(resolved, AbortSignal.any([this.signal, AbortSignal.timeout(boundedDelay(timeoutMs))]));
       this.output(info, this.masker.mask(`${r.ok ? '✔' : '✘'} ${r.summary}\r\n`));
       if (!r.ok) {
         const d = r.diagnosis ? ` — ${r.diagnosis.cause}; fix: ${r.diagnosis.fix}` : '';

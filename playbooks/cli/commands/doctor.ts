@@ -52,7 +52,7 @@ const command: CliCommand = {
     let timeoutMs: number | undefined;
     if (opts.timeout !== undefined) {
       const r = durationProp.safeParse(/^\d+$/.test(opts.timeout) ? `${opts.timeout}s` : opts.timeout);
-      if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 5s, got "${opts.timeout}"`);
+      if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 5s${r.success || !r.error.issues[0]?.message.includes('at most') ? '' : ' (at most 24h)'}, got "${opts.timeout}"`);
       timeoutMs = r.data;
     }
     const fieldValues = await collectValues(guide, { env: io.env, sets: opts.set, cwd: io.cwd, ...(opts.values !== undefined ? { valuesFile: opts.values } : {}) });

@@ -58,7 +58,7 @@ function parseReports(specs: readonly string[]): Array<{ kind: ReportKind; file:
 function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const r = durationProp.safeParse(/^\d+$/.test(value) ? `${value}s` : value);
-  if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 30s, 2m or 500ms, got "${value}"`);
+  if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 30s, 2m or 500ms${r.success || !r.error.issues[0]?.message.includes('at most') ? '' : ' (at most 24h)'}, got "${value}"`);
   return r.data;
 }
 
