@@ -86,15 +86,47 @@ export class TerminalSession {
     this.#shellReady = new Promise<void>((r) => (ready = r));
     const readyTimer = setTimeout(ready, SHELL_READY_WAIT_MS);
     readyTimer.unref();
-    this.#shell.onData((d) => {
-      ready();
-      if (this.#heldShell) this.#heldShell.push(d);
-      else this.#output(d);
-    });
-    this.#shell.onExit(({ exitCode }) => {
-      this.#send({ type: 'exit', code: exitCode });
-      this.dispose();
-    });
+    this.#shell.onData((d) =>
+      this.guard('shell output', () => {
+        ready();
+        if (this.#heldShell) this.#heldShell.push(d);
+        else this.#output(d);
+      }),
+    );
+    this.#shell.onExit(({ exitCode }) =>
+      this.guard('shell exit', () => {
+        this.#send({ type: 'exit', code: exitCode });
+        void this.dispose();
+      }),
+    );
+  }
+
+  /** Runs one event's handler: an error in it ends this session (logged by event name, the page
+   * told), never the server and never another session. */
+  guard(event: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.fail(event, e);
+    }
+  }
+
+  /** An unexpected error in this session: log the event and the error's kind (not its message,
+   * which could quote a value), tell the page, end this session only. */
+  fail(event: string, e: unknown): void {
+    if (this.#disposed) return;
+    this.#o.log(`terminal session ended by an internal error while handling ${event} (${e instanceof Error ? e.name : typeof e})`);
+    try {
+      this.#send({ type: 'error', code: 'internal', message: 'the local runner hit an internal error and ended this terminal session; reload the page to start a new one' });
+    } catch {
+      /* the socket is gone too */
+    }
+    void this.dispose().catch(() => {});
+  }
+
+  /** Ended (or ending): its shell is stopped or being stopped. */
+  get disposed(): boolean {
+    return this.#disposed;
   }
 
   /** When the page last went away (0: never detached). */
@@ -144,9 +176,14 @@ export class TerminalSession {
   detach(ws: Ws): void {
     if (this.#ws !== ws) return;
     this.#ws = undefined;
+    // A session being ended (server shutdown, eviction) closes its socket: nothing to wait for.
+    if (this.#disposed) return;
     this.detachedAt = Date.now();
     this.#gate.reset();
-    this.#graceTimer = setTimeout(() => this.dispose(), this.#o.graceMs ?? 60_000);
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = setTimeout(() => void this.dispose().catch(() => {}), this.#o.graceMs ?? 60_000);
+    // The timer alone never keeps the process up (a stopping `ui` exits at once).
+    this.#graceTimer.unref();
   }
 
   handleMessage(data: Buffer, isBinary: boolean): void {
@@ -187,7 +224,7 @@ export class TerminalSession {
       case 'run':
       case 'run-from':
       case 'apply':
-        void this.#startRun(msg);
+        this.#startRun(msg).catch((e: unknown) => this.fail(msg.type, e));
         return;
     }
   }
@@ -415,11 +452,19 @@ export class TerminalSession {
     const stops: Promise<void>[] = [];
     if (this.#step) stops.push(stopProcessGroup(this.#step.pty, this.#step.exited));
     stops.push(stopProcessGroup(this.#shell, shellExited));
-    await Promise.all(stops);
-    this.#ws?.close(1000, 'session ended');
+    await Promise.allSettled(stops);
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    try {
+      this.#ws?.close(1000, 'session ended');
+    } catch {
+      /* already closed */
+    }
     this.#ws = undefined;
-    this.#screen.dispose();
-    this.#o.onDispose?.();
+    try {
+      this.#screen.dispose();
+    } finally {
+      this.#o.onDispose?.();
+    }
   }
 }
 
