@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { getGuide } from '../../playbooks/guides.ts';
+import { loadGuideSource } from '../../playbooks/extract/load.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 import { startUiServer, WS_PATH, type UiServer } from '../../playbooks/server/server.ts';
 import { spawnNodePty, type SpawnPty } from '../../playbooks/server/pty.ts';
@@ -121,6 +122,38 @@ describe('ui server: one session cannot end the others', () => {
     expect(logs.join('\n')).not.toContain('boom');
     a.ws!.close();
     c.ws!.close();
+  });
+});
+
+describe('ui server: a field named like a built-in property', () => {
+  it('a page run of a guide with a field "constructor" is refused for the missing value; the session goes on', async () => {
+    // validate refuses the name; this guide bypasses it, as one built by code could
+    const source = `---
+id: ctor
+title: Ctor
+product: Test
+summary: A field renamed to a built-in property name below.
+---
+
+<Field id="ctorField" label="Constructor" />
+
+<Command id="hello" title="Say hello">
+  \`\`\`sh
+  echo {{ctorField}}
+  \`\`\`
+</Command>
+`;
+    const ctor = JSON.parse(JSON.stringify(loadGuideSource(source, 'ctor.mdx').guide!).replaceAll('CGR_CTOR_FIELD', 'CGR_CONSTRUCTOR').replaceAll('ctorField', 'constructor')) as Guide;
+    const server = await start({ loadGuide: async (id) => (id === 'ctor' ? ctor : getGuide(id, fixtureContent)) });
+    const a = await connect(server);
+    await next(a, 'hello');
+    a.ws!.send(JSON.stringify({ type: 'run', guideId: 'ctor', stepId: 'hello', path: 'developer', values: {} }));
+    expect(await next(a, 'error')).toMatchObject({ code: 'missing-value', field: 'constructor' });
+    a.ws!.send(JSON.stringify({ type: 'run', guideId: 'ctor', stepId: 'hello', path: 'developer', values: { constructor: 'made-by-me' } }));
+    expect(await next(a, 'run-end')).toMatchObject({ ok: true });
+    a.ws!.send(JSON.stringify({ type: 'run', guideId: 'termtest', stepId: 'say-hello', path: 'developer', values: {} }));
+    expect(await next(a, 'run-end')).toMatchObject({ ok: true });
+    a.ws!.close();
   });
 });
 
