@@ -160,7 +160,7 @@ export class TerminalSession {
       this.#chunks = [];
       this.#chunkLen = 0;
       this.#replaying = true;
-      this.#screen.write('', () => {
+      this.#screen.write('', () => this.guard('reattach', () => {
         if (this.#ws !== ws) return;
         this.#replaying = false;
         const screen = this.#serializer.serialize({ scrollback: 1000 });
@@ -168,7 +168,7 @@ export class TerminalSession {
         this.#flush();
         // A run waiting for the reader asks the page that came back.
         this.#run?.prompter.resend();
-      });
+      }));
     }
   }
 
@@ -388,7 +388,7 @@ export class TerminalSession {
     const masked = this.#stream.write(data);
     // A tail that could start a secret is held back; release it when no more output follows.
     if (this.#maskTimer) clearTimeout(this.#maskTimer);
-    this.#maskTimer = setTimeout(() => this.#push(this.#stream.flush()), 25);
+    this.#maskTimer = setTimeout(() => this.guard('output', () => this.#push(this.#stream.flush())), 25);
     if (masked) this.#push(masked);
   }
 
@@ -401,7 +401,7 @@ export class TerminalSession {
     this.#chunks.push(text);
     this.#chunkLen += n;
     if (this.#chunkLen >= FLOW.batchMax) this.#flush();
-    else this.#batchTimer ??= setTimeout(() => this.#flush(), FLOW.batchMs);
+    else this.#batchTimer ??= setTimeout(() => this.guard('output', () => this.#flush()), FLOW.batchMs);
   }
 
   #flush(): void {
