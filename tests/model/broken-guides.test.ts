@@ -179,6 +179,13 @@ describe('broken guides', () => {
     `);
   });
 
+  pin('slow-field-pattern', async () => {
+    expect(await validate('slow-field-pattern')).toMatchInlineSnapshot(`
+      "[slow-regex] tests/fixtures/broken/slow-field-pattern.mdx:8:46: pattern: regular expression can take exponential time: the repeated group ([a-z]+-?)+ holds [a-z]+, which can repeat too, with nothing between them that only one of them matches
+        hint: a repetition inside a repetition (such as (a+)+ or (\\w+\\s?)+) makes matching try every way of splitting the text; repeat one thing (a+, [\\w\\s]+), or put a character only the outer repetition matches between the parts, as in (\\d+\\.)+"
+    `);
+  });
+
   pin('two-command-fences', async () => {
     expect(await validate('two-command-fences')).toMatchInlineSnapshot(`
       "[bare-fence] tests/fixtures/broken/two-command-fences.mdx:13:3: <Command> has 2 command fences; a step runs one command
