@@ -183,13 +183,33 @@ function charsOf(t: Term, size: number): CharSet | typeof FULL {
   return out;
 }
 
-/** The term can match texts of different lengths (or different splits of one text). */
+/** The term can match texts of different lengths, or one text in more than one way. */
 function varies(t: Term): boolean {
   const a = t.atom;
   if (a.kind === 'backref') return true;
   if (a.kind === 'assert' || (a.kind === 'group' && a.lookaround)) return false;
   if (t.max !== t.min) return true;
-  return a.kind === 'group' && (a.alts.length > 1 || a.alts.some((alt) => alt.some(varies)));
+  if (a.kind !== 'group') return false;
+  if (a.alts.some((alt) => alt.some(varies))) return true;
+  if (a.alts.length < 2) return false;
+  // Alternatives of one fixed length that cannot start alike (`(a|b)`, `(GET|PUT)`) match one way.
+  const lengths = new Set(a.alts.map(fixedLength));
+  if (lengths.size > 1) return true;
+  const size = sizeOf(a.alts);
+  if (size === undefined) return false;
+  const firsts = a.alts.map((alt) => firstChars(alt, size));
+  return firsts.some((f, x) => f.set === FULL || f.empty || firsts.some((g, y) => y > x && (g.set === FULL || overlaps(f.set as CharSet, g.set))));
+}
+
+/** Length of what an alternative with no varying part matches. */
+function fixedLength(alt: Term[]): number {
+  let n = 0;
+  for (const t of alt) {
+    const a = t.atom;
+    if (a.kind === 'char') n += t.min;
+    else if (a.kind === 'group' && !a.lookaround) n += t.min * (a.alts[0] ? fixedLength(a.alts[0]) : 0);
+  }
+  return n;
 }
 
 /** Characters that can start a match of the alternative, and whether it can match nothing. */
