@@ -137,11 +137,14 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
       starting++;
       return true;
     }
-    const idle = [...sessions.values()].filter((x) => !x.attached && !x.disposed && !evicting.has(x)).sort((a, b) => a.detachedAt - b.detachedAt)[0];
+    // A session already ending (its page gone past the grace period) frees its place first;
+    // then the one whose page left longest ago. Sessions with a page attached are never taken.
+    const candidates = [...sessions.values()].filter((x) => !x.attached && !evicting.has(x));
+    const idle = candidates.find((x) => x.disposed) ?? candidates.sort((a, b) => a.detachedAt - b.detachedAt)[0];
     if (!idle) return false;
     evicting.add(idle);
     starting++;
-    log('terminal session ended to make room for a new page');
+    if (!idle.disposed) log('terminal session ended to make room for a new page');
     try {
       await idle.dispose();
     } finally {

@@ -441,8 +441,15 @@ export class TerminalSession {
   }
 
   /** Ends the session: stops a running step and the shell (whole process groups), frees the screen. */
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
+  dispose(): Promise<void> {
+    // A second call (the shell exiting during a shutdown, say) waits for the same end.
+    this.#ended ??= this.#end();
+    return this.#ended;
+  }
+
+  #ended: Promise<void> | undefined;
+
+  async #end(): Promise<void> {
     this.#disposed = true;
     for (const t of [this.#batchTimer, this.#maskTimer, this.#graceTimer]) if (t) clearTimeout(t);
     this.#run?.handle.cancel();
