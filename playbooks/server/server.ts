@@ -182,17 +182,17 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
       let s: TerminalSession;
       try {
         s = new TerminalSession({
-        spawnPty,
-        shell: o.shell ?? { file: process.env.SHELL && /\/(bash|zsh|sh)$/.test(process.env.SHELL) ? process.env.SHELL : 'bash', args: [] },
-        cwd: o.cwd ?? homedir(),
-        env: baseEnv(o.env ?? process.env),
-        loadGuide: o.loadGuide,
-        services,
-        log,
-        cols,
-        rows,
-        ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
-        onDispose: () => sessions.delete(s.id),
+          spawnPty,
+          shell: o.shell ?? { file: process.env.SHELL && /\/(bash|zsh|sh)$/.test(process.env.SHELL) ? process.env.SHELL : 'bash', args: [] },
+          cwd: o.cwd ?? homedir(),
+          env: baseEnv(o.env ?? process.env),
+          loadGuide: o.loadGuide,
+          services,
+          log,
+          cols,
+          rows,
+          ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
+          onDispose: () => sessions.delete(s.id),
         });
       } finally {
         starting--;
