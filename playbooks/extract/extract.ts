@@ -79,7 +79,14 @@ export function extractGuide(tree: Root, source: string): Extracted {
       const e = doc.errors[0]!;
       problems.push({ at: toPos(e.pos[0]), code: 'frontmatter', message: `frontmatter is not valid YAML: ${e.message.split('\n')[0]}`, hint: 'check indentation and quote values that contain ":"' });
     } else {
-      const value = doc.toJS() as unknown;
+      let value: unknown;
+      try {
+        // An alias that expands to a huge tree (a "billion laughs" frontmatter) is refused, not expanded.
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        problems.push({ at: base, code: 'frontmatter', message: `frontmatter cannot be read: ${(e as Error).message.split('\n')[0]}`, hint: 'write plain key: value lines; YAML anchors and aliases (&a, *a) are not needed in a guide' });
+        value = {};
+      }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         problems.push({ at: base, code: 'frontmatter', message: 'frontmatter must be a YAML mapping', hint: 'write key: value lines' });
       } else {

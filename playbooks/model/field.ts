@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import { FIELD_TYPES } from './field-types.ts';
 import { envVarFor, regexError } from './field-check.ts';
+import { regexSlowness, SLOW_REGEX_HINT } from './regex-safety.ts';
+import { reservedNameError } from './reserved-names.ts';
 
 export { FIELD_TYPES, type FieldType } from './field-types.ts';
 // Moved to field-check.ts (zod-free, for browser code); re-exported so existing imports keep working.
@@ -13,7 +15,11 @@ const stringish = z.union([z.string(), z.number(), z.boolean()]).transform((v) =
 
 export const fieldIdSchema = z
   .string()
-  .regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase id such as "nexusUrl"' });
+  .regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase id such as "nexusUrl"' })
+  .superRefine((id, ctx) => {
+    const err = reservedNameError(id);
+    if (err) ctx.addIssue({ code: 'custom', message: err, params: { hint: 'rename the field, e.g. "registryHost"' } });
+  });
 
 export const FieldSchema = z
   .strictObject({
@@ -50,6 +56,11 @@ export const FieldSchema = z
     if (f.pattern !== undefined) {
       const err = regexError(f.pattern);
       if (err) ctx.addIssue({ code: 'custom', path: ['pattern'], message: `invalid regular expression: ${err}`, params: { hint: 'escape special characters with a backslash' } });
+      else {
+        // The page and the engine both test values against it: it must not be able to hang either.
+        const slow = regexSlowness(`^(?:${f.pattern})$`);
+        if (slow) ctx.addIssue({ code: 'custom', path: ['pattern'], message: `regular expression can take exponential time: ${slow}`, params: { hint: SLOW_REGEX_HINT } });
+      }
     }
     if (f.type === 'secret' && f.default !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret field cannot have a default', params: { hint: 'remove default; secrets come from the environment, a file or the prompt' } });

@@ -39,7 +39,8 @@ export const GuideMetaSchema = z.strictObject({
   paths: z.array(PathInfoSchema).default(DEFAULT_PATHS).describe("Path titles; both paths exist in every guide."),
 });
 
-export type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean };
+/** `url`: the whole template ends up in a URL (a probe's image reference or upstream), so no secret may appear in it. */
+export type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean; url?: boolean };
 
 export function templatesOf(step: Step, index: number): TemplateSite[] {
   const at = (...p: (string | number)[]) => ['steps', index, ...p];
@@ -61,11 +62,11 @@ export function templatesOf(step: Step, index: number): TemplateSite[] {
         if (c.success) out.push({ step, path: at('checks', i, 'success'), template: c.success, shell: false });
       });
       step.probes.forEach((p, i) => {
-        out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false });
+        out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false, url: true });
         if (p.success) out.push({ step, path: at('probes', i, 'success'), template: p.success, shell: false });
         if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });
         if (p.password !== undefined) out.push({ step, path: at('probes', i, 'password'), template: p.password, shell: false });
-        if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false });
+        if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false, url: true });
       });
       break;
     case 'manual':
@@ -158,7 +159,9 @@ export const GuideSchema = z
             // The run of text since the last whitespace: a scheme in it puts the secret in a URL
             // (credentials, path or query string alike: `https://h/?key={{secret}}`).
             const word = before.slice(before.search(/\S*$/));
-            if (/[a-z][a-z0-9+.-]*:\/\//i.test(word)) {
+            if (site.url) {
+              issue(site.path, `secret {{${ref.name}}} is interpolated into an image reference, which becomes part of a URL`, 'image references name the registry and the image only; give credentials with username= and password=');
+            } else if (/[a-z][a-z0-9+.-]*:\/\//i.test(word)) {
               issue(site.path, `secret {{${ref.name}}} is interpolated into a URL`, 'URLs are shown on the page and end up in logs and histories; pass the secret as a header, a password prompt or --password-stdin');
             }
           }
@@ -198,5 +201,10 @@ export const GuideSchema = z
   });
 
 export type GuideInput = z.input<typeof GuideSchema>;
-export type Guide = z.output<typeof GuideSchema> & { file?: string };
+export type Guide = z.output<typeof GuideSchema> & {
+  file?: string;
+  /** Where steps, checks and captures are written (line, column in `file`), keyed `<stepId>`,
+   * `<stepId>/checks/<n>`, `<stepId>/captures/<n>`; set by the loader, used in run-time diagnoses. */
+  positions?: Readonly<Record<string, { line: number; column: number }>>;
+};
 export type GuideMeta = z.output<typeof GuideMetaSchema>;

@@ -1,13 +1,25 @@
 // Playbook steps: what the reader does, and what the runner executes and checks. Browser-safe.
 import { z } from 'zod';
-import { booleanProp, durationProp, intProp, pathProp, pathsOf, stepIdSchema } from './props.ts';
+import { booleanProp, boundedIntProp, durationProp, pathProp, pathsOf, stepIdSchema } from './props.ts';
 import { parseCondition } from './when.ts';
 import { regexError } from './field.ts';
+import { regexSlowness, SLOW_REGEX_HINT } from './regex-safety.ts';
+import { reservedNameError } from './reserved-names.ts';
 
 const regexString = z.string().superRefine((src, ctx) => {
   const err = regexError(src);
   if (err) ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${err}`, params: { hint: 'escape special characters such as ( [ { . with a backslash' } });
+  else {
+    const slow = regexSlowness(src);
+    if (slow) ctx.addIssue({ code: 'custom', message: `regular expression can take exponential time: ${slow}`, params: { hint: SLOW_REGEX_HINT } });
+  }
 });
+
+/** A command: something other than blanks (a fence holding only spaces would run nothing and pass). */
+const commandText = (message: string) =>
+  z.string().superRefine((src, ctx) => {
+    if (src.trim() === '') ctx.addIssue({ code: 'custom', message, params: { hint: 'write the command in the ```sh fence' } });
+  });
 
 /** Props every step has. */
 const stepBase = {
@@ -56,11 +68,18 @@ export const FieldsStepSchema = z.strictObject({
 /** A named value parsed from a command's output for later steps. */
 export const CaptureSchema = z.strictObject({
   /** Name used as `{{name}}` in later steps. */
-  name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase name such as "identityId"' }).describe("Name used as `{{name}}` in later steps."),
+  name: z
+    .string()
+    .regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase name such as "identityId"' })
+    .superRefine((name, ctx) => {
+      const err = reservedNameError(name);
+      if (err) ctx.addIssue({ code: 'custom', message: err, params: { hint: 'rename it, e.g. "identityId"' } });
+    })
+    .describe("Name used as `{{name}}` in later steps."),
   /** Regular expression run on the output; group 1 (or `group`) is the value. */
   regex: regexString.describe("Regular expression run on the output; group 1 (or `group`) is the value."),
   /** Which capture group holds the value. */
-  group: intProp.default(1).describe("Which capture group holds the value."),
+  group: boundedIntProp(0, 99).default(1).describe("Which capture group holds the value."),
   /** Masked everywhere, like a secret field (e.g. a pull token's password). */
   secret: booleanProp.default(false).describe("Masked everywhere, like a secret field (e.g. a pull token's password)."),
 });
@@ -69,9 +88,9 @@ export const CommandStepSchema = z.strictObject({
   ...stepBase,
   kind: z.literal('command'),
   /** The shell command template (from the block's ```sh fence). */
-  run: z.string().min(1, { message: 'a command needs a ```sh fence with the command' }).describe("The shell command template (from the block's ```sh fence)."),
+  run: commandText('a command needs a ```sh fence with the command').describe("The shell command template (from the block's ```sh fence)."),
   /** Exit code that counts as success. */
-  expectExit: intProp.default(0).describe("Exit code that counts as success."),
+  expectExit: boundedIntProp(0, 255).default(0).describe("Exit code that counts as success."),
   /** How long the command may run. */
   timeout: durationProp.default(120_000).describe("How long the command may run."),
   /** The command reads from the keyboard (e.g. a password prompt). In CI it fails fast instead of waiting. */
@@ -104,7 +123,7 @@ const needsSuccess = (what: string, example: string) => (c: { success?: string |
 
 export const CheckSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('exitCode'), equals: intProp, success: successProp }),
+    z.strictObject({ type: z.literal('exitCode'), equals: boundedIntProp(0, 255), success: successProp }),
     z.strictObject({ type: z.literal('contains'), text: z.string().min(1), success: successProp }),
     z.strictObject({ type: z.literal('notContains'), text: z.string().min(1), success: successProp }),
     z.strictObject({ type: z.literal('regex'), pattern: regexString, success: successProp }),
@@ -141,13 +160,13 @@ export const VerifyStepSchema = z
     /** Check the recorded output of this earlier step instead of running a command. */
     step: stepIdSchema.optional().describe("Check the recorded output of this earlier step instead of running a command."),
     /** A command to run on each attempt; its output is checked. */
-    run: z.string().optional().describe("A command to run on each attempt; its output is checked."),
+    run: commandText('the ```sh fence of a verify step holds no command').optional().describe("A command to run on each attempt; its output is checked."),
     /** What must hold of the output. */
     checks: z.array(CheckSchema).default([]).describe("What must hold of the output."),
     /** Registry probes (HTTP, image pull) evaluated by the engine. */
     probes: z.array(ProbeSchema).default([]).describe("Registry probes (HTTP, image pull) evaluated by the engine."),
     /** Attempts after the first failure. */
-    retries: intProp.default(0).describe("Attempts after the first failure."),
+    retries: boundedIntProp(0, 100).default(0).describe("Attempts after the first failure."),
     /** Pause between attempts. */
     interval: durationProp.default(2_000).describe("Pause between attempts."),
     /** Time limit of each attempt. */

@@ -5,6 +5,7 @@ import type { Check, Probe } from '../model/step.ts';
 import { onPath, type DocBlock, type Inline } from '../model/doc.ts';
 import { fieldsForPath } from './values.ts';
 import { displayCommand, displayValue, stepsForPath } from './plan.ts';
+import { ownValue } from '../model/own.ts';
 
 export interface DescribedField {
   id: string;
@@ -81,7 +82,7 @@ export function describeProbe(guide: Guide, p: Probe, values: Readonly<Record<st
 export function fillValueMarks(guide: Guide, text: string, values: Readonly<Record<string, string | undefined>>): string {
   return text.replace(/<([a-z][A-Za-z0-9]*)>/g, (mark, id: string) => {
     const f = guide.fields.find((x) => x.id === id);
-    const v = values[id];
+    const v = ownValue(values, id);
     return f && !f.secret && v !== undefined && v !== '' ? v : mark;
   });
 }
@@ -95,8 +96,8 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
     secret: f.secret,
     required: f.required,
     envVar: f.envVar,
-    ...(!f.secret && values[f.id] !== undefined ? { value: values[f.id] } : {}),
-    hasValue: values[f.id] !== undefined,
+    ...(!f.secret && ownValue(values, f.id) !== undefined ? { value: ownValue(values, f.id) } : {}),
+    hasValue: ownValue(values, f.id) !== undefined,
   }));
   const steps = stepsForPath(guide, path, values).map(({ step, number, skipReason }): DescribedStep => {
     const always = (step.kind === 'command' || step.kind === 'verify') && step.always ? { always: true as const } : {};

@@ -10,11 +10,14 @@ import { displayCommand, displayValue, executableCommand, resolveValue, stepsFor
 import { resolveValues } from '../plan/values.ts';
 import { describeProbe } from '../plan/describe.ts';
 import { createMasker, type Masker } from '../mask/masker.ts';
+import { ownValue, valueRecord } from '../model/own.ts';
 import type { ResolvedFieldsStep, ResolvedProbe } from '../contracts.ts';
 import { realClock } from './clock.ts';
 import { execInPty, type ExecResult } from './exec.ts';
 import { loadNodePtySpawn } from './pty.ts';
 import { cleanOutput, evaluateCheck, shortOutput, tail } from './output.ts';
+import { execBounded, REGEX_DEADLINE_MS } from './regex-match.ts';
+import { boundedDelay } from './clock.ts';
 import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
 
 interface StepOutcome {
@@ -80,7 +83,8 @@ class Run {
   private readonly clock;
   private readonly ci: boolean;
   private readonly masker: Masker = createMasker();
-  private values: Record<string, string> = {};
+  /** Field values and captures by name: a record without a prototype, read through ownValue(). */
+  private values: Record<string, string> = valueRecord<string>();
   private readonly outputs = new Map<string, { output: string; exitCode?: number }>();
   private spawn: SpawnPty | undefined;
   private path: PathId = 'developer';
@@ -190,13 +194,14 @@ class Run {
 
   private async resolveAllValues(): Promise<RunError | undefined> {
     const given = this.opts.values ?? {};
-    for (const f of this.guide.fields) if (f.secret) this.masker.add(given[f.id]);
+    for (const f of this.guide.fields) if (f.secret) this.masker.add(ownValue(given, f.id));
     const r = resolveValues(this.guide, this.path, given);
     for (const [id, v] of Object.entries(r.values)) {
       const f = this.guide.fields.find((x) => x.id === id)!;
       this.setValue(f, v);
     }
     for (const [name, c] of Object.entries(this.opts.captured ?? {})) {
+      if (c === null || typeof c !== 'object' || typeof c.value !== 'string') continue;
       if (this.guide.fields.some((f) => f.id === name)) continue;
       this.values[name] = c.value;
       if (c.secret) this.masker.add(c.value);
@@ -406,25 +411,37 @@ class Run {
     const r = await this.exec(info, sc.script, sc.env, timeoutMs, holdOutput);
     const clean = cleanOutput(r.output);
     this.outputs.set(step.id, { output: clean, ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}) });
-    const outcome = this.commandOutcome(step, r, clean, timeoutMs);
+    const outcome = await this.commandOutcome(step, r, clean, timeoutMs);
     if (holdOutput) this.output(info, this.masker.mask(r.output));
     return outcome;
   }
 
-  private commandOutcome(step: CommandStep, r: ExecResult, clean: string, timeoutMs: number): StepOutcome {
+  private async commandOutcome(step: CommandStep, r: ExecResult, clean: string, timeoutMs: number): Promise<StepOutcome> {
     const exitCode = r.exitCode !== undefined ? { exitCode: r.exitCode } : {};
     const stopped = this.execFailure(r, timeoutMs);
     if (stopped) return { verdict: 'failed', reason: stopped, ...exitCode };
     if (r.exitCode !== step.expectExit) return { verdict: 'failed', reason: `exit code ${r.exitCode ?? `none (signal ${r.signal})`}, expected ${step.expectExit}`, ...exitCode };
-    for (const c of step.captures) {
-      const m = new RegExp(c.regex, 'm').exec(clean);
-      const value = m?.[c.group];
+    for (const [k, c] of step.captures.entries()) {
+      const r = await this.matchRegex(step, 'captures', k, c.regex, clean);
+      if ('problem' in r) return { verdict: 'failed', reason: r.problem, ...exitCode };
+      const value = r.match?.[c.group];
       if (value === undefined) return { verdict: 'failed', reason: `capture ${c.name}: /${c.regex}/ found nothing in the output`, ...exitCode };
       this.values[c.name] = value;
       if (c.secret) this.masker.add(value);
       this.opts.onCapture?.(c.name, value, c.secret);
     }
     return { verdict: 'passed', ...exitCode };
+  }
+
+  /** A guide's regex on a command's output, in a worker with a deadline (a catastrophic pattern must not hang the run). */
+  private async matchRegex(step: Step, kind: 'checks' | 'captures', index: number, pattern: string, text: string): Promise<{ match: (string | undefined)[] | null } | { problem: string }> {
+    const deadline = boundedDelay(this.opts.regexDeadlineMs ?? REGEX_DEADLINE_MS);
+    const r = await execBounded(pattern, 'm', text, deadline);
+    if (r.ok) return { match: r.match };
+    const at = this.guide.positions?.[`${step.id}/${kind}/${index}`];
+    const what = `<${kind === 'checks' ? 'Check' : 'Capture'} regex="${pattern}"> (${kind === 'checks' ? 'check' : 'capture'} ${index + 1} of step ${step.id}${at ? `, ${this.guide.file ?? 'the guide'}:${at.line}:${at.column}` : ''})`;
+    if (!r.timedOut) return { problem: `${what} could not run: ${r.error}` };
+    return { problem: `${what} was stopped after ${formatDuration(deadline)} on ${text.length} characters of output: the pattern backtracks catastrophically; rewrite it without a repetition inside a repetition, e.g. (a+)+ as a+` };
   }
 
   private async runVerify(step: VerifyStep, info: StepInfo): Promise<StepOutcome> {
@@ -473,12 +490,21 @@ class Run {
     }
     const problems: string[] = [];
     let expected: { success: string; got: string } | undefined;
-    for (const check of step.checks) {
+    for (const [k, check] of step.checks.entries()) {
+      const got = () => (check.type === 'exitCode' ? `exit code ${exitCode ?? 'none'}` : shortOutput(this.masker.mask(output)));
+      if (check.type === 'regex') {
+        const r = await this.matchRegex(step, 'checks', k, check.pattern, output);
+        if ('problem' in r) return { verdict: 'failed', reason: r.problem, ...(exitCode !== undefined ? { exitCode } : {}) };
+        if (r.match) continue;
+        problems.push(`output does not match /${check.pattern}/`);
+        expected ??= { success: this.successText(check.success), got: got() };
+        continue;
+      }
       const resolved = check.type === 'contains' || check.type === 'notContains' ? { ...check, text: resolveValue(this.guide, check.text, this.values).value } : check;
       const o = evaluateCheck(resolved, exitCode, output);
       if (o.ok) continue;
       problems.push(o.message!);
-      expected ??= { success: this.successText(check.success), got: check.type === 'exitCode' ? `exit code ${exitCode ?? 'none'}` : shortOutput(this.masker.mask(output)) };
+      expected ??= { success: this.successText(check.success), got: got() };
     }
     if (expected) return { verdict: 'failed', reason: `expected: ${expected.success}; got: ${expected.got}`, detail: problems.join('; '), ...(exitCode !== undefined ? { exitCode } : {}) };
     for (const probe of step.probes) {
@@ -508,7 +534,7 @@ class Run {
         this.attemptsMade--;
         return this.verifyAttempt(step, info);
       }
-      const r = await runner.run(resolved, AbortSignal.any([this.signal, AbortSignal.timeout(timeoutMs)]));
+      const r = await runner.run(resolved, AbortSignal.any([this.signal, AbortSignal.timeout(boundedDelay(timeoutMs))]));
       this.output(info, this.masker.mask(`${r.ok ? '✔' : '✘'} ${r.summary}\r\n`));
       if (!r.ok) {
         const d = r.diagnosis ? ` — ${r.diagnosis.cause}; fix: ${r.diagnosis.fix}` : '';
@@ -537,7 +563,7 @@ class Run {
         if (problem) return { verdict: 'failed', reason: problem };
         return this.runFields(step, info);
       }
-      const resolved: ResolvedFieldsStep = { step, path: this.path, entries, values: { ...this.values } };
+      const resolved: ResolvedFieldsStep = { step, path: this.path, entries, values: Object.assign(valueRecord<string>(), this.values) };
       if (applier.check) {
         const c = await applier.check(resolved, this.signal);
         if (c.ok) return { verdict: 'skipped', reason: `already done: ${c.summary}` };
@@ -561,7 +587,7 @@ class Run {
   private async runManual(step: ManualStep, info: StepInfo): Promise<StepOutcome> {
     if (!this.interactive) {
       if (step.ci === 'provided') {
-        const missing = step.provides.filter((id) => this.values[id] === undefined);
+        const missing = step.provides.filter((id) => ownValue(this.values, id) === undefined);
         if (missing.length === 0) return { verdict: 'passed', reason: `provided: ${step.provides.join(', ')}` };
         return { verdict: 'skipped', reason: `manual step; its CI stand-in needs values for ${missing.join(', ')}` };
       }
@@ -573,7 +599,7 @@ class Run {
     if (!yes) return { verdict: 'skipped', reason: 'the operator skipped it' };
     for (const id of step.provides) {
       const f = this.guide.fields.find((x) => x.id === id);
-      if (f && this.values[id] === undefined) this.setValue(f, await this.askField(f, undefined, info.id));
+      if (f && ownValue(this.values, id) === undefined) this.setValue(f, await this.askField(f, undefined, info.id));
     }
     return { verdict: 'passed', reason: 'confirmed by the operator' };
   }

@@ -92,6 +92,8 @@ export interface RunOptions {
   cwd?: string;
   /** Grace between HUP, TERM and KILL when stopping a command's process group (default 1500 ms). */
   killGraceMs?: number;
+  /** Longest a <Check regex> or <Capture regex> may take on one output before it is stopped and the step fails (default 2000 ms). */
+  regexDeadlineMs?: number;
   /** Keep at most this many characters of each step's output for reports (default 4000). */
   outputTail?: number;
   /** Injected parts; defaults: node-pty, no prompter (as in CI), the real clock, no keyboard. */

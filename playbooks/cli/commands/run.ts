@@ -9,6 +9,7 @@ import { parsePath } from '../set-values.ts';
 import { collectValues } from '../values-input.ts';
 import { PlaybookError } from '../../errors.ts';
 import { durationProp } from '../../model/props.ts';
+import { ownValue } from '../../model/own.ts';
 import { runPlaybook } from '../../runner/run.ts';
 import { getDefaultServices, loadDefaultServices } from '../../runner/services.ts';
 import { createMasker } from '../../mask/masker.ts';
@@ -57,7 +58,7 @@ function parseReports(specs: readonly string[]): Array<{ kind: ReportKind; file:
 function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const r = durationProp.safeParse(/^\d+$/.test(value) ? `${value}s` : value);
-  if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 30s, 2m or 500ms, got "${value}"`);
+  if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 30s, 2m or 500ms${r.success || !r.error.issues[0]?.message.includes('at most') ? '' : ' (at most 24h)'}, got "${value}"`);
   return r.data;
 }
 
@@ -149,7 +150,7 @@ const command: CliCommand = {
       renderer.dispose();
     }
     // Reports: the runner masked every record; mask again with the secrets known here.
-    const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => values[f.id]));
+    const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => ownValue(values, f.id)));
     let reportFailed = false;
     for (const r of reports) {
       try {

@@ -10,6 +10,7 @@ import { PlaybookError } from '../../errors.ts';
 import { guideText } from '../render/guide-text.ts';
 import { guideMarkdown } from '../render/guide-markdown.ts';
 import { terminalSafe } from '../render/terminal-safe.ts';
+import { ownValue } from '../../model/own.ts';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
 
@@ -40,7 +41,7 @@ show them as "$CGR_..." environment variable references.
     const guide = await getGuide(positionals[0]!, contentDir(io.env), io.cwd);
     const path = parsePath(opts.path) ?? 'developer';
     const given = parseSets(guide, opts.set);
-    if (opts.examples) for (const f of guide.fields) if (given[f.id] === undefined && f.example !== undefined && !f.secret) given[f.id] = f.example;
+    if (opts.examples) for (const f of guide.fields) if (ownValue(given, f.id) === undefined && f.example !== undefined && !f.secret) given[f.id] = f.example;
     const resolved = resolveValues(guide, path, given);
     if (resolved.invalid.length) {
       const p = resolved.invalid[0]!;
