@@ -16,7 +16,11 @@ function namespace(v: Values, path: PathId): string | undefined {
   return path === 'production' ? v.cgOrg : 'chainguard';
 }
 
-const image = (v: Values) => `${v.image ?? 'wolfi-base'}:latest`;
+/** The image as the guide's value gives it: `name`, `name:tag` or `name@sha256:…`; a bare name means `latest`. */
+const image = (v: Values) => {
+  const name = v.image ?? 'wolfi-base';
+  return /[:@]/.test(name) ? name : `${name}:latest`;
+};
 
 /** The pull through the repository manager, as the guide's own pull step makes it. Undefined when a value is missing. */
 export function cachePullTarget(guideId: string, v: Values, path: PathId): PullTarget | undefined {
@@ -30,8 +34,10 @@ export function cachePullTarget(guideId: string, v: Values, path: PathId): PullT
     return { image: `${v.nexusHost}/${ns}/${image(v)}`, insecure: true, ...auth };
   }
   if (guideId === 'artifactory') {
-    if (!v.artifactoryHost || !v.repoKey) return undefined;
-    return { image: `${v.artifactoryHost}/${v.repoKey}/${ns}/${image(v)}`, insecure: plain, ...(v.artifactoryToken ? { username: v.artifactoryUser ?? 'admin', password: v.artifactoryToken } : {}) };
+    // One repository per path: cgr-public for Developer images, cgr-private (with the pull token) for Production.
+    const key = path === 'production' ? v.privateRepoKey : v.publicRepoKey;
+    if (!v.artifactoryHost || !key) return undefined;
+    return { image: `${v.artifactoryHost}/${key}/${ns}/${image(v)}`, insecure: plain, ...(v.artifactoryToken ? { username: v.artifactoryUser ?? 'admin', password: v.artifactoryToken } : {}) };
   }
   if (guideId === 'cloudsmith') {
     if (!v.cloudsmithRegistry || !v.cloudsmithOrg || !v.cloudsmithRepo) return undefined;

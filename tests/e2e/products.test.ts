@@ -110,7 +110,7 @@ describe('Artifactory guide end to end', () => {
       const art = await startArtifactoryEmulator({ accessToken: 'artifactory-token-e2e', dataPlane: dataPlane(`artifactory-${path}`) });
       try {
         const key = path === 'production' ? 'cgr-private' : 'cgr-public';
-        const values = { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'artifactory-token-e2e', repoKey: key, artifactoryHost: art.host, plainHttp: 'true', image: 'wolfi-base', ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
+        const values = { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'artifactory-token-e2e', ...(path === 'production' ? { privateRepoKey: key } : { publicRepoKey: key }), artifactoryHost: art.host, plainHttp: 'true', image: 'wolfi-base', ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
         await twice('artifactory', path, values, [`create-remote-${path}`], [`pulled-${path}-http`], path === 'production' ? 'create-remote-production' : undefined);
         const ns = path === 'production' ? lab.state.org : 'chainguard';
         expect(await catalog(await art.cacheUrl(key), `${ns}/wolfi-base`)).toContain(`${ns}/wolfi-base`);
