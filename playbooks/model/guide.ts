@@ -56,9 +56,12 @@ export function templatesOf(step: Step, index: number): TemplateSite[] {
       // contains / notContains texts may name values (`<Check contains="{{cgOrg}}/" />`); the runner resolves them.
       step.checks.forEach((c, i) => {
         if (c.type === 'contains' || c.type === 'notContains') out.push({ step, path: at('checks', i, 'text'), template: c.text, shell: false });
+        // The success statement may name values too ("{{image}} comes through the cache").
+        if (c.success) out.push({ step, path: at('checks', i, 'success'), template: c.success, shell: false });
       });
       step.probes.forEach((p, i) => {
         out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false });
+        if (p.success) out.push({ step, path: at('probes', i, 'success'), template: p.success, shell: false });
         if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });
         if (p.password !== undefined) out.push({ step, path: at('probes', i, 'password'), template: p.password, shell: false });
         if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false });

@@ -447,7 +447,7 @@ class Run {
         missing.push(...r.missing);
         return r.value;
       };
-      const { image, username, password, upstream, ...rest } = probe;
+      const { image, username, password, upstream, success: _success, ...rest } = probe;
       const resolved: ResolvedProbe = { ...rest, image: res(image)! };
       const u = res(username);
       const pw = res(password);
