@@ -126,7 +126,9 @@ describe('probes', () => {
     expect(r1.steps[1]!.verdict).toBe('passed');
     expect(ok.seen[0]).toEqual({ type: 'pull', image: 'localhost:5000/chainguard/wolfi-base:latest', password: PASSWORD, insecure: true });
     const bad = await runPlaybook(guide, { path: 'developer', ci: true, only: 'pull-works', values, probeRunner: probes(false) }).done;
-    expect(bad.steps[1]!.reason).toBe('pull of localhost:5000/chainguard/wolfi-base:latest failed: 404 MANIFEST_UNKNOWN — the proxy cannot sign in to the upstream; fix: check the pull token');
+    // The reader's statement of success first, then what came back with the diagnosis; the probe itself is the detail.
+    expect(bad.steps[1]!.reason).toBe('expected: The image comes through the registry intact; got: pull of localhost:5000/chainguard/wolfi-base:latest failed: 404 MANIFEST_UNKNOWN — the proxy cannot sign in to the upstream; fix: check the pull token');
+    expect(bad.steps[1]!.detail).toBe('pull localhost:5000/chainguard/wolfi-base:latest: manifest and every layer download and match their digests');
   });
 });
 
