@@ -76,7 +76,7 @@ function expectAllPassed(r: { code: number | null; output: string; steps: StepRe
 describe('guides end to end against emulators, a real cache and the lab upstream', () => {
   it('Artifactory, developer path', async () => {
     const r = await runGuide(
-      ['artifactory', '--path', 'developer', '--set', `artifactoryUrl=${art.url}`, '--set', 'artifactoryUser=admin', '--set', `artifactoryHost=${art.host}`, '--set', 'publicRepoKey=cgr-public', '--set', 'plainHttp=true'],
+      ['artifactory', '--path', 'developer', '--set', `artifactoryUrl=${art.url}`, '--set', 'artifactoryUser=admin', '--set', `artifactoryHost=${art.host}`, '--set', 'publicRepoKey=cgr-public', '--set', 'plainHttp=true', '--set', 'image=wolfi-base:latest'],
       { CGR_ARTIFACTORY_TOKEN: ART_TOKEN },
     );
     expectAllPassed(r, ['token-works', 'create-remote-developer', 'remote-url', 'docker-login', 'pull-developer', 'pulled-developer-http', 'cgr-reachable', 'upstream-public', 'remote-settings']);
