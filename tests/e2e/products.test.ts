@@ -94,8 +94,10 @@ describe('Nexus guide end to end', () => {
         const port = await closedPort();
         // Developer: the image pinned by digest (the lab's public wolfi-base); Production: by name.
         const digest = lab.state.images.find((i) => i.reference.endsWith('/chainguard/wolfi-base:latest'))!.digest;
-        const values = { nexusUrl: nexus.url, nexusUser: 'admin', nexusPassword: 'nexus-admin-pw-e2e', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}`, acceptEula: 'true', image: path === 'developer' ? `wolfi-base@${digest}` : 'wolfi-base', ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
-        await twice('nexus', path, values, ['accept-eula', 'create-proxy', 'docker-realm', ...(path === 'production' ? ['set-auth'] : [])], [`pulled-${path}`], path === 'production' ? 'set-auth' : undefined);
+        const values = { nexusUrl: nexus.url, nexusUser: 'admin', nexusPassword: 'nexus-admin-pw-e2e', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}`, acceptEula: 'true', image: path === 'developer' ? `wolfi-base@${digest}` : 'wolfi-base', troubleshoot: 'true', upstreamUrl: lab.state.upstream.url, ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
+        // The troubleshooting checks run too: the direct pulls from the upstream are probes, no docker login.
+        const checks = ['proxy-port', 'insecure-listed', `pulled-${path}`, 'cgr-reachable', 'remote-url', path === 'production' ? 'upstream-direct' : 'upstream-public'];
+        await twice('nexus', path, values, ['accept-eula', 'create-proxy', 'docker-realm', ...(path === 'production' ? ['set-auth'] : [])], checks, path === 'production' ? 'set-auth' : undefined);
         const ns = path === 'production' ? lab.state.org : 'chainguard';
         expect(await catalog(await nexus.cacheUrl('chainguard'), `${ns}/wolfi-base`)).toContain(`${ns}/wolfi-base`);
         expect(nexus.repository('chainguard')?.proxy.remoteUrl).toBe('https://cgr.dev/');
