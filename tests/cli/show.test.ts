@@ -74,14 +74,14 @@ describe('show, every guide and path with sample values', () => {
       }
     }
     expect(out.join('\n')).toMatchInlineSnapshot(`
-      "nexus developer: 1.c:start-nexus(skip) 2.v:nexus-up 3.f:accept-eula(skip) 4.f:create-proxy 5.f:docker-realm 6.v:proxy-port 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:cgr-reachable(skip) 11.v:remote-url(skip)
-      nexus production: 1.c:start-nexus(skip) 2.v:nexus-up 3.m:chainctl-login 4.c:create-pull-token 5.f:accept-eula(skip) 6.f:create-proxy 7.f:set-auth 8.f:docker-realm 9.v:proxy-port 10.c:docker-login 11.c:pull-production 12.v:pulled-production 13.v:cgr-reachable(skip) 14.v:remote-url(skip) 15.v:upstream-direct(skip)
+      "nexus developer: 1.c:start-nexus(skip) 2.v:nexus-up 3.f:accept-eula(skip) 4.f:create-proxy 5.f:docker-realm 6.f:anonymous-pull(skip) 7.m:tls-front(skip) 8.m:insecure-registry 9.v:proxy-port 10.v:insecure-listed 11.c:docker-login 12.c:pull-developer 13.v:pulled-developer 14.v:pulled-developer-https(skip) 15.v:cgr-reachable(skip) 16.v:remote-url(skip) 17.v:upstream-public(skip) 18.c:remove-nexus(skip)
+      nexus production: 1.c:start-nexus(skip) 2.v:nexus-up 3.m:chainctl-login 4.c:create-pull-token 5.f:accept-eula(skip) 6.f:create-proxy 7.f:set-auth 8.f:docker-realm 9.f:anonymous-pull(skip) 10.m:tls-front(skip) 11.m:insecure-registry 12.v:proxy-port 13.v:insecure-listed 14.c:docker-login 15.c:pull-production 16.v:pulled-production 17.v:pulled-production-https(skip) 18.v:cgr-reachable(skip) 19.v:remote-url(skip) 20.v:upstream-direct(skip) 21.c:remove-nexus(skip)
       artifactory developer: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.f:create-remote-developer 5.v:remote-url 6.c:docker-login 7.c:pull-developer 8.v:pulled-developer 9.v:pulled-developer-http(skip) 10.v:cgr-reachable(skip) 11.v:upstream-public(skip) 12.v:remote-settings(skip)
-      artifactory production: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.m:chainctl-login 5.c:find-org(skip) 6.c:create-pull-token 7.f:create-remote-production 8.v:remote-url 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:remote-settings(skip)
+      artifactory production: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.m:chainctl-login 5.c:find-org(skip) 6.c:create-pull-token 7.f:create-remote-production 8.v:remote-url-production 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:remote-settings-production(skip)
       cloudsmith developer: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.f:upstream-developer 6.v:upstream-url-developer 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:pulled-developer-http(skip) 11.v:cgr-reachable(skip) 12.v:upstream-public(skip) 13.v:upstream-active(skip)
       cloudsmith production: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.m:chainctl-login 6.c:create-pull-token 7.f:upstream-production 8.v:upstream-url-production 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:upstream-active(skip)
-      distribution developer: 1.v:registry-installed 2.v:upstream-answers 3.c:write-config 4.c:start-cache 5.v:cache-answers 6.c:pull-developer 7.v:pulled-developer 8.v:cached-developer 9.v:registry-log(skip) 10.c:stop-cache
-      distribution production: 1.v:registry-installed 2.v:upstream-answers 3.m:chainctl-login 4.c:create-pull-token 5.c:write-config 6.c:start-cache-auth 7.v:cache-answers 8.c:pull-production 9.v:pulled-production 10.v:cached-production 11.v:upstream-direct(skip) 12.v:registry-log(skip) 13.c:stop-cache"
+      distribution developer: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.c:write-config 5.c:start-cache 6.v:cache-answers 7.c:pull-developer 8.v:pulled-developer 9.v:cached-developer 10.v:registry-log(skip) 11.c:stop-cache
+      distribution production: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.m:chainctl-login 5.c:create-pull-token 6.c:write-config 7.c:start-cache-auth 8.v:cache-answers 9.c:pull-production 10.v:pulled-production 11.v:cached-production 12.v:upstream-direct(skip) 13.v:registry-log(skip) 14.c:stop-cache"
     `);
   });
 
@@ -94,20 +94,20 @@ describe('show, every guide and path with sample values', () => {
       path: production — Production images
 
       Values:
-        cloudsmithApiUrl   https://api.cloudsmith.io
         cloudsmithUser     jane-doe
         cloudsmithApiKey   <from $CGR_CLOUDSMITH_API_KEY>
         cloudsmithOrg      chainguard-example
-        cloudsmithRepo     chainguard
+        cloudsmithRepo     chainguard-public
         cloudsmithRegistry docker.cloudsmith.io
         image              wolfi-base
         cgOrg              chainguard.edu
+        troubleshoot       true
+        cloudsmithApiUrl   https://api.cloudsmith.io
         plainHttp          false
         upstreamUrl        https://cgr.dev
-        troubleshoot       true
 
        1. [manual] Copy your Cloudsmith API key  (api-key)
-            Sign in to the Cloudsmith web app, open the menu under your username in the top-right corner and choose API Settings. The API Key field holds a 40-character string: it works for the API and as the password of docker login. Give it to the runner as the Cloudsmith API key value (environment variable CGR_CLOUDSMITH_API_KEY). The runner keeps it in memory only; the docker login step stores Docker's own copy in its credential store, as every docker login does.
+            Sign in to the Cloudsmith web app, open the menu under your username in the top-right corner and choose API Settings. The API Key field holds a 40-character string: it works for the API and as the password of docker login. Enter it as the Cloudsmith API key value.
 
        2. [verify] The API key is accepted  (api-key-works)
             $ curl -sS -o /dev/null -w '%{http_code}\\n' -K - https://api.cloudsmith.io/v1/user/self/ <<EOF
@@ -117,12 +117,12 @@ describe('show, every guide and path with sample values', () => {
 
        3. [fields] Create a repository  (create-repo)
             in: Repositories › + Create Repository
-            Name             chainguard   (any name; chainguard-public or chainguard-private read well)
+            Name             chainguard-public   (any name; this guide uses chainguard-public, or chainguard-private for a separate Production repository)
             Storage Region   the region closest to you   (for example Oregon, United States)
             Repository Type  Private   (Public and Open-Source also work; Private keeps pulls behind a login)
 
        4. [verify] The repository exists  (repo-exists)
-            $ curl -sS -o /dev/null -w '%{http_code}\\n' -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/ <<EOF
+            $ curl -sS -o /dev/null -w '%{http_code}\\n' -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard-public/ <<EOF
               header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
               EOF
             check: output matches /^200\\s*$/
@@ -134,18 +134,18 @@ describe('show, every guide and path with sample values', () => {
             $ chainctl auth configure-docker --pull-token --parent chainguard.edu
 
        7. [fields] Create a Docker upstream that signs in with the pull token  (upstream-production)
-            in: chainguard › Upstream Proxying › ➕ Create Upstream › Docker
+            in: chainguard-public › Upstreams/Sources › Add upstream › Manual setup › Docker
             Name                     Chainguard Production Upstream   (any descriptive name)
             Priority                 1   (use 2 if the repository also has the public upstream)
-            Upstream URL             https://cgr.dev   (the registry root; any other URL fails, and the organization goes in the pull address)
+            Proxy URL                https://cgr.dev   (formerly Upstream URL; the registry root: any other URL fails, and the organization goes in the pull address)
             Mode                     Cache and Proxy
-            Verify SSL Certificates  checked
-            Method                   Username and Password   (in the Authentication section)
+            Verify SSL Certificates  checked   (under Additional options)
+            Authentication           Username and Password   (under Additional options, for a private source (older app: Authentication › Method))
             Username                 <identityId>   (the pull token's identity id)
             Password                 ••••••••   (the pull token's password)
 
        8. [verify] An upstream points at https://cgr.dev with credentials  (upstream-url-production)
-            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/ <<EOF
+            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard-public/upstream/docker/ <<EOF
               header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
               EOF
             check: output matches /"upstream_url" *: *"https://cgr\\.dev/?"/
@@ -155,23 +155,23 @@ describe('show, every guide and path with sample values', () => {
             $ printf '%s\\n' "$CGR_CLOUDSMITH_API_KEY" | docker login --username jane-doe --password-stdin docker.cloudsmith.io
 
       10. [command] Pull a Production image through Cloudsmith  (pull-production)
-            $ docker pull docker.cloudsmith.io/chainguard-example/chainguard/chainguard.edu/wolfi-base
+            $ docker pull docker.cloudsmith.io/chainguard-example/chainguard-public/chainguard.edu/wolfi-base
 
       11. [verify] Every layer came through Cloudsmith intact  (pulled-production)
-            check: pull docker.cloudsmith.io/chainguard-example/chainguard/chainguard.edu/wolfi-base:latest: manifest and every layer download and match their digests
+            check: pull docker.cloudsmith.io/chainguard-example/chainguard-public/chainguard.edu/wolfi-base: manifest and every layer download and match their digests
 
       12. [verify] Every layer came through Cloudsmith intact (plain HTTP)  (pulled-production-http)  — skipped: condition not met: plainHttp
-            check: pull docker.cloudsmith.io/chainguard-example/chainguard/chainguard.edu/wolfi-base:latest: manifest and every layer download and match their digests
+            check: pull docker.cloudsmith.io/chainguard-example/chainguard-public/chainguard.edu/wolfi-base: manifest and every layer download and match their digests
 
       13. [verify] This machine reaches cgr.dev over HTTPS  (cgr-reachable)
             $ curl -sS -o /dev/null -w '%{http_code}\\n' https://cgr.dev/v2/
             check: output matches /^(200|401)\\s*$/
 
       14. [verify] The pull token works against cgr.dev directly  (upstream-direct)
-            check: pull cgr.dev/chainguard.edu/wolfi-base:latest straight from the upstream with the same credentials
+            check: pull cgr.dev/chainguard.edu/wolfi-base straight from the upstream with the same credentials
 
       15. [verify] The upstream is active and verifies TLS  (upstream-active)
-            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/ <<EOF
+            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard-public/upstream/docker/ <<EOF
               header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
               EOF
             check: output matches /"is_active" *: *true/
@@ -216,7 +216,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
 
   it('unknown field', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'nexusPort=8081'])).toMatchInlineSnapshot(`
-      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot
+      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl
       "
     `);
   });
@@ -268,7 +268,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
   it('--set without =', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'repoPort'])).toMatchInlineSnapshot(`
       "cgr-playbook show: --set expects id=value, got "repoPort"
-        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot
+        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl
       "
     `);
   });
