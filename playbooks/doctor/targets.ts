@@ -30,8 +30,8 @@ export function cachePullTarget(guideId: string, v: Values, path: PathId): PullT
   if (guideId === 'nexus') {
     if (!v.nexusHost) return undefined;
     const auth = v.nexusAuth !== 'false' && v.nexusUser && v.nexusPassword ? { username: v.nexusUser, password: v.nexusPassword } : {};
-    // Nexus repository ports are plain HTTP unless an HTTPS connector or a proxy sits in front.
-    return { image: `${v.nexusHost}/${ns}/${image(v)}`, insecure: true, ...auth };
+    // Nexus repository ports are plain HTTP unless an HTTPS connector or a TLS proxy sits in front (nexusScheme=https).
+    return { image: `${v.nexusHost}/${ns}/${image(v)}`, insecure: v.nexusScheme !== 'https', ...auth };
   }
   if (guideId === 'artifactory') {
     // One repository per path: cgr-public for Developer images, cgr-private (with the pull token) for Production.
