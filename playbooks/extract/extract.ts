@@ -7,6 +7,8 @@ import { parseDocument, isMap, isScalar, LineCounter } from 'yaml';
 import { CHECK_KEYS, CHILD_BLOCKS, PROSE_BLOCKS, SHELL_LANGS, STEP_BLOCKS, isOutputFence, type StepBlockName } from './blocks.ts';
 import { NotStatic, staticValue } from './static-value.ts';
 import type { Position } from './diagnostics.ts';
+import type { DocBlock } from '../model/doc.ts';
+import { guideDoc } from './prose.ts';
 
 type Element = MdxJsxFlowElement | MdxJsxTextElement;
 
@@ -18,7 +20,7 @@ export interface RawProblem {
 }
 
 export interface Extracted {
-  raw: { meta: Record<string, unknown>; fields: Record<string, unknown>[]; steps: Record<string, unknown>[] };
+  raw: { meta: Record<string, unknown>; fields: Record<string, unknown>[]; steps: Record<string, unknown>[]; doc?: DocBlock[] };
   /** JSON path (joined with "/") -> where it is written. */
   positions: Map<string, Position>;
   problems: RawProblem[];
@@ -280,6 +282,7 @@ export function extractGuide(tree: Root, source: string): Extracted {
     if ('children' in n) for (const c of n.children as RootContent[]) findValues(c);
   };
   findValues(tree);
+  raw.doc = guideDoc(tree);
   void source;
   return { raw, positions, problems, valueRefs };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FieldSchema, checkFieldValue, envVarFor, type Field } from './field.ts';
 import { StepSchema, type Step } from './step.ts';
 import { PATH_IDS, pathsOf, type PathId } from './props.ts';
+import type { DocBlock } from './doc.ts';
 import { parseCondition } from './when.ts';
 import { findMalformedRefs, findRefs } from '../template/refs.ts';
 import { shellContexts } from '../template/shell.ts';
@@ -78,6 +79,8 @@ export const GuideSchema = z
     meta: GuideMetaSchema,
     fields: z.array(FieldSchema).default([]),
     steps: z.array(StepSchema).min(1, { message: 'a guide needs at least one step' }),
+    /** The prose in reading order, with where each field and step sits (extracted, not written as a prop). */
+    doc: z.array(z.custom<DocBlock>()).default([]),
   })
   .superRefine((parsed, ctx) => {
     // zod skips the transform of a step or field that has a problem of its own (a bad regex, say)

@@ -119,8 +119,8 @@ export const ProbeSchema = z
   .strictObject({
   /** `pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials. */
   type: z.enum(['pull', 'upstream']).describe("`pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials."),
-  /** Image reference template, e.g. "{{nexusHost}}/chainguard/wolfi-base:latest". */
-  image: z.string().min(1).describe("Image reference template, e.g. \"{{nexusHost}}/chainguard/wolfi-base:latest\"."),
+  /** Image reference template: `host/name`, `host/name:tag` or `host/name@sha256:…`; without a tag or digest `:latest` is pulled. */
+  image: z.string().min(1).describe("Image reference template: `host/name`, `host/name:tag` or `host/name@sha256:…`, e.g. \"{{nexusHost}}/chainguard/{{image}}\" (the reader's image value may carry a tag or a digest); without either, `:latest` is pulled."),
   /** Username template (optional). */
   username: z.string().optional().describe("Username template (optional)."),
   /** Password template (optional; usually a secret field). */
