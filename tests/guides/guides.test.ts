@@ -149,6 +149,16 @@ describe('guides', () => {
     }
   });
 
+  it('Nexus and Distribution: images are pulled at <address>/chainguard/<image> and <address>/<organization>/<image>', () => {
+    for (const [id, host] of [['nexus', '{{nexusHost}}'], ['distribution', '{{listen}}']] as const) {
+      const g = guides.get(id)!;
+      const run = (sid: string) => { const s = stepById(g, sid); return [s.paths, s.kind === 'command' ? s.run.trim() : '']; };
+      expect(run('pull-developer'), id).toEqual([['developer'], `docker pull ${host}/chainguard/{{image}}`]);
+      expect(run('pull-production'), id).toEqual([['production'], `docker pull ${host}/{{cgOrg}}/{{image}}`]);
+    }
+    expect(entry(guides.get('nexus')!, 'create-proxy', 'Remote storage').value).toBe('https://cgr.dev/');
+  });
+
   it('Nexus: anonymous pulls are switched on when asked for; the realm is explained as what they need', () => {
     const g = guides.get('nexus')!;
     const anon = fieldsSteps(g).find((s) => s.id === 'anonymous-pull')!;
