@@ -45,6 +45,8 @@ export const FieldSchema = z
     options: z.array(z.string().min(1)).optional().describe("Choices for `enum` fields."),
     /** Paths on which the field is asked for; default: every path. */
     path: z.enum(['developer', 'production', 'both']).default('both').describe("Paths on which the field is asked for; default: every path."),
+    /** `advanced`: a setting readers keep at its default (test-lab addresses, plain HTTP for a local instance); the page shows these in one collapsed "Advanced / testing" group, placed where the first of them is. */
+    group: z.enum(['main', 'advanced']).default('main').describe('`advanced`: a setting readers keep at its default (test-lab addresses, plain HTTP for a local instance); the page shows these in one collapsed "Advanced / testing" group, placed where the first of them is.'),
   })
   .superRefine((f, ctx) => {
     if (f.type === 'enum' && (!f.options || f.options.length === 0)) {
@@ -61,6 +63,9 @@ export const FieldSchema = z
         const slow = regexSlowness(`^(?:${f.pattern})$`);
         if (slow) ctx.addIssue({ code: 'custom', path: ['pattern'], message: `regular expression can take exponential time: ${slow}`, params: { hint: SLOW_REGEX_HINT } });
       }
+    }
+    if (f.group === 'advanced' && f.required && f.default === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['group'], message: 'an advanced field needs a default: readers leave it alone', params: { hint: 'add default="…", or required={false}, or move the field out of the advanced group' } });
     }
     if (f.type === 'secret' && f.default !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret field cannot have a default', params: { hint: 'remove default; secrets come from the environment, a file or the prompt' } });

@@ -15,7 +15,7 @@ afterEach(async () => {
   await art.stop();
 });
 
-const values = (extra: Record<string, string> = {}) => ({ artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: TOKEN, repoKey: 'cgr-public', artifactoryHost: art.host, ...extra });
+const values = (extra: Record<string, string> = {}) => ({ artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: TOKEN, publicRepoKey: 'cgr-public', artifactoryHost: art.host, ...extra });
 const adminPut = (key: string, body: unknown, method = 'PUT') =>
   fetch(`${art.url}/artifactory/api/repositories/${key}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -31,7 +31,7 @@ describe('artifactory.docker-remote', () => {
   });
 
   it('production: credentials set; the base address may end in /artifactory', async () => {
-    const v = values({ repoKey: 'cgr-private', artifactoryUrl: `${art.url}/artifactory/`, cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
+    const v = values({ privateRepoKey: 'cgr-private', artifactoryUrl: `${art.url}/artifactory/`, cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
     const step = await fieldsStep('artifactory', 'create-remote-production', 'production', v);
     const a = artifactoryDockerRemoteAdapter();
     expect((await a.apply(step, signal())).changed).toBe(true);
@@ -61,7 +61,7 @@ describe('artifactory.docker-remote', () => {
 
   it('production: a repository without credentials is reported', async () => {
     await adminPut('cgr-private', { key: 'cgr-private', rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/' });
-    const v = values({ repoKey: 'cgr-private', cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
+    const v = values({ privateRepoKey: 'cgr-private', cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
     const c = await artifactoryDockerRemoteAdapter().check(await fieldsStep('artifactory', 'create-remote-production', 'production', v), signal());
     expect(c.ok).toBe(false);
     expect(c.problems?.map((p) => p.field)).toEqual(['User Name / Password']);

@@ -144,6 +144,24 @@ describe('Nexus guide page', () => {
   });
 });
 
+describe('Cloudsmith guide page', () => {
+  it('keeps the test-lab settings in a collapsed "Advanced / testing" group, still live when opened', async () => {
+    const page = await open('/guides/cloudsmith/');
+    const group = page.locator('details[data-field-group="advanced"]');
+    await expect(group.count()).resolves.toBe(1);
+    await expect(group.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(false);
+    await expect(group.locator('[data-field-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field-id')))).resolves.toEqual(['cloudsmithApiUrl', 'plainHttp', 'upstreamUrl']);
+    // Each field is rendered once, inside the group only; the reader's own values stay outside it.
+    await expect(page.locator('[data-field-id="cloudsmithApiUrl"]').count()).resolves.toBe(1);
+    await expect(page.locator('[data-field-id="cloudsmithRepo"]').evaluate((e) => e.closest('details') === null)).resolves.toBe(true);
+    await expect(page.getByLabel('Cloudsmith API address', { exact: true }).isVisible()).resolves.toBe(false);
+    await group.locator('summary').click();
+    await page.getByLabel('Cloudsmith API address', { exact: true }).fill('http://127.0.0.1:9999');
+    await expect(command(page, 'repo-exists').textContent()).resolves.toContain('http://127.0.0.1:9999/v1/repos/');
+    await page.close();
+  });
+});
+
 describe('site', () => {
   it('finds guides with the search (Pagefind), loaded only when the reader opens it', async () => {
     const page = await open('/');

@@ -75,14 +75,14 @@ describe('show, every guide and path with sample values', () => {
       }
     }
     expect(out.join('\n')).toMatchInlineSnapshot(`
-      "nexus developer: 1.c:start-nexus(skip) 2.v:nexus-up 3.f:accept-eula(skip) 4.f:create-proxy 5.f:docker-realm 6.v:proxy-port 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:cgr-reachable(skip) 11.v:remote-url(skip)
-      nexus production: 1.c:start-nexus(skip) 2.v:nexus-up 3.m:chainctl-login 4.c:create-pull-token 5.f:accept-eula(skip) 6.f:create-proxy 7.f:set-auth 8.f:docker-realm 9.v:proxy-port 10.c:docker-login 11.c:pull-production 12.v:pulled-production 13.v:cgr-reachable(skip) 14.v:remote-url(skip) 15.v:upstream-direct(skip)
+      "nexus developer: 1.c:start-nexus(skip) 2.v:nexus-up 3.f:accept-eula(skip) 4.f:create-proxy 5.f:docker-realm 6.f:anonymous-pull(skip) 7.m:tls-front(skip) 8.m:insecure-registry 9.v:proxy-port 10.v:insecure-listed 11.c:docker-login 12.c:pull-developer 13.v:pulled-developer 14.v:pulled-developer-https(skip) 15.v:cgr-reachable(skip) 16.v:remote-url(skip) 17.v:upstream-public(skip) 18.c:remove-nexus(skip)
+      nexus production: 1.c:start-nexus(skip) 2.v:nexus-up 3.m:chainctl-login 4.c:create-pull-token 5.f:accept-eula(skip) 6.f:create-proxy 7.f:set-auth 8.f:docker-realm 9.f:anonymous-pull(skip) 10.m:tls-front(skip) 11.m:insecure-registry 12.v:proxy-port 13.v:insecure-listed 14.c:docker-login 15.c:pull-production 16.v:pulled-production 17.v:pulled-production-https(skip) 18.v:cgr-reachable(skip) 19.v:remote-url(skip) 20.v:upstream-direct(skip) 21.c:remove-nexus(skip)
       artifactory developer: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.f:create-remote-developer 5.v:remote-url 6.c:docker-login 7.c:pull-developer 8.v:pulled-developer 9.v:pulled-developer-http(skip) 10.v:cgr-reachable(skip) 11.v:upstream-public(skip) 12.v:remote-settings(skip)
-      artifactory production: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.m:chainctl-login 5.c:find-org(skip) 6.c:create-pull-token 7.f:create-remote-production 8.v:remote-url 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:remote-settings(skip)
+      artifactory production: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.m:chainctl-login 5.c:find-org(skip) 6.c:create-pull-token 7.f:create-remote-production 8.v:remote-url-production 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:remote-settings-production(skip)
       cloudsmith developer: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.f:upstream-developer 6.v:upstream-url-developer 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:pulled-developer-http(skip) 11.v:cgr-reachable(skip) 12.v:upstream-public(skip) 13.v:upstream-active(skip)
       cloudsmith production: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.m:chainctl-login 6.c:create-pull-token 7.f:upstream-production 8.v:upstream-url-production 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:upstream-active(skip)
-      distribution developer: 1.v:registry-installed 2.v:upstream-answers 3.c:write-config 4.c:start-cache 5.v:cache-answers 6.c:pull-developer 7.v:pulled-developer 8.v:cached-developer 9.v:registry-log(skip) 10.c:stop-cache
-      distribution production: 1.v:registry-installed 2.v:upstream-answers 3.m:chainctl-login 4.c:create-pull-token 5.c:write-config 6.c:start-cache-auth 7.v:cache-answers 8.c:pull-production 9.v:pulled-production 10.v:cached-production 11.v:upstream-direct(skip) 12.v:registry-log(skip) 13.c:stop-cache"
+      distribution developer: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.c:write-config 5.c:start-cache 6.v:cache-answers 7.c:pull-developer 8.v:pulled-developer 9.v:cached-developer 10.v:registry-log(skip) 11.c:stop-cache
+      distribution production: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.m:chainctl-login 5.c:create-pull-token 6.c:write-config 7.c:start-cache-auth 8.v:cache-answers 9.c:pull-production 10.v:pulled-production 11.v:cached-production 12.v:upstream-direct(skip) 13.v:registry-log(skip) 14.c:stop-cache"
     `);
   });
 
@@ -132,7 +132,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
 
   it('unknown field', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'nexusPort=8081'])).toMatchInlineSnapshot(`
-      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot
+      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl
       "
     `);
   });
@@ -184,7 +184,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
   it('--set without =', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'repoPort'])).toMatchInlineSnapshot(`
       "cgr-playbook show: --set expects id=value, got "repoPort"
-        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot
+        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl
       "
     `);
   });
@@ -226,7 +226,8 @@ describe('show: the whole guide for one path, in reading order', () => {
         const r = await cli(['show', g.meta.id, '--path', path, ...sampleSets(g)]);
         expect(r.code).toBe(0);
         const plan = JSON.parse((await cli(['show', g.meta.id, '--path', path, '--json', ...sampleSets(g)])).stdout) as DescribedPlan;
-        const flat = r.stdout.replace(/\s+/g, ' ');
+        // A link reads "text (https://…)": the address is left out when comparing with the plain description.
+        const flat = r.stdout.replace(/\s+/g, ' ').replace(/ \(https?:\/\/[^) ]*\)/g, '');
         for (const b of plan.body) if (b.kind === 'heading') expect(r.stdout, `${g.meta.id} ${path}`).toContain(inlineText(b.text));
         for (const s of plan.steps) {
           const words = s.description.replace(/<[a-zA-Z]+>/g, ' ').split(/\s+/).filter((w) => w.length > 3).slice(0, 6);

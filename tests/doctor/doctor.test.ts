@@ -160,7 +160,7 @@ describe('doctor on the Artifactory guide', () => {
 
   it('wrong product credentials: the settings check says which field to fix', async () => {
     const guide = await getGuide('artifactory', contentDir);
-    const report = await runDoctor(guide, { path: 'developer', values: { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'wrong-token-123', repoKey: 'cgr-public', artifactoryHost: art.host, plainHttp: 'true', image: 'wolfi-base' }, hosts: [`tcp://${lab.state.upstream.host}`], upstream: lab.state.upstream.url });
+    const report = await runDoctor(guide, { path: 'developer', values: { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'wrong-token-123', publicRepoKey: 'cgr-public', artifactoryHost: art.host, plainHttp: 'true', image: 'wolfi-base' }, hosts: [`tcp://${lab.state.upstream.host}`], upstream: lab.state.upstream.url });
     const settings = report.checks.find((c) => c.id === 'settings:create-remote-developer')!;
     expect(settings).toMatchObject({ ok: false, cause: expect.stringContaining('refused the credentials'), fix: 'check artifactoryToken' });
     expect(report.checks.find((c) => c.id === 'upstream-pull')?.ok).toBe(true);

@@ -129,8 +129,8 @@ describe('Artifactory emulator data plane', () => {
     const art = await startArtifactoryEmulator({ accessToken: 'art-token', dataPlane });
     try {
       const base = { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'art-token', artifactoryHost: art.host, cgOrg: lab.state.org, identityId: token.identityId, pullToken: token.token };
-      await applier.apply(await fieldsStep('artifactory', 'create-remote-developer', 'developer', { ...base, repoKey: 'cgr-public' }), signal());
-      await applier.apply(await fieldsStep('artifactory', 'create-remote-production', 'production', { ...base, repoKey: 'cgr-private' }), signal());
+      await applier.apply(await fieldsStep('artifactory', 'create-remote-developer', 'developer', { ...base, publicRepoKey: 'cgr-public' }), signal());
+      await applier.apply(await fieldsStep('artifactory', 'create-remote-production', 'production', { ...base, privateRepoKey: 'cgr-private' }), signal());
       const dev = await pull(`${art.host}/cgr-public/chainguard/wolfi-base:latest`, 'admin', 'art-token');
       expect(dev.ok, dev.summary).toBe(true);
       const prod = await pull(`${art.host}/cgr-private/${lab.state.org}/wolfi-base:latest`, 'admin', 'art-token');

@@ -67,7 +67,7 @@ describe('Artifactory guide against the Artifactory emulator', () => {
     const r = await runGuide(['artifactory', '--path', 'developer', '--apply', ...values()], { CGR_ARTIFACTORY_TOKEN: ART_TOKEN });
     const ids = ['artifactory-up', 'access-token', 'token-works', 'create-remote-developer', 'remote-url'];
     expect(verdicts(r.steps, ids)).toEqual(ids.map((id) => [id, 'passed']));
-    expect(art.repository('cgr')).toMatchObject({ rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/', includesPattern: '**/*', blockMismatchingMimeTypes: true });
+    expect(art.repository('cgr-public')).toMatchObject({ rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/', includesPattern: '**/*', blockMismatchingMimeTypes: true });
     // The first docker step fails here (no docker on PATH); the run exits 1.
     expect(r.steps.get('docker-login')?.verdict).toBe('failed');
     expect(r.code).toBe(1);
@@ -86,7 +86,7 @@ describe('Artifactory guide against the Artifactory emulator', () => {
       body: JSON.stringify({ key: 'cgr-wrong', rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/example.com/' }),
     });
     expect(put.status).toBe(200);
-    const r = await runGuide(['artifactory', '--path', 'developer', '--only', 'remote-url', ...values(), '--set', 'repoKey=cgr-wrong'], { CGR_ARTIFACTORY_TOKEN: ART_TOKEN });
+    const r = await runGuide(['artifactory', '--path', 'developer', '--only', 'remote-url', ...values(), '--set', 'publicRepoKey=cgr-wrong'], { CGR_ARTIFACTORY_TOKEN: ART_TOKEN });
     expect(r.steps.get('remote-url')?.verdict).toBe('failed');
   });
 });

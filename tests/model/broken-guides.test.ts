@@ -200,6 +200,13 @@ describe('broken guides', () => {
     `);
   });
 
+  pin('advanced-field-without-default', async () => {
+    expect(await validate('advanced-field-without-default')).toMatchInlineSnapshot(`
+      "[invalid-guide] tests/fixtures/broken/advanced-field-without-default.mdx:8:53: group: an advanced field needs a default: readers leave it alone
+        hint: add default="…", or required={false}, or move the field out of the advanced group"
+    `);
+  });
+
   pin('secret-with-default', async () => {
     expect(await validate('secret-with-default')).toMatchInlineSnapshot(`
       "[invalid-prop] tests/fixtures/broken/secret-with-default.mdx:8:53: default: a secret field cannot have a default
