@@ -134,7 +134,7 @@ describe('show, every guide and path with sample values', () => {
             $ chainctl auth configure-docker --pull-token --parent chainguard.edu
 
        7. [fields] Create a Docker upstream that signs in with the pull token  (upstream-production)
-            in: chainguard › Upstream Proxying › ➕ Create Upstream › Docker
+            in: chainguard › Upstream Proxying › + Create Upstream › Docker
             Name                     Chainguard Production Upstream   (any descriptive name)
             Priority                 1   (use 2 if the repository also has the public upstream)
             Upstream URL             https://cgr.dev   (the registry root; any other URL fails, and the organization goes in the pull address)
