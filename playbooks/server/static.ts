@@ -91,7 +91,9 @@ export function contentSecurityPolicy(host: string, scriptHashes: readonly strin
     // Starlight's icons in CSS are data: SVG.
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src 'self' ws://${host}`,
+    // 'self' covers the page's own ws:// origin in CSP 3 browsers; the explicit source is for older
+    // ones. CSP has no syntax for an IPv6 literal ([::1]), so that Host gets 'self' alone.
+    `connect-src 'self'${host.startsWith('[') ? '' : ` ws://${host}`}`,
     "worker-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",

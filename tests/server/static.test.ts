@@ -133,8 +133,11 @@ describe('static server: Content-Security-Policy', () => {
     expect(directives.get('default-src')).toEqual(["'self'"]);
   });
 
-  it('names the Host the page was asked for in connect-src (localhost too)', async () => {
+  it('names the Host the page was asked for in connect-src (localhost too; not an IPv6 literal)', async () => {
     const r = await get('/', { Host: `localhost:${ui.port}` });
     expect(String(r.headers['content-security-policy'])).toContain(`connect-src 'self' ws://localhost:${ui.port};`);
+    // CSP has no syntax for IPv6 literals: 'self' alone (it covers the page's own ws:// origin).
+    const v6 = await get('/', { Host: `[::1]:${ui.port}` });
+    expect(String(v6.headers['content-security-policy'])).toContain(`connect-src 'self';`);
   });
 });
