@@ -12,3 +12,22 @@ export function labelWithShortcut(button: HTMLButtonElement | null): void {
   for (const el of [shortcut, ...keys.slice(1)]) if (!/\s$/.test(el.previousSibling?.textContent ?? '')) el.before(' ');
   button.setAttribute('aria-label', `${label} ${keys.map((k) => k.textContent!.trim()).join(' ')}`);
 }
+
+/**
+ * Pagefind's search field (created when its UI loads) is labelled only by its title attribute:
+ * give it the search label as its accessible name.
+ */
+export function labelSearchField(container: HTMLElement | null, label: string): void {
+  if (!container) return;
+  const apply = () => {
+    const input = container.querySelector<HTMLInputElement>('input.pagefind-ui__search-input');
+    if (!input) return false;
+    if (!input.hasAttribute('aria-label')) input.setAttribute('aria-label', label);
+    return true;
+  };
+  if (apply()) return;
+  const watch = new MutationObserver(() => {
+    if (apply()) watch.disconnect();
+  });
+  watch.observe(container, { childList: true, subtree: true });
+}

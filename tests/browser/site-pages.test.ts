@@ -18,7 +18,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 const guideIds = readdirSync(join(root, 'content'))
   .filter((n) => n.endsWith('.mdx'))
   .map((n) => /^id:\s*(\S+)/m.exec(readFileSync(join(root, 'content', n), 'utf8'))?.[1] ?? n.slice(0, -4));
-/** One of each page type: home, authoring, every guide, the 404 page. */
+/** One of each page type: home, authoring, every guide, the 404 page (and the search dialog, open). */
 const pages = ['/', '/authoring/', ...guideIds.map((id) => `/guides/${id}/`), '/no-such-page/'];
 
 /** A fresh tab; CSP violations, page errors and failed requests (but the expected 404) are collected. */
@@ -75,6 +75,13 @@ describe('accessibility (axe-core)', () => {
         }
         await page.close();
       }
+      // The search dialog, open with results.
+      const page = await open('/guides/nexus/', theme);
+      await page.locator('site-search button[data-open-modal]').click();
+      await page.locator('#starlight__search input').fill('pull token');
+      await page.locator('.pagefind-ui__result-nested .pagefind-ui__result-link').first().waitFor({ timeout: 15_000 });
+      for (const v of await axeViolations(page)) found.push(`search dialog: ${v}`);
+      await page.close();
       expect(found).toEqual([]);
     });
   }
