@@ -62,7 +62,7 @@ afterAll(async () => {
 
 describe('accessibility (axe-core)', () => {
   for (const theme of ['light', 'dark'] as const) {
-    it(`finds no violation on any page type, ${theme} theme`, async () => {
+    it(`finds no violation on any page type, ${theme} theme`, { timeout: 120_000 }, async () => {
       const found: string[] = [];
       for (const path of pages) {
         const page = await open(path, theme);
@@ -86,6 +86,22 @@ describe('accessibility (axe-core)', () => {
     });
   }
 
+  it('finds no violation at a phone’s width, menu open too', { timeout: 90_000 }, async () => {
+    const found: string[] = [];
+    for (const path of pages) {
+      const page = await open(path);
+      await page.setViewportSize({ width: 390, height: 844 });
+      for (const v of await axeViolations(page)) found.push(`${path}: ${v}`);
+      if (path === '/authoring/') {
+        await page.locator('button[popovertarget="starlight__sidebar"]').click();
+        await expect.poll(() => page.locator('#starlight__sidebar').isVisible()).toBe(true);
+        for (const v of await axeViolations(page)) found.push(`${path} (menu open): ${v}`);
+      }
+      await page.close();
+    }
+    expect(found).toEqual([]);
+  });
+
   it('names the search button with what it shows (label and shortcut)', async () => {
     const page = await open('/');
     const button = page.locator('site-search button[data-open-modal]');
@@ -97,7 +113,7 @@ describe('accessibility (axe-core)', () => {
 });
 
 describe('Content-Security-Policy', () => {
-  it('is sent with every page, and the site works under it (no violation, search included)', async () => {
+  it('is sent with every page, and the site works under it (no violation, search included)', { timeout: 90_000 }, async () => {
     for (const path of pages) {
       const page = await ctx.newPage();
       const res = await page.goto(server.url + path);
@@ -188,7 +204,7 @@ describe('site pages', () => {
     await page.close();
   });
 
-  it('uses no emoji that needs an emoji font (a reader without one sees a box)', async () => {
+  it('uses no emoji that needs an emoji font (a reader without one sees a box)', { timeout: 90_000 }, async () => {
     const found: string[] = [];
     for (const path of pages) {
       const page = await open(path);
