@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Guide } from '../model/guide.ts';
 import { createToken, hostAllowed, originAllowed, tokenFromProtocols, tokenMatches, WS_PROTOCOL } from './security.ts';
-import { runnerHeadTags, serveStatic } from './static.ts';
+import { createStaticSite, runnerHeadTags } from './static.ts';
 import { TerminalSession, parseSessionId } from './session.ts';
 import { baseEnv, spawnNodePty, type SpawnPty } from './pty.ts';
 import { getDefaultServices, loadDefaultServices, type RunnerServices } from '../runner/services.ts';
@@ -70,7 +70,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
   const spawnPty = o.spawnPty ?? spawnNodePty;
   const sessions = new Map<string, TerminalSession>();
   const sockets = new Set<WebSocket>();
-  const headTags = runnerHeadTags(WS_PATH);
+  const site = createStaticSite(o.siteDir, runnerHeadTags(WS_PATH));
   let services = o.services;
   if (!services) {
     await loadDefaultServices();
@@ -92,7 +92,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('forbidden host');
       return;
     }
-    serveStatic(o.siteDir, req, res, headTags).catch(() => {
+    site.handle(req, res, req.headers.host!.toLowerCase()).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });

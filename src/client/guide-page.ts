@@ -143,7 +143,6 @@ export function start(): void {
       render();
     });
   }
-
   // Copy buttons copy exactly the text shown next to them.
   const status = document.createElement('p');
   status.className = 'sr-only';
@@ -172,6 +171,28 @@ export function start(): void {
 
   for (const f of model.fields) if ((ownValue(raw, f.id) ?? '') !== '') showFieldState(f.id, false);
   render();
+
+  // A link to a step of the other path (a search result, a shared address) switches the path
+  // instead of landing on a hidden step.
+  const revealTarget = () => {
+    let id: string;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch {
+      return;
+    }
+    const target = id ? document.getElementById(id) : null;
+    const paths = target?.closest<HTMLElement>('[data-paths]')?.dataset.paths?.split(' ') ?? [];
+    if (!target || !paths.length || paths.includes(path)) return;
+    const radio = radios.find((r) => r.value === paths[0]);
+    if (!radio) return;
+    radio.checked = true;
+    radio.dispatchEvent(new Event('change'));
+    target.scrollIntoView();
+    status.textContent = `Switched to ${radio.closest('label')?.querySelector('strong')?.textContent ?? paths[0]}: the linked step is on that path.`;
+  };
+  window.addEventListener('hashchange', revealTarget);
+  revealTarget();
 
   const ctx: RunnerContext = {
     guideId: model.guideId,

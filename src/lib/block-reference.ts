@@ -89,7 +89,8 @@ export function propsOf(schema: z.ZodType, opts: { omit?: string[] } = {}): Prop
     const v = p.default !== undefined ? p.default : defaults[name];
     if (v === undefined) return undefined;
     if (typeof v === 'number' && typeText(p).startsWith('duration')) return ms(v);
-    return typeof v === 'string' ? v : JSON.stringify(v);
+    // Objects and lists one line, with spaces after `,` and `:` so a narrow column can wrap them.
+    return typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v, null, 1).replace(/\n\s*/g, ' ') : JSON.stringify(v);
   };
   const props = (js.properties ?? {}) as Record<string, Json>;
   const required = new Set((js.required as string[] | undefined) ?? []);
