@@ -110,9 +110,7 @@ describe('show, every guide and path with sample values', () => {
             Sign in to the Cloudsmith web app, open the menu under your username in the top-right corner and choose API Settings. The API Key field holds a 40-character string: it works for the API and as the password of docker login. Give it to the runner as the Cloudsmith API key value (environment variable CGR_CLOUDSMITH_API_KEY). The runner keeps it in memory only; the docker login step stores Docker's own copy in its credential store, as every docker login does.
 
        2. [verify] The API key is accepted  (api-key-works)
-            $ curl -sS -o /dev/null -w '%{http_code}\\n' -K - https://api.cloudsmith.io/v1/user/self/ <<EOF
-              header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
-              EOF
+            $ printf 'X-Api-Key: %s\\n' "$CGR_CLOUDSMITH_API_KEY" | curl -sS -o /dev/null -w '%{http_code}\\n' -H @- https://api.cloudsmith.io/v1/user/self/
             check: output matches /^200\\s*$/
 
        3. [fields] Create a repository  (create-repo)
@@ -122,9 +120,7 @@ describe('show, every guide and path with sample values', () => {
             Repository Type  Private   (Public and Open-Source also work; Private keeps pulls behind a login)
 
        4. [verify] The repository exists  (repo-exists)
-            $ curl -sS -o /dev/null -w '%{http_code}\\n' -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/ <<EOF
-              header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
-              EOF
+            $ printf 'X-Api-Key: %s\\n' "$CGR_CLOUDSMITH_API_KEY" | curl -sS -o /dev/null -w '%{http_code}\\n' -H @- https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/
             check: output matches /^200\\s*$/
 
        5. [manual] Sign in to chainctl  (chainctl-login)
@@ -145,9 +141,7 @@ describe('show, every guide and path with sample values', () => {
             Password                 ••••••••   (the pull token's password)
 
        8. [verify] An upstream points at https://cgr.dev with credentials  (upstream-url-production)
-            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/ <<EOF
-              header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
-              EOF
+            $ printf 'X-Api-Key: %s\\n' "$CGR_CLOUDSMITH_API_KEY" | curl -sS -H @- https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/
             check: output matches /"upstream_url" *: *"https://cgr\\.dev/?"/
             check: output matches /"auth_mode" *: *"Username and Password"/
 
@@ -171,9 +165,7 @@ describe('show, every guide and path with sample values', () => {
             check: pull cgr.dev/chainguard.edu/wolfi-base:latest straight from the upstream with the same credentials
 
       15. [verify] The upstream is active and verifies TLS  (upstream-active)
-            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/ <<EOF
-              header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
-              EOF
+            $ printf 'X-Api-Key: %s\\n' "$CGR_CLOUDSMITH_API_KEY" | curl -sS -H @- https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/
             check: output matches /"is_active" *: *true/
             check: output matches /"verify_ssl" *: *true/
 

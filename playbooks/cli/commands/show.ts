@@ -6,6 +6,7 @@ import { parsePath, parseSets } from '../set-values.ts';
 import { resolveValues } from '../../plan/values.ts';
 import { describePlan, type DescribedStep } from '../../plan/describe.ts';
 import { PlaybookError } from '../../errors.ts';
+import { terminalSafe } from '../render/terminal-text.ts';
 
 const command: CliCommand = {
   summary: "Print a guide's resolved plan for one path, values filled in, secrets masked",
@@ -45,7 +46,7 @@ show them as "$CGR_..." environment variable references.
     for (const f of plan.fields) lines.push(`  ${f.id.padEnd(18)} ${f.secret ? (f.hasValue ? '******** (secret)' : `<from $${f.envVar}>`) : (f.value ?? '<not set>')}`);
     lines.push('');
     for (const s of plan.steps) lines.push(...formatStep(s));
-    io.stdout.write(lines.join('\n') + '\n');
+    io.stdout.write(terminalSafe(lines.join('\n')) + '\n');
     return 0;
   },
 };

@@ -1,0 +1,57 @@
+// Values that cannot be passed safely are configuration errors (exit 2, the field named), not a
+// crash or a silently different value: NUL (the environment would cut the value there), control
+// characters, values too large for the environment (execve's E2BIG, "Argument list too long").
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './cli-helpers.ts';
+import { FIXTURES, tempDir } from './helpers.ts';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+function work(): string {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+const PASS = join(FIXTURES, 'pass.mdx');
+
+describe('run refuses values it cannot pass as they are', () => {
+  it('a NUL in a --values JSON value: exit 2 naming the field, nothing run', async () => {
+    const dir = work();
+    const file = join(dir, 'values.json');
+    writeFileSync(file, JSON.stringify({ workDir: dir, greeting: 'hello\u0000; touch pwned' }));
+    const r = await cli(['run', PASS, '--ci', '--values', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/greeting \(Greeting\): expected no control characters, got U\+0000 \(NUL\)/);
+    expect(r.stdout).not.toContain('[1/');
+  });
+
+  it('a NUL in a --values YAML secret: exit 2 naming the field, the secret not repeated', async () => {
+    const dir = work();
+    const file = join(dir, 'values.yaml');
+    writeFileSync(file, `workDir: ${dir}\napiToken: "tok-1234\\0rest"\n`);
+    const r = await cli(['run', PASS, '--ci', '--values', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/apiToken \(API token\): expected no control characters/);
+    expect(r.stderr + r.stdout).not.toContain('tok-1234');
+  });
+
+  it('a 200 KB value: exit 2 with the limit, not "Argument list too long"', async () => {
+    const dir = work();
+    const r = await cli(['run', PASS, '--ci', '--set', `workDir=${dir}`], { env: { CGR_GREETING: 'x'.repeat(200 * 1024) } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/greeting \(Greeting\): expected a value of at most 32 KiB, got 200 KiB/);
+    expect(r.stderr + r.stdout).not.toMatch(/Argument list too long|execvp/);
+  });
+
+  it('show refuses a value with a terminal escape sequence instead of printing it raw', async () => {
+    const r = await cli(['show', PASS, '--set', 'greeting=hi\u001b]0;pwned\u0007\u001b[2J', '--set', 'workDir=/tmp/x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/greeting/);
+    expect(r.stdout + r.stderr).not.toContain('\u001b');
+  });
+});
