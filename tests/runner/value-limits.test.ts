@@ -55,3 +55,41 @@ describe('run refuses values it cannot pass as they are', () => {
     expect(r.stdout + r.stderr).not.toContain('\u001b');
   });
 });
+
+describe('captured values obey the same rules', () => {
+  const guide = (print: string) => `---
+id: capture-limits
+title: Captures
+product: Bash
+summary: Fixture.
+---
+
+<Command id="emit" title="Print a value">
+  \`\`\`sh
+  ${print}
+  \`\`\`
+  <Capture name="got" regex={'id=([\\\\s\\\\S]*)end'} />
+</Command>
+
+<Command id="use" title="Use it">
+  \`\`\`sh
+  printf '%s' {{got}} | wc -c
+  \`\`\`
+</Command>
+`;
+  for (const [label, print, expected] of [
+    ['a 200 KB capture', "printf 'id=%s' \"$(head -c 204800 /dev/zero | tr '\\0' x)\"; echo end", /capture got: the captured value cannot be passed to later steps: expected a value of at most 32 KiB, got 200 KiB/],
+    ['a capture with a control character', "printf 'id=a\\001bend\\n'", /capture got: .*expected no control characters other than line breaks, got U\+0001/],
+  ] as const) {
+    it(`${label}: the capturing step fails with the reason, the next step does not run`, async () => {
+      const dir = work();
+      const file = join(dir, 'g.mdx');
+      writeFileSync(file, guide(print));
+      const r = await cli(['run', file, '--ci']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(expected);
+      expect(r.stdout).not.toMatch(/Argument list too long|execvp/);
+      expect(r.stdout).toMatch(/\(use\) .*not run: step emit failed/);
+    });
+  }
+});
