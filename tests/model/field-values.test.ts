@@ -53,3 +53,21 @@ describe('size', () => {
     expect(checkFieldValue(field('text'), 'é'.repeat(MAX_VALUE_BYTES / 2 + 1)).ok).toBe(false);
   });
 });
+
+describe('the page applies the same check', () => {
+  it('a value with an escape sequence or over the limit is invalid in the page, and not used in commands', async () => {
+    const { effectiveValues } = await import('../../src/client/page-model.ts');
+    const model = {
+      guideId: 'g',
+      captures: [],
+      fields: [
+        { id: 'host', label: 'Host', type: 'text' as const, secret: false, envVar: 'CGR_HOST', required: true, path: 'both' as const },
+        { id: 'token', label: 'Token', type: 'secret' as const, secret: true, envVar: 'CGR_TOKEN', required: true, path: 'both' as const },
+      ],
+    };
+    const r = effectiveValues(model, 'developer', { host: 'a\u001b[2Jb', token: 'x'.repeat(40 * 1024) });
+    expect(r.values).toEqual({});
+    expect(r.invalid.host).toMatch(/no control characters, got U\+001B \(escape\)/);
+    expect(r.invalid.token).toMatch(/at most 32 KiB/);
+  });
+});
