@@ -130,8 +130,8 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
     for (let i = Math.max(from, text.length - longest + 1); i < text.length; i++) {
       const candidates = byFirst.get(text[i]!);
       if (!candidates) continue;
-      const tailLength = text.length - i;
-      for (const p of candidates) if (p.length > tailLength && p.startsWith(text.slice(i))) return i;
+      const tail = text.slice(i);
+      for (const p of candidates) if (p.length > tail.length && p.startsWith(tail)) return i;
     }
     return text.length;
   };
