@@ -48,13 +48,14 @@ function codeFor(message: string, zodCode: string): string {
   if (/default fails|example fails/.test(message)) return 'invalid-default';
   if (/secret .* URL/.test(message)) return 'secret-in-url';
   if (/single quotes|quoted heredoc/.test(message)) return 'unexpanded-ref';
+  if (/in a heredoc or here-string/.test(message)) return 'secret-on-stdin';
   if (/inside \$\(\( \)\)/.test(message)) return 'arithmetic-ref';
   if (/does not run on the|only asked for on the|verify runs on/.test(message)) return 'wrong-path';
   if (/malformed reference/.test(message)) return 'malformed-ref';
   if (/^verify refers to/.test(message)) return 'unresolved-ref';
   if (/^provides unknown field/.test(message)) return 'unknown-field';
   if (/needs success=/.test(message)) return 'missing-success';
-  if (/enum field needs options|options only apply|secret field cannot have a default/.test(message)) return 'invalid-prop';
+  if (/enum field needs options|options only apply|multiline only applies|secret field cannot have a default/.test(message)) return 'invalid-prop';
   return 'invalid-guide';
 }
 

@@ -1,5 +1,6 @@
 // Masks secrets in text: the raw value, its base64 (also inside a longer base64 string such as
-// docker's "user:token" auth) and URL-encoded forms. The streaming masker also catches a secret
+// docker's "user:token" auth), URL-encoded, JSON-escaped and hex forms, and each line of a
+// multi-line secret. The streaming masker also catches a secret
 // split across two chunks by holding back a tail that could be the start of one.
 // Browser-safe: no Node imports (the page's terminal uses it too).
 
@@ -12,13 +13,35 @@ function base64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
+/** Lines of a multi-line secret shorter than this are not masked on their own (they would mask ordinary text). */
+export const MIN_LINE_LENGTH = 4;
+
+/** The text between the quotes of a JSON string holding `s`; with `ascii`, non-ASCII as \\uXXXX (Python's json.dumps). */
+function jsonEscaped(s: string, ascii = false): string {
+  const inner = JSON.stringify(s).slice(1, -1);
+  return ascii ? inner.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`) : inner;
+}
+
 /**
- * Every form of `secret` worth masking. The base64 forms cover the secret at each of the three
- * byte alignments inside a longer encoded string: only the characters that depend on the secret
- * alone are kept, so "dXNlcjp0b2tlbg==" (user:token) still has its token part masked.
+ * Every form of `secret` worth masking: raw, base64 (whole, and at each of the three byte
+ * alignments inside a longer encoded string: only the characters that depend on the secret alone
+ * are kept, so "dXNlcjp0b2tlbg==" (user:token) still has its token part masked), URL-encoded,
+ * JSON-escaped (also twice, and ASCII-only), XML/HTML-escaped, hex; a multi-line secret also with CRLF line ends
+ * (as a terminal prints it), and each of its lines with all of their forms.
  */
 export function secretForms(secret: string): string[] {
   if (secret === '') return [];
+  const forms = new Set<string>();
+  const lines = secret.split(/\r?\n/);
+  if (lines.length > 1) {
+    forms.add(secret.replace(/\r?\n/g, '\r\n'));
+    for (const line of lines) if (line.length >= MIN_LINE_LENGTH) for (const f of singleForms(line)) forms.add(f);
+  }
+  for (const f of singleForms(secret)) forms.add(f);
+  return [...forms].filter((f) => f.length > 0);
+}
+
+function singleForms(secret: string): string[] {
   const forms = new Set<string>([secret]);
   const bytes = new TextEncoder().encode(secret);
   if (bytes.length >= 6) {
@@ -41,7 +64,21 @@ export function secretForms(secret: string): string[] {
   forms.add(uri);
   forms.add(uri.replace(/%20/g, '+'));
   forms.add(uri.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())); // lower-case hex escapes
-  return [...forms].filter((f) => f.length > 0);
+  const json = jsonEscaped(secret);
+  forms.add(json);
+  forms.add(json.replace(/\//g, '\\/')); // encoders that escape "/" too
+  forms.add(jsonEscaped(secret, true));
+  forms.add(jsonEscaped(json)); // JSON text inside a JSON string (a report of a JSON output)
+  // XML and HTML text (JUnit reports, the page): what xmlEscape and HTML escaping write.
+  forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
+  forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+  if (bytes.length >= 3) {
+    let hex = '';
+    for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+    forms.add(hex);
+    forms.add(hex.toUpperCase());
+  }
+  return [...forms];
 }
 
 function escapeRegExp(s: string): string {
@@ -76,17 +113,25 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
     for (const s of known) for (const f of secretForms(s)) all.add(f);
     patterns = [...all].sort((a, b) => b.length - a.length);
     re = patterns.length ? new RegExp(patterns.map(escapeRegExp).join('|'), 'g') : undefined;
+    byFirst = new Map();
+    for (const p of patterns) byFirst.set(p[0]!, [...(byFirst.get(p[0]!) ?? []), p]);
+    longest = patterns[0]?.length ?? 0;
   };
 
   const mask = (text: string): string => (re && text ? text.replace(re, replacement) : text);
 
+  /** Patterns by their first character: the hold-back only tries those that can start at a position. */
+  let byFirst = new Map<string, string[]>();
+  let longest = 0;
+
   /** Start of the longest tail of `text` (after `from`) that is a proper prefix of some pattern. */
   const holdFrom = (text: string, from: number): number => {
     if (!patterns.length) return text.length;
-    const longest = patterns[0]!.length;
     for (let i = Math.max(from, text.length - longest + 1); i < text.length; i++) {
+      const candidates = byFirst.get(text[i]!);
+      if (!candidates) continue;
       const tail = text.slice(i);
-      if (patterns.some((p) => p.length > tail.length && p.startsWith(tail))) return i;
+      for (const p of candidates) if (p.length > tail.length && p.startsWith(tail)) return i;
     }
     return text.length;
   };

@@ -9,6 +9,56 @@ export interface CheckableField {
   pattern?: string | undefined;
   patternHint?: string | undefined;
   options?: string[] | undefined;
+  /** Lets a text or secret value hold line breaks (LF; CRLF is read as LF). Nothing else allows control characters. */
+  multiline?: boolean | undefined;
+}
+
+/**
+ * Largest value, in UTF-8 bytes. Values reach commands as environment variables, and Linux
+ * refuses a single `NAME=value` string over 128 KiB (execve fails with E2BIG, "Argument list too
+ * long"); 32 KiB leaves room for several long values (certificates, keys) in one command.
+ */
+export const MAX_VALUE_BYTES = 32 * 1024;
+
+/**
+ * C0 controls, DEL, C1 controls and the bidirectional-text controls (LRM/RLM, embeddings,
+ * overrides, isolates): what a terminal or a shell may read as something else than text, or what
+ * makes text display in another order than it runs.
+ */
+export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/** Describes a control character for a message: `NUL`, `U+001B (escape)`. */
+export function describeControl(c: string): string {
+  const code = c.codePointAt(0)!;
+  const names: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'line break', 13: 'carriage return', 27: 'escape', 127: 'DEL', 0x202e: 'right-to-left override' };
+  return `U+${code.toString(16).toUpperCase().padStart(4, '0')}${names[code] ? ` (${names[code]})` : ''}`;
+}
+
+/**
+ * The rules every value obeys whatever its field type: a size limit and no control characters
+ * (NUL, escape sequences, carriage returns, tabs), except line breaks where `multiline` allows
+ * them. Also used for values a step captures. Returns the problem, or undefined.
+ */
+export function valueTextProblem(value: string, opts: { multiline?: boolean | undefined } = {}): string | undefined {
+  const bytes = utf8Length(value);
+  if (bytes > MAX_VALUE_BYTES) return `a value of at most ${MAX_VALUE_BYTES / 1024} KiB, got ${bytes > 10240 ? `${Math.round(bytes / 1024)} KiB` : `${bytes} bytes`}`;
+  const m = (opts.multiline ? /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/ : CONTROL_CHARS).exec(value);
+  if (m) return `no control characters${opts.multiline ? ' other than line breaks' : ''}, got ${describeControl(m[0])} at character ${m.index + 1}`;
+  return undefined;
+}
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 export function envVarFor(id: string): string {
@@ -31,10 +81,13 @@ const HOST_RE = new RegExp(`^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})*|\\d{1,3}(?:\\
 
 /** Validates and normalises one value for a field. Messages say what was expected. */
 export function checkFieldValue(field: CheckableField, raw: string): FieldCheck {
-  const value = field.type === 'secret' ? raw : raw.trim();
+  const multiline = field.multiline === true && (field.type === 'text' || field.type === 'secret');
+  const value = field.type === 'secret' ? (multiline ? raw.replace(/\r\n/g, '\n') : raw) : (multiline ? raw.replace(/\r\n/g, '\n') : raw).trim();
   const expected = (what: string): FieldCheck => ({ ok: false, message: `expected ${what}, got ${field.type === 'secret' ? 'a value that does not match' : JSON.stringify(value)}` });
   if (value === '') return { ok: false, message: 'a value is required' };
-  if (/[\u0000-\u001f\u007f]/.test(value) && field.type !== 'secret' && field.type !== 'text') return expected('no control characters');
+  // Checked before anything quotes the value back: the message never echoes a huge or control-laden value.
+  const problem = valueTextProblem(value, { multiline });
+  if (problem) return { ok: false, message: `expected ${problem}` };
   switch (field.type) {
     case 'url': {
       let u: URL;

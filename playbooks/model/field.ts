@@ -8,7 +8,7 @@ import { reservedNameError } from './reserved-names.ts';
 
 export { FIELD_TYPES, type FieldType } from './field-types.ts';
 // Moved to field-check.ts (zod-free, for browser code); re-exported so existing imports keep working.
-export { envVarFor, regexError, checkFieldValue, type FieldCheck, type CheckableField } from './field-check.ts';
+export { envVarFor, regexError, checkFieldValue, valueTextProblem, MAX_VALUE_BYTES, type FieldCheck, type CheckableField } from './field-check.ts';
 
 const booleanProp = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]);
 const stringish = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
@@ -43,6 +43,8 @@ export const FieldSchema = z
     patternHint: z.string().optional().describe("What `pattern` expects, in words (shown when a value does not match)."),
     /** Choices for `enum` fields. */
     options: z.array(z.string().min(1)).optional().describe("Choices for `enum` fields."),
+    /** Lets a `text` or `secret` value span several lines (a certificate, a key). Every other control character is refused whatever the field. */
+    multiline: booleanProp.default(false).describe("Lets a `text` or `secret` value span several lines (a certificate, a key). Every other control character is refused whatever the field."),
     /** Paths on which the field is asked for; default: every path. */
     path: z.enum(['developer', 'production', 'both']).default('both').describe("Paths on which the field is asked for; default: every path."),
     /** `advanced`: a setting readers keep at its default (test-lab addresses, plain HTTP for a local instance); the page shows these in one collapsed "Advanced / testing" group, placed where the first of them is. */
@@ -66,6 +68,9 @@ export const FieldSchema = z
     }
     if (f.group === 'advanced' && f.required && f.default === undefined) {
       ctx.addIssue({ code: 'custom', path: ['group'], message: 'an advanced field needs a default: readers leave it alone', params: { hint: 'add default="…", or required={false}, or move the field out of the advanced group' } });
+    }
+    if (f.multiline && f.type !== 'text' && f.type !== 'secret') {
+      ctx.addIssue({ code: 'custom', path: ['multiline'], message: `multiline only applies to text and secret fields, this one is ${f.type}`, params: { hint: 'remove multiline' } });
     }
     if (f.type === 'secret' && f.default !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret field cannot have a default', params: { hint: 'remove default; secrets come from the environment, a file or the prompt' } });

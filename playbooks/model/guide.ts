@@ -6,7 +6,7 @@ import { PATH_IDS, pathsOf, type PathId } from './props.ts';
 import type { DocBlock } from './doc.ts';
 import { parseCondition } from './when.ts';
 import { findMalformedRefs, findRefs } from '../template/refs.ts';
-import { shellContexts } from '../template/shell.ts';
+import { scanShell } from '../template/shell.ts';
 
 export const GUIDE_IDS_HINT = 'nexus, artifactory, cloudsmith, distribution';
 
@@ -128,7 +128,8 @@ export const GuideSchema = z
           issue(site.path, `malformed reference at "${site.template.slice(off, off + 20)}"`, 'write references as {{fieldId}} with a camelCase id');
         }
         const refs = findRefs(site.template);
-        const contexts = site.shell ? shellContexts(site.template, refs) : [];
+        const places = site.shell ? scanShell(site.template, refs) : [];
+        const contexts = places.map((p) => p.context);
         refs.forEach((ref, k) => {
           const field = fields.get(ref.name);
           const cap = captures.get(ref.name);
@@ -153,6 +154,9 @@ export const GuideSchema = z
           }
           if (ctxName === 'single' || ctxName === 'heredoc-quoted') {
             issue(site.path, `{{${ref.name}}} is inside ${ctxName === 'single' ? 'single quotes' : "a quoted heredoc (<<'EOF')"}, where the shell does not expand it`, ctxName === 'single' ? 'use double quotes around it, or none' : 'use an unquoted heredoc delimiter (<<EOF)');
+          }
+          if (places[k]?.stdin && secretNames.has(ref.name)) {
+            issue(site.path, `secret {{${ref.name}}} is in a heredoc or here-string, text a program reads on its standard input (such as a config for curl -K -): a quote or line break in the value would change that text`, `pass it as an argument instead, e.g. printf 'Authorization: Bearer %s\\n' {{${ref.name}}} | curl -H @- URL`);
           }
           if (secretNames.has(ref.name)) {
             const before = site.template.slice(0, ref.start);

@@ -3,7 +3,7 @@
 // renderer, the reports and the terminal server only subscribe.
 import type { Guide } from '../model/guide.ts';
 import type { Field } from '../model/field.ts';
-import { checkFieldValue } from '../model/field.ts';
+import { checkFieldValue, valueTextProblem } from '../model/field.ts';
 import type { PathId } from '../model/props.ts';
 import type { CommandStep, FieldsStep, ManualStep, Step, VerifyStep } from '../model/step.ts';
 import { displayCommand, displayValue, executableCommand, resolveValue, stepsForPath, type PlannedStep } from '../plan/plan.ts';
@@ -426,6 +426,9 @@ class Run {
       if ('problem' in r) return { verdict: 'failed', reason: r.problem, ...exitCode };
       const value = r.match?.[c.group];
       if (value === undefined) return { verdict: 'failed', reason: `capture ${c.name}: /${c.regex}/ found nothing in the output`, ...exitCode };
+      // Later steps get the value in their environment and see it in their commands: the same rules as a field's.
+      const problem = valueTextProblem(value, { multiline: true });
+      if (problem) return { verdict: 'failed', reason: `capture ${c.name}: the captured value cannot be passed to later steps: expected ${problem}`, ...exitCode };
       this.values[c.name] = value;
       if (c.secret) this.masker.add(value);
       this.opts.onCapture?.(c.name, value, c.secret);

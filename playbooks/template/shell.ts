@@ -24,6 +24,12 @@ export interface RefShellPlace {
   context: QuoteContext;
   /** How many backtick substitutions enclose the reference: each one strips a level of backslashes. */
   backticks: number;
+  /**
+   * The value becomes text a program reads on its standard input (a heredoc body, a `<<<`
+   * here-string), such as a config read by `curl -K -`: whatever format that is, a line break or
+   * a quote in the value would change it, so only "token" values may go there (see STDIN_SAFE).
+   */
+  stdin?: true;
 }
 
 /** The quoting context of each reference, and its backtick nesting. */
@@ -32,6 +38,9 @@ export function scanShell(template: string, refs: TemplateRef[] = findRefs(templ
   refs.forEach((r, i) => at.set(r.start, i));
   const out: QuoteContext[] = new Array(refs.length).fill('plain');
   const backticks: number[] = new Array(refs.length).fill(0);
+  const stdin: boolean[] = new Array(refs.length).fill(false);
+  /** An open `<<<` here-string word: the frame depth it started at and whether its word began. */
+  let herestring: { depth: number; started: boolean } | undefined;
   type State = 'plain' | 'double' | 'single' | 'ansi' | 'comment';
   let state: State = 'plain';
   /** Open command substitutions: the state to return to, what closes it, and `(` depth inside. */
@@ -56,10 +65,20 @@ export function scanShell(template: string, refs: TemplateRef[] = findRefs(templ
     if (idx !== undefined) {
       out[idx] = state === 'ansi' ? 'single' : state === 'plain' && frames.at(-1)?.arithmetic ? 'arithmetic' : state;
       backticks[idx] = frames.filter((f) => f.closer === '`').length;
+      if (herestring) {
+        stdin[idx] = true;
+        herestring.started = true;
+      }
       i = refs[idx]!.end;
       continue;
     }
     const c = template[i]!;
+    if (herestring && state === 'plain' && frames.length === herestring.depth) {
+      // The here-string's word ends at the first unquoted blank or operator once it has begun.
+      if (/[\s;&|<>()]/.test(c)) {
+        if (herestring.started || c === '\n' || /[;&|<>()]/.test(c)) herestring = undefined;
+      } else herestring.started = true;
+    }
     if (state === 'comment') {
       // A comment runs to the end of the line, or to the backtick that closes its substitution.
       const frame = frames.at(-1);
@@ -130,7 +149,11 @@ export function scanShell(template: string, refs: TemplateRef[] = findRefs(templ
         state = frame.back;
       }
     } else if (c === '#' && (i === 0 || /[\s;&|(`]/.test(template[i - 1]!))) state = 'comment';
-    else if (c === '<' && template[i + 1] === '<' && template[i + 2] !== '<') {
+    else if (c === '<' && template[i + 1] === '<' && template[i + 2] === '<') {
+      herestring = { depth: frames.length, started: false };
+      i += 3;
+      continue;
+    } else if (c === '<' && template[i + 1] === '<' && template[i + 2] !== '<') {
       const m = /^<<(-?)\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\2/.exec(template.slice(i));
       if (m) {
         pendingHeredocs.push({ delim: m[3]!, quoted: m[2] !== '', strip: m[1] === '-' });
@@ -150,7 +173,11 @@ export function scanShell(template: string, refs: TemplateRef[] = findRefs(templ
             i = lineEnd;
             break;
           }
-          for (const [start, k] of at) if (start >= i && start < lineEnd) out[k] = h.quoted ? 'heredoc-quoted' : 'heredoc';
+          for (const [start, k] of at)
+            if (start >= i && start < lineEnd) {
+              out[k] = h.quoted ? 'heredoc-quoted' : 'heredoc';
+              stdin[k] = true;
+            }
           i = lineEnd + 1;
         }
       }
@@ -158,7 +185,7 @@ export function scanShell(template: string, refs: TemplateRef[] = findRefs(templ
     }
     i++;
   }
-  return out.map((context, k) => ({ context, backticks: backticks[k]! }));
+  return out.map((context, k) => ({ context, backticks: backticks[k]!, ...(stdin[k] ? { stdin: true as const } : {}) }));
 }
 
 export interface RefValue {
@@ -172,7 +199,7 @@ export interface RefValue {
 
 export type Segment =
   | { kind: 'text'; text: string }
-  | { kind: 'ref'; name: string; context: QuoteContext; value: string | undefined; secret: boolean; envVar: string; backticks?: number };
+  | { kind: 'ref'; name: string; context: QuoteContext; value: string | undefined; secret: boolean; envVar: string; backticks?: number; stdin?: true };
 
 export function segmentShell(template: string, lookup: (name: string) => RefValue | undefined): Segment[] {
   const refs = findRefs(template);
@@ -183,7 +210,7 @@ export function segmentShell(template: string, lookup: (name: string) => RefValu
     if (r.start > last) segments.push({ kind: 'text', text: template.slice(last, r.start) });
     const v = lookup(r.name) ?? { value: undefined, secret: false, envVar: '' };
     const place = places[k]!;
-    segments.push({ kind: 'ref', name: r.name, context: place.context, value: v.value, secret: v.secret, envVar: v.envVar, ...(place.backticks ? { backticks: place.backticks } : {}) });
+    segments.push({ kind: 'ref', name: r.name, context: place.context, value: v.value, secret: v.secret, envVar: v.envVar, ...(place.backticks ? { backticks: place.backticks } : {}), ...(place.stdin ? { stdin: true as const } : {}) });
     last = r.end;
   });
   if (last < template.length) segments.push({ kind: 'text', text: template.slice(last) });
@@ -192,23 +219,83 @@ export function segmentShell(template: string, lookup: (name: string) => RefValu
 
 const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-/** Quotes a value so that a POSIX shell reads it back as exactly one word. */
+/**
+ * What a value may hold where it becomes text a program reads (heredoc bodies, here-strings):
+ * no blanks, quotes, `#`, `\\`, `$` or line breaks, so it cannot end the heredoc, add a line to
+ * a config read from stdin (`curl -K -`, .netrc, YAML) or change how that config is parsed.
+ */
+export const STDIN_SAFE = /^[A-Za-z0-9_@%+=:,./~-]*$/;
+
+/** Why a reference cannot take its value where it sits, or undefined when it can. */
+export function refusalOf(seg: Extract<Segment, { kind: 'ref' }>): string | undefined {
+  if (!seg.stdin) return undefined;
+  if (seg.secret) return `secret {{${seg.name}}} sits in a heredoc or here-string, text a program reads on its standard input (a config read with curl -K -, a YAML file): a quote or line break in it would change that text; pass it as an argument, e.g. printf 'Authorization: Bearer %s\\n' {{${seg.name}}} | curl -H @- …`;
+  if (seg.value !== undefined && !STDIN_SAFE.test(seg.value)) {
+    return `the value of {{${seg.name}}} cannot go into a heredoc or here-string (text a program reads on its standard input): it holds characters that would change that text (blanks, quotes, #, $, \\ or line breaks); there it may hold only letters, digits and . _ - / : @ % + = , ~`;
+  }
+  return undefined;
+}
+
+/** A character that is not text to a terminal: C0 and C1 controls and DEL. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** A run of control characters as bash's ANSI-C quoting: `$'\\x1b\\x0d'` (UTF-8 bytes for C1 characters). */
+function ansiC(run: string): string {
+  let out = '';
+  for (const b of new TextEncoder().encode(run)) out += `\\x${b.toString(16).padStart(2, '0')}`;
+  return `$'${out}'`;
+}
+
+/**
+ * Splits a value into the parts that need their own quoting when pasted into an interactive
+ * shell: control characters (a pasted carriage return or tab is not what it seems, an escape
+ * sequence would drive the terminal), `!` (history expansion, even inside double quotes) and
+ * the rest. Line breaks and tabs stay literal inside quotes (POSIX shells have no other way to
+ * write them): pasted there a line break only continues the word.
+ */
+function pasteRuns(value: string): Array<{ kind: 'text' | 'control' | 'bang'; text: string }> {
+  const runs: Array<{ kind: 'text' | 'control' | 'bang'; text: string }> = [];
+  for (const ch of value) {
+    const kind = ch === '!' ? 'bang' : ch !== '\n' && ch !== '\t' && CONTROL.test(ch) ? 'control' : 'text';
+    const last = runs.at(-1);
+    if (last && last.kind === kind) last.text += ch;
+    else runs.push({ kind, text: ch });
+  }
+  return runs;
+}
+
+/**
+ * Quotes a value so that a POSIX shell reads it back as exactly one word, also when the text is
+ * pasted into an interactive shell: `!` is written `\\!` outside quotes (no history expansion),
+ * and control characters other than line breaks and tabs as `$'\\xHH'` (bash, zsh, ksh; never raw).
+ */
 export function quoteWord(value: string): string {
   if (value !== '' && SAFE_WORD.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+  if (value === '') return "''";
+  return pasteRuns(value)
+    .map((r) => (r.kind === 'bang' ? '\\!'.repeat(r.text.length) : r.kind === 'control' ? ansiC(r.text) : `'${r.text.replace(/'/g, `'\\''`)}'`))
+    .join('');
+}
+
+/** The same inside double quotes: `"` is closed around `!` and control characters. */
+function quoteInDouble(value: string): string {
+  return pasteRuns(value)
+    .map((r) => (r.kind === 'bang' ? `"${'\\!'.repeat(r.text.length)}"` : r.kind === 'control' ? `"${ansiC(r.text)}"` : r.text.replace(/[\\"$`]/g, '\\$&')))
+    .join('');
 }
 
 /** How one reference reads in the command shown to the reader (what the copy button copies). */
 export function displayRef(seg: Extract<Segment, { kind: 'ref' }>, placeholder: (name: string) => string = (n) => `<${n}>`): string {
   if (seg.secret) return seg.context === 'plain' ? `"$${seg.envVar}"` : `\${${seg.envVar}}`;
-  if (seg.value === undefined) return placeholder(seg.name);
+  // A value that may not stand where the reference is never reaches the text: its placeholder does.
+  if (seg.value === undefined || refusalOf(seg) !== undefined) return placeholder(seg.name);
   let text: string;
   switch (seg.context) {
     case 'plain':
       text = quoteWord(seg.value);
       break;
     case 'double':
-      text = seg.value.replace(/[\\"$`]/g, '\\$&');
+      text = quoteInDouble(seg.value);
       break;
     case 'heredoc':
       text = seg.value.replace(/[\\$`]/g, '\\$&');
@@ -248,6 +335,8 @@ export function executableShell(segments: Segment[]): ShellScript {
       if (s.context === 'arithmetic') {
         throw new Error(`reference {{${s.name}}} sits inside $(( )), where the shell evaluates the value as an expression`);
       }
+      const refused = refusalOf(s);
+      if (refused) throw new Error(refused);
       return s.context === 'plain' ? `"\${${s.envVar}}"` : `\${${s.envVar}}`;
     })
     .join('');

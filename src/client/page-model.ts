@@ -20,6 +20,7 @@ export interface PageField {
   pattern?: string | undefined;
   patternHint?: string | undefined;
   options?: string[] | undefined;
+  multiline?: boolean | undefined;
 }
 
 export interface PageCapture {

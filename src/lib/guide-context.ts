@@ -59,6 +59,7 @@ export function pageModel(guide: Guide): PageModel {
       ...(f.pattern !== undefined ? { pattern: f.pattern } : {}),
       ...(f.patternHint !== undefined ? { patternHint: f.patternHint } : {}),
       ...(f.options !== undefined ? { options: f.options } : {}),
+      ...(f.multiline ? { multiline: true } : {}),
     })),
     captures: guide.steps.flatMap((s) => (s.kind === 'command' ? s.captures.map((c) => ({ name: c.name, secret: c.secret, envVar: envVarFor(c.name), step: s.id, stepTitle: s.title })) : [])),
   };

@@ -245,13 +245,15 @@ describe('show: the whole guide for one path, in reading order', () => {
     expect(r.stdout.slice(0, use)).toMatch(/identity id/);
   });
 
-  it('never prints a control character from a value to the terminal, nor into Markdown', async () => {
-    const evil = 'wolfi\u001b]0;owned\u0007\u001b[2Jbase\u202e';
-    for (const format of ['text', 'markdown']) {
-      const r = await cli(['show', PROSE, '--path', 'developer', '--set', `image=${evil}`, '--format', format]);
-      expect(r.code).toBe(0);
-      expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
-      expect(r.stdout).toContain('wolfi\\x1b]0;owned\\x07\\x1b[2Jbase\\u202e');
+  it('never prints a control character from a value to the terminal, nor into Markdown: such a value is refused, naming the field', async () => {
+    for (const evil of ['wolfi\u001b]0;owned\u0007\u001b[2Jbase', 'wolfi\u202ebase']) {
+      for (const format of ['text', 'markdown']) {
+        const r = await cli(['show', PROSE, '--path', 'developer', '--set', `image=${evil}`, '--format', format]);
+        expect(r.code).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr).toMatch(/invalid value for image .*expected no control characters, got U\+(001B \(escape\)|202E \(right-to-left override\))/);
+        expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+      }
     }
   });
 

@@ -60,3 +60,72 @@ describe('masker', () => {
     expect(forms).toContain('a+b%2Fc');
   });
 });
+
+describe('every form a secret takes in output', () => {
+  const QUOTED = 'pa"ss\\word/é-42';
+  const hex = (s: string) => Buffer.from(s).toString('hex');
+
+  it('masks the JSON-escaped forms (plain, "/" escaped, ASCII-only, escaped twice)', () => {
+    const m = createMasker([QUOTED]);
+    const inner = JSON.stringify(QUOTED).slice(1, -1);
+    for (const form of [inner, inner.replace(/\//g, '\\/'), inner.replace('é', '\\u00e9'), JSON.stringify(inner).slice(1, -1)]) {
+      expect(m.mask(`{"password": "${form}"}`), form).toBe(`{"password": "${MASK}"}`);
+    }
+  });
+
+  it('masks the hex forms', () => {
+    const m = createMasker([QUOTED]);
+    expect(m.mask(`x ${hex(QUOTED)} y ${hex(QUOTED).toUpperCase()} z`)).toBe(`x ${MASK} y ${MASK} z`);
+  });
+
+  it('masks a multi-line secret whole (LF or CRLF, as a terminal prints it) and line by line', () => {
+    const key = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nqVnJ5ZmQ2YWJmZDk0\n-----END KEY-----';
+    const m = createMasker([key]);
+    expect(m.mask(`a\n${key}\nb`)).toBe(`a\n${MASK}\nb`);
+    expect(m.mask(`a\r\n${key.replace(/\n/g, '\r\n')}\r\nb`)).toBe(`a\r\n${MASK}\r\nb`);
+    // One line alone, in the middle of other output, and in JSON.
+    expect(m.mask('got qVnJ5ZmQ2YWJmZDk0 here')).toBe(`got ${MASK} here`);
+    expect(m.mask(JSON.stringify({ key }))).not.toMatch(/MIIEvQ|qVnJ5Z/);
+  });
+
+  it('does not mask very short lines of a multi-line secret on their own', () => {
+    const m = createMasker(['ab\nlong-enough-line']);
+    expect(m.mask('ab cd')).toBe('ab cd');
+    expect(m.mask('long-enough-line')).toBe(MASK);
+  });
+
+  it('the streaming masker catches the new forms split across chunks', () => {
+    const m = createMasker([QUOTED]);
+    for (const form of [JSON.stringify(QUOTED).slice(1, -1), hex(QUOTED)]) {
+      for (let cut = 1; cut < form.length; cut++) {
+        const s = m.stream();
+        const out = s.write(`pre ${form.slice(0, cut)}`) + s.write(`${form.slice(cut)} post`) + s.flush();
+        expect(out, `${form} cut at ${cut}`).toBe(`pre ${MASK} post`);
+      }
+    }
+  });
+});
+
+describe('reports', () => {
+  it('a JSON report never holds a secret with quotes or backslashes, in any form', async () => {
+    const { jsonReportText, junitReportText } = await import('../../playbooks/report/run-report.ts');
+    const secret = 'p"w\\d-123456';
+    const m = createMasker([secret]);
+    const result = {
+      guide: { id: 'g', title: 'G' },
+      path: 'developer' as const,
+      status: 'failed' as const,
+      exitCode: 1 as const,
+      startedAt: 0,
+      durationMs: 1,
+      dryRun: false,
+      ci: true,
+      steps: [{ id: 's', number: 1, kind: 'command' as const, title: 'S', verdict: 'failed' as const, durationMs: 1, reason: `got ${secret}`, outputTail: `hex ${Buffer.from(secret).toString('hex')}` }],
+    };
+    const json = jsonReportText(result, m.mask);
+    expect(json).not.toContain(JSON.stringify(secret).slice(1, -1));
+    expect(json).not.toContain(Buffer.from(secret).toString('hex'));
+    expect(JSON.parse(json).steps[0].reason).toBe(`got ${MASK}`);
+    expect(junitReportText(result, m.mask)).not.toContain('p&quot;w');
+  });
+});

@@ -83,7 +83,6 @@ const TEMPLATES: Array<{ name: string; template: string; expect: (v: string) => 
   { name: '$( ) inside double quotes', template: "printf '%s\\0' \"$(printf '%s' {{v}})\"", expect: (v) => [v.replace(/\n+$/, '')] },
   { name: 'nested $( ) inside double quotes', template: "printf '%s\\0' \"a $(printf '%s' \"$(printf '%s' {{v}})\") b\"", expect: (v) => [`a ${v.replace(/\n+$/, '')} b`] },
   { name: 'backticks inside double quotes', template: "printf '%s\\0' \"`printf '%s' {{v}}`\"", expect: (v) => [v.replace(/\n+$/, '')] },
-  { name: 'unquoted heredoc', template: "printf '%s\\0' \"$(cat <<EOF\n{{v}}\nEOF\n)\"", expect: (v) => [v.replace(/\n+$/, '')] },
   { name: 'after --', template: "set -- {{v}}; printf '%s\\0' \"$#\" \"$1\"", expect: (v) => ['1', v] },
 ];
 
@@ -174,6 +173,19 @@ describe.each(SHELLS)('in %s', (shell) => {
 
 it('the temp dir holds only what the test made', () => {
   expect(readdirSync(work).sort()).toEqual(['glob-victim-1', 'glob-victim-2']);
+});
+
+it('a reference in a heredoc takes only token values: every hostile value is refused, never rendered', () => {
+  const template = "printf '%s\\0' \"$(cat <<EOF\n{{v}}\nEOF\n)\"";
+  // Tokens (letters, digits, . _ - / : @ % + = , ~) are all a heredoc may take.
+  const hostile = Object.entries(VALUES).filter(([, v]) => !/^[A-Za-z0-9_@%+=:,./~-]*$/.test(v));
+  expect(hostile.length).toBeGreaterThan(12);
+  for (const [label, value] of hostile) {
+    expect.soft(() => executableCommand(guide, template, { v: value }), label).toThrow(/heredoc/);
+    expect.soft(displayCommand(guide, template, { v: value }), label).toBe("printf '%s\\0' \"$(cat <<EOF\n<v>\nEOF\n)\"");
+  }
+  const sc = executableCommand(guide, template, { v: 'registry.example.com:5000/a_b' });
+  expect(run('bash', sc.script, sc.env).args).toEqual(['registry.example.com:5000/a_b']);
 });
 
 it('a reference in single quotes cannot be rendered (the shell would not expand it)', () => {

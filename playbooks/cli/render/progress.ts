@@ -4,6 +4,7 @@ import type { RunEvent, RunListener, RunResult, StepInfo, Verdict } from '../../
 import { formatDuration } from '../../runner/run.ts';
 import type { Style } from './style.ts';
 import { stripAnsi } from '../../runner/output.ts';
+import { terminalSafe } from './terminal-safe.ts';
 
 export interface ProgressOptions {
   write(text: string): void;
@@ -79,8 +80,8 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
           line(style.yellow(stoppedBy.interrupted ? 'Interrupted; cleaning up (interrupt again to stop the cleanup):' : `Cleaning up after step ${stoppedBy.id} failed:`));
         }
         line('');
-        line(`${style.bold(`[${e.step.number}/${e.total}]`)} ${e.step.title} ${style.dim(`(${e.step.id})`)}${e.step.always ? style.dim(' · cleanup') : ''}`);
-        if (e.command !== undefined) line(e.command.split('\n').map((l, i) => style.dim(i === 0 ? `$ ${l}` : `  ${l}`)).join('\n'));
+        line(`${style.bold(`[${e.step.number}/${e.total}]`)} ${terminalSafe(e.step.title)} ${style.dim(`(${e.step.id})`)}${e.step.always ? style.dim(' · cleanup') : ''}`);
+        if (e.command !== undefined) line(terminalSafe(e.command).split('\n').map((l, i) => style.dim(i === 0 ? `$ ${l}` : `  ${l}`)).join('\n'));
         running = { step: e.step, total: e.total, started: now() };
         if (o.tty && !timer) {
           timer = setInterval(drawSpinner, 80);
@@ -93,17 +94,17 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
         drawSpinner();
         break;
       case 'step-attempt':
-        line(style.yellow(`  attempt ${e.attempt}/${e.of} (last: ${e.reason})`));
+        line(style.yellow(`  attempt ${e.attempt}/${e.of} (last: ${terminalSafe(e.reason)})`));
         break;
       case 'step-end': {
         const wasRunning = running?.step.id === e.step.id;
         running = undefined;
         if (!wasRunning) {
           // Skipped without running: one line.
-          line(`${style.dim(`[${e.step.number}/${e.total}]`)} ${e.step.title} ${style.dim(`(${e.step.id})`)} ${verdictMark(e.verdict, style)}${e.reason ? style.dim(` — ${e.reason}`) : ''}`);
+          line(`${style.dim(`[${e.step.number}/${e.total}]`)} ${terminalSafe(e.step.title)} ${style.dim(`(${e.step.id})`)} ${verdictMark(e.verdict, style)}${e.reason ? style.dim(` — ${terminalSafe(e.reason)}`) : ''}`);
         } else {
-          line(`${verdictMark(e.verdict, style)} ${style.dim(formatDuration(e.durationMs))}${e.reason ? ` — ${e.reason}` : ''}`);
-          if (e.verdict === 'failed' && e.record.detail) line(style.dim(`  ${e.record.detail}`));
+          line(`${verdictMark(e.verdict, style)} ${style.dim(formatDuration(e.durationMs))}${e.reason ? ` — ${terminalSafe(e.reason)}` : ''}`);
+          if (e.verdict === 'failed' && e.record.detail) line(style.dim(`  ${terminalSafe(e.record.detail)}`));
         }
         if (e.verdict === 'failed' && !stoppedBy) stoppedBy = { id: e.step.id, interrupted: e.reason === 'interrupted' };
         break;
@@ -147,9 +148,9 @@ export function summaryLines(result: RunResult, style: Style): string[] {
         : style.green(result.dryRun ? 'Dry run' : 'Passed');
   const lines = ['', `${style.bold(head)}: ${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped in ${formatDuration(result.durationMs)}`];
   for (const s of result.steps) {
-    if (s.verdict === 'failed') lines.push(style.red(`  ✘ ${s.id}${s.always ? ' (cleanup)' : ''}: ${s.reason ?? 'failed'}`));
+    if (s.verdict === 'failed') lines.push(style.red(`  ✘ ${s.id}${s.always ? ' (cleanup)' : ''}: ${terminalSafe(s.reason ?? 'failed')}`));
   }
   const skipped = result.steps.filter((s) => s.verdict === 'skipped' && !/^not run: |^not selected|^before --from|^dry run$/.test(s.reason ?? ''));
-  for (const s of skipped) lines.push(style.yellow(`  ↷ ${s.id}: ${s.reason ?? 'skipped'}`));
+  for (const s of skipped) lines.push(style.yellow(`  ↷ ${s.id}: ${terminalSafe(s.reason ?? 'skipped')}`));
   return lines;
 }

@@ -1,0 +1,30 @@
+// What the CLI prints about values (commands as shown, reasons) never carries a control
+// character to the terminal: an OSC (window title) or CSI (clear screen) in a value is printed
+// as visible text. The command's own output is not affected.
+import { describe, expect, it } from 'vitest';
+import { createProgressRenderer } from '../../playbooks/cli/render/progress.ts';
+import { createStyle } from '../../playbooks/cli/render/style.ts';
+import type { RunEvent } from '../../playbooks/runner/types.ts';
+
+const HOSTILE = 'x\u001b]0;pwned\u0007\u001b[2J\u001b[H\r\u009b2Jy';
+
+describe('progress renderer', () => {
+  for (const tty of [true, false]) {
+    it(`escapes control characters in commands and reasons (${tty ? 'TTY' : 'plain'})`, () => {
+      let out = '';
+      const r = createProgressRenderer({ write: (t) => (out += t), tty, style: createStyle(false), now: () => 0 });
+      const step = { id: 's', number: 1, kind: 'command' as const, title: 'Step' };
+      const events: RunEvent[] = [
+        { type: 'step-start', step, total: 1, command: `echo ${HOSTILE}\necho two`, at: 0 },
+        { type: 'step-output', step, data: 'real output\n' },
+        { type: 'step-end', step, total: 1, verdict: 'failed', reason: `expected x; got ${HOSTILE}`, durationMs: 1, record: { ...step, verdict: 'failed', durationMs: 1 } },
+      ];
+      for (const e of events) r.listener(e);
+      r.dispose();
+      const printed = out.replace(/\r\u001b\[K/g, ''); // the spinner's own line clearing
+      expect(printed).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+      expect(printed).toContain('\\x1b]0;pwned\\x07');
+      expect(printed).toContain('real output\n');
+    });
+  }
+});

@@ -1,0 +1,75 @@
+// Every value obeys the same rules whatever its field type (browser, CLI, server: one check):
+// no control characters unless the field allows line breaks, no NUL, a size limit.
+import { describe, expect, it } from 'vitest';
+import { checkFieldValue, MAX_VALUE_BYTES, type CheckableField } from '../../playbooks/model/field-check.ts';
+
+const field = (type: CheckableField['type'], extra: Partial<CheckableField> = {}): CheckableField => ({ type, label: 'X', ...extra });
+
+describe('control characters', () => {
+  const BAD: Record<string, string> = {
+    NUL: 'abc\u0000def',
+    'escape sequence': 'a\u001b]0;title\u0007b',
+    'carriage return': 'abc\rdef',
+    tab: 'ab\tcd',
+    'line break': 'ab\ncd',
+    DEL: 'ab\u007fcd',
+    'C1 control': 'ab\u009bcd',
+    'right-to-left override': 'ab\u202ecd',
+    'bidirectional isolate': 'ab\u2066cd',
+  };
+  for (const type of ['text', 'secret', 'url', 'host', 'enum'] as const) {
+    it(`are refused in ${type} values, saying which one`, () => {
+      for (const [label, raw] of Object.entries(BAD)) {
+        const value = type === 'url' ? `https://example.com/${raw}` : raw;
+        const r = checkFieldValue(field(type, type === 'enum' ? { options: [value] } : {}), value);
+        expect.soft(r.ok, `${type}: ${label}`).toBe(false);
+        if (!r.ok) expect.soft(r.message, `${type}: ${label}`).toMatch(/control characters.*U\+(00[0-9A-F]{2}|20[0-9A-F]{2})/);
+      }
+    });
+  }
+
+  it('the message of a secret never repeats the value', () => {
+    const r = checkFieldValue(field('secret'), 'hunter2\u001b[2J');
+    expect(r.ok).toBe(false);
+    expect((r as { message: string }).message).not.toContain('hunter2');
+  });
+
+  it('a multiline text or secret field takes line breaks (CRLF read as LF), and nothing else', () => {
+    for (const type of ['text', 'secret'] as const) {
+      expect(checkFieldValue(field(type, { multiline: true }), 'line1\r\nline2\nline3')).toEqual({ ok: true, value: 'line1\nline2\nline3' });
+      expect(checkFieldValue(field(type, { multiline: true }), 'line1\rline2').ok).toBe(false);
+      expect(checkFieldValue(field(type, { multiline: true }), 'a\u001b[2Jb').ok).toBe(false);
+      expect(checkFieldValue(field(type, { multiline: true }), 'a\u0000b').ok).toBe(false);
+    }
+  });
+});
+
+describe('size', () => {
+  it(`a value over ${MAX_VALUE_BYTES / 1024} KiB is refused with the limit in the message`, () => {
+    for (const type of ['text', 'secret'] as const) {
+      const r = checkFieldValue(field(type), 'x'.repeat(200 * 1024));
+      expect(r).toEqual({ ok: false, message: expect.stringMatching(/at most 32 KiB, got 200 KiB/) });
+    }
+    expect(checkFieldValue(field('text'), 'x'.repeat(MAX_VALUE_BYTES)).ok).toBe(true);
+    // Bytes, not characters: what the environment has to hold.
+    expect(checkFieldValue(field('text'), 'é'.repeat(MAX_VALUE_BYTES / 2 + 1)).ok).toBe(false);
+  });
+});
+
+describe('the page applies the same check', () => {
+  it('a value with an escape sequence or over the limit is invalid in the page, and not used in commands', async () => {
+    const { effectiveValues } = await import('../../src/client/page-model.ts');
+    const model = {
+      guideId: 'g',
+      captures: [],
+      fields: [
+        { id: 'host', label: 'Host', type: 'text' as const, secret: false, envVar: 'CGR_HOST', required: true, path: 'both' as const },
+        { id: 'token', label: 'Token', type: 'secret' as const, secret: true, envVar: 'CGR_TOKEN', required: true, path: 'both' as const },
+      ],
+    };
+    const r = effectiveValues(model, 'developer', { host: 'a\u001b[2Jb', token: 'x'.repeat(40 * 1024) });
+    expect(r.values).toEqual({});
+    expect(r.invalid.host).toMatch(/no control characters, got U\+001B \(escape\)/);
+    expect(r.invalid.token).toMatch(/at most 32 KiB/);
+  });
+});

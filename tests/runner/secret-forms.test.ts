@@ -1,0 +1,55 @@
+// A real run: whatever form a secret takes in a command's output (raw, each line of a multi-line
+// secret, CRLF from the terminal, JSON-escaped, hex), it reaches neither the terminal nor the
+// JSON or JUnit report.
+import { afterEach, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './cli-helpers.ts';
+import { tempDir } from './helpers.ts';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+
+const GUIDE = `---
+id: secret-forms
+title: Secret forms
+product: Bash
+summary: Fixture.
+---
+
+<Field id="key" label="Key" type="secret" multiline />
+<Field id="tok" label="Token" type="secret" />
+
+<Command id="leak" title="Print the secrets in several encodings">
+  \`\`\`sh
+  printf '%s\\n' {{key}}
+  printf 'one line: %s\\n' "$(printf '%s' {{key}} | sed -n 2p)"
+  printf '{"token": "%s"}\\n' "$(printf '%s' {{tok}} | sed 's/["\\\\]/\\\\&/g')"
+  printf 'hex %s\\n' "$(printf '%s' {{tok}} | od -An -tx1 | tr -d ' \\n')"
+  exit 3
+  \`\`\`
+</Command>
+`;
+
+it('every form is masked on the terminal and in both reports', async () => {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const file = join(t.dir, 'g.mdx');
+  writeFileSync(file, GUIDE);
+  const key = 'first-line-of-key\nSECOND-line-of-the-key\nthird-line-of-key';
+  const tok = 'tok"with\\quote-9911';
+  const values = join(t.dir, 'values.json');
+  writeFileSync(values, JSON.stringify({ key, tok }));
+  const json = join(t.dir, 'r.json');
+  const junit = join(t.dir, 'r.xml');
+  const r = await cli(['run', file, '--ci', '--values', values, '--report', `json=${json}`, '--report', `junit=${junit}`]);
+  expect(r.code).toBe(1);
+  const everything = [r.stdout, r.stderr, readFileSync(json, 'utf8'), readFileSync(junit, 'utf8')].join('\n');
+  expect(r.stdout).toContain('one line: ********');
+  for (const leak of ['first-line-of-key', 'SECOND-line', 'third-line-of-key', 'tok"with', 'tok\\"with', 'with\\\\quote', Buffer.from(tok).toString('hex'), 'quote-9911']) {
+    expect.soft(everything, leak).not.toContain(leak);
+  }
+});
