@@ -236,7 +236,10 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     // A "fill fields" step: the runner's question is about the terminal's listing; the page says
     // it in its own words. A manual step asks its own question.
     const text = step?.dataset.stepKind === 'fields' ? 'The run waits for you: enter the values above in the product, then choose Done, continue.' : msg.message;
-    showQuestion(msg, [el('span', { textContent: text }), yes, no], yes, step ? stepTitle(step) : msg.message);
+    // `code` in the guide's question shows as code, not as backticks.
+    const words = el('span');
+    text.split(/`([^`]+)`/).forEach((t, i) => words.append(i % 2 ? el('code', { textContent: t }) : t));
+    showQuestion(msg, [words, yes, no], yes, step ? stepTitle(step) : msg.message);
   };
   const askValue = (msg: Extract<ServerMessage, { type: 'ask-value' }>) => {
     const text = el('span', { textContent: `${msg.label} is needed: fill it in on this page, then press Use it.` });
