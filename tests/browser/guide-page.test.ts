@@ -100,12 +100,15 @@ describe('Nexus guide page', () => {
     const page = await open('/guides/nexus/');
     const url = page.getByLabel('Nexus web address', { exact: true });
     await url.fill('nexus internal');
+    // Checked when the reader leaves the field (or pauses typing), not on each key.
+    await url.press('Tab');
     await expect(page.locator('#cgr-field-nexusUrl [data-field-error]').textContent()).resolves.toBe(
       'Nexus web address: expected a URL such as https://nexus.example.com, got "nexus internal"',
     );
     await expect(url.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(command(page, 'nexus-up').textContent()).resolves.toContain('<Nexus web address>/service/rest');
     await page.getByLabel('Repository port', { exact: true }).fill('70000');
+    await page.getByLabel('Repository port', { exact: true }).press('Tab');
     await expect(page.locator('#cgr-field-repoPort [data-field-error]').textContent()).resolves.toContain('expected a port number between 1 and 65535');
     await url.fill('https://nexus.internal');
     await expect(page.locator('#cgr-field-nexusUrl [data-field-error]').textContent()).resolves.toBe('');
