@@ -87,6 +87,32 @@ describe('a run uses only the values the page shows', () => {
   });
 });
 
+describe('on a phone', () => {
+  it('the Terminal button covers no text at any scroll position', { timeout: 60_000 }, async () => {
+    const page = await open('nexus');
+    await page.setViewportSize({ width: 390, height: 844 });
+    const toggle = page.locator('[data-cgr-terminal-toggle]');
+    await toggle.waitFor({ timeout: 15_000 });
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    for (const y of [0, height * 0.25, height * 0.5, height * 0.75, height]) {
+      const covered = await page.evaluate((top) => {
+        window.scrollTo({ top, behavior: 'instant' });
+        const b = document.querySelector('[data-cgr-terminal-toggle]')!.getBoundingClientRect();
+        const hit = [...document.querySelectorAll('.sl-markdown-content :is(p, li, pre, td, th, label, h2, h3)')].find((e) => {
+          const r = e.getBoundingClientRect();
+          return r.width > 0 && r.height > 0 && r.left < b.right && r.right > b.left && r.top < b.bottom && r.bottom > b.top;
+        });
+        return hit ? `${hit.tagName}: ${hit.textContent?.slice(0, 60)}` : '';
+      }, y);
+      expect(covered, `at scroll ${Math.round(y)}`).toBe('');
+    }
+    // It still opens the terminal.
+    await toggle.click();
+    expect(await page.locator('[data-cgr-terminal]').getAttribute('data-open')).toBe('');
+    await page.close();
+  });
+});
+
 describe('reading and filling in a guide', () => {
   it('checks a field when the reader leaves it, not on the first key', async () => {
     const page = await open('nexus');

@@ -16,6 +16,7 @@ import type { TerminalView } from '../terminal/view.ts';
 import { PANEL_KEY, readSession, readToken } from '../terminal/keys.ts';
 
 const RUNNABLE = new Set(['command', 'verify']);
+const PHONE = '(max-width: 50rem)';
 
 const CSS = `
 .cgr-run-btn{font:inherit;font-size:.85em;padding:.15em .7em;margin-right:.4em;border:1px solid var(--sl-color-accent,#3b82f6);border-radius:4px;background:transparent;color:var(--sl-color-accent-high,#1d4ed8);cursor:pointer}
@@ -83,11 +84,17 @@ function buildUi(): Ui {
   const toggle = el('button', { type: 'button', textContent: 'Terminal' }, { class: 'cgr-term-toggle', 'data-cgr-terminal-toggle': '', 'aria-expanded': 'false' });
   // Step verdicts for screen readers (the badges themselves are not live).
   const live = el('p', {}, { class: 'sr-only', role: 'status', 'aria-live': 'polite', 'data-cgr-announce': '' });
-  // On a phone the toggle sits in the page's flow (CSS), at the top of the guide, over no text.
-  const root = document.querySelector('.cgr-guide, [data-guide-id]');
-  if (root) root.prepend(toggle);
-  else document.body.append(toggle);
   document.body.append(panel, live);
+  // On a phone the toggle sits in the page's flow at the top of the guide, over no text; on a wide
+  // screen it floats in the corner (the body, not the content, whose containment would hold it).
+  const root = document.querySelector('.cgr-guide, [data-guide-id]');
+  const phone = matchMedia(PHONE);
+  const place = () => {
+    if (phone.matches && root) root.prepend(toggle);
+    else document.body.append(toggle);
+  };
+  phone.addEventListener('change', place);
+  place();
   return { panel, host, state, stop, hide, toggle, live };
 }
 
