@@ -50,6 +50,7 @@ function codeFor(message: string, zodCode: string): string {
   if (/malformed reference/.test(message)) return 'malformed-ref';
   if (/^verify refers to/.test(message)) return 'unresolved-ref';
   if (/^provides unknown field/.test(message)) return 'unknown-field';
+  if (/needs success=/.test(message)) return 'missing-success';
   if (/enum field needs options|options only apply|secret field cannot have a default/.test(message)) return 'invalid-prop';
   return 'invalid-guide';
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FieldSchema, checkFieldValue, envVarFor, type Field } from './field.ts';
 import { StepSchema, type Step } from './step.ts';
 import { PATH_IDS, pathsOf, type PathId } from './props.ts';
+import type { DocBlock } from './doc.ts';
 import { parseCondition } from './when.ts';
 import { findMalformedRefs, findRefs } from '../template/refs.ts';
 import { shellContexts } from '../template/shell.ts';
@@ -56,9 +57,12 @@ export function templatesOf(step: Step, index: number): TemplateSite[] {
       // contains / notContains texts may name values (`<Check contains="{{cgOrg}}/" />`); the runner resolves them.
       step.checks.forEach((c, i) => {
         if (c.type === 'contains' || c.type === 'notContains') out.push({ step, path: at('checks', i, 'text'), template: c.text, shell: false });
+        // The success statement may name values too ("{{image}} comes through the cache").
+        if (c.success) out.push({ step, path: at('checks', i, 'success'), template: c.success, shell: false });
       });
       step.probes.forEach((p, i) => {
         out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false });
+        if (p.success) out.push({ step, path: at('probes', i, 'success'), template: p.success, shell: false });
         if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });
         if (p.password !== undefined) out.push({ step, path: at('probes', i, 'password'), template: p.password, shell: false });
         if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false });
@@ -75,6 +79,8 @@ export const GuideSchema = z
     meta: GuideMetaSchema,
     fields: z.array(FieldSchema).default([]),
     steps: z.array(StepSchema).min(1, { message: 'a guide needs at least one step' }),
+    /** The prose in reading order, with where each field and step sits (extracted, not written as a prop). */
+    doc: z.array(z.custom<DocBlock>()).default([]),
   })
   .superRefine((parsed, ctx) => {
     // zod skips the transform of a step or field that has a problem of its own (a bad regex, say)

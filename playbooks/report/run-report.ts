@@ -25,6 +25,8 @@ export interface JsonRunReport {
   startedAt: string;
   durationMs: number;
   counts: RunCounts;
+  /** Id of the first failed step: the run's cause, even when a cleanup step failed after it. */
+  firstFailure?: string;
   error?: RunResult['error'];
   steps: StepRecord[];
 }
@@ -47,6 +49,7 @@ export function jsonReport(result: RunResult): JsonRunReport {
     startedAt: new Date(result.startedAt).toISOString(),
     durationMs: result.durationMs,
     counts: countSteps(result.steps),
+    ...(result.firstFailure !== undefined ? { firstFailure: result.firstFailure } : {}),
     ...(result.error ? { error: result.error } : {}),
     steps: result.steps,
   };
@@ -58,12 +61,12 @@ export function jsonReportText(result: RunResult, mask: (s: string) => string = 
 
 function stepCase(result: RunResult, s: StepRecord): JUnitCase {
   const c: JUnitCase = {
-    name: `${String(s.number).padStart(2, '0')} ${s.id}: ${s.title}`,
+    name: `${String(s.number).padStart(2, '0')} ${s.id}: ${s.title}${s.always ? ' (cleanup)' : ''}`,
     classname: `cgr-playbook.${result.guide.id}.${result.path}`,
     time: s.durationMs / 1000,
   };
   if (s.verdict === 'failed') {
-    const body = [s.reason ?? 'failed', s.command ? `$ ${s.command}` : '', s.outputTail ? `--- output (last part) ---\n${s.outputTail}` : ''].filter(Boolean).join('\n');
+    const body = [s.reason ?? 'failed', s.detail ?? '', s.command ? `$ ${s.command}` : '', s.outputTail ? `--- output (last part) ---\n${s.outputTail}` : ''].filter(Boolean).join('\n');
     c.failure = { message: s.reason ?? 'failed', body };
   }
   if (s.verdict === 'skipped') c.skipped = s.reason ?? 'skipped';

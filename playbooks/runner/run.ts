@@ -14,12 +14,14 @@ import type { ResolvedFieldsStep, ResolvedProbe } from '../contracts.ts';
 import { realClock } from './clock.ts';
 import { execInPty, type ExecResult } from './exec.ts';
 import { loadNodePtySpawn } from './pty.ts';
-import { cleanOutput, evaluateCheck, tail } from './output.ts';
+import { cleanOutput, evaluateCheck, shortOutput, tail } from './output.ts';
 import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
 
 interface StepOutcome {
   verdict: Verdict;
   reason?: string;
+  /** The technical side of a failure (the condition, the attempts), for reports and a second line. */
+  detail?: string;
   exitCode?: number;
   attempts?: number;
 }
@@ -28,6 +30,11 @@ class RunAbort extends Error {
   constructor() {
     super('interrupted');
   }
+}
+
+/** A cleanup step: it runs even after a failure or an interruption. */
+function isCleanup(step: Step): boolean {
+  return (step.kind === 'command' || step.kind === 'verify') && step.always;
 }
 
 export function formatDuration(ms: number): string {
@@ -39,7 +46,10 @@ export function formatDuration(ms: number): string {
 export function runPlaybook(guide: Guide, options: RunOptions = {}): RunHandle {
   const events: RunEvent[] = [];
   const listeners = new Set<RunListener>();
+  // The first cancel() stops the run; cleanup steps (always) then run under a second signal, which
+  // a second cancel() aborts.
   const controller = new AbortController();
+  const cleanupController = new AbortController();
   const emit = (e: RunEvent) => {
     events.push(e);
     for (const l of [...listeners]) {
@@ -51,7 +61,7 @@ export function runPlaybook(guide: Guide, options: RunOptions = {}): RunHandle {
     }
   };
   // Start on the next turn so that subscribers attached right after the call see run-start.
-  const done = Promise.resolve().then(() => new Run(guide, options, emit, controller.signal).execute());
+  const done = Promise.resolve().then(() => new Run(guide, options, emit, controller.signal, cleanupController.signal).execute());
   return {
     subscribe(listener) {
       for (const e of events) listener(e);
@@ -61,6 +71,7 @@ export function runPlaybook(guide: Guide, options: RunOptions = {}): RunHandle {
     done,
     cancel() {
       if (!controller.signal.aborted) controller.abort(new RunAbort());
+      else if (!cleanupController.signal.aborted) cleanupController.abort(new RunAbort());
     },
   };
 }
@@ -79,13 +90,20 @@ class Run {
   private readonly guide: Guide;
   private readonly opts: RunOptions;
   private readonly emit: (e: RunEvent) => void;
-  private readonly signal: AbortSignal;
+  /** Aborted by the first cancel(): the run is interrupted. */
+  private readonly main: AbortSignal;
+  /** Aborted by a second cancel(): the cleanup steps that run after an interruption stop too. */
+  private readonly cleanupSignal: AbortSignal;
+  /** The signal the current step, prompt or wait obeys. */
+  private signal: AbortSignal;
 
-  constructor(guide: Guide, opts: RunOptions, emit: (e: RunEvent) => void, signal: AbortSignal) {
+  constructor(guide: Guide, opts: RunOptions, emit: (e: RunEvent) => void, signal: AbortSignal, cleanupSignal: AbortSignal) {
     this.guide = guide;
     this.opts = opts;
     this.emit = emit;
     this.signal = signal;
+    this.main = signal;
+    this.cleanupSignal = cleanupSignal;
     this.clock = opts.clock ?? realClock;
     this.ci = opts.ci ?? false;
     this.spawn = opts.spawn;
@@ -105,15 +123,16 @@ class Run {
       const selError = this.checkSelection(planned);
       if (selError) return this.finish('error', selError);
       await this.runSteps(planned);
-      return this.finish(this.signal.aborted ? 'interrupted' : this.records.some((r) => r.verdict === 'failed') ? 'failed' : 'passed');
+      return this.finish(this.main.aborted ? 'interrupted' : this.records.some((r) => r.verdict === 'failed') ? 'failed' : 'passed');
     } catch (e) {
-      if (this.signal.aborted) return this.finish('interrupted');
+      if (this.main.aborted) return this.finish('interrupted');
       return this.finish('error', { code: 'run-error', message: this.masker.mask(e instanceof Error ? e.message : String(e)) });
     }
   }
 
   private finish(status: RunResult['status'], error?: RunError): RunResult {
     const exitCode = status === 'passed' ? 0 : status === 'failed' ? 1 : status === 'interrupted' ? 130 : 2;
+    const firstFailure = this.records.find((r) => r.verdict === 'failed')?.id;
     const result: RunResult = {
       guide: { id: this.guide.meta.id, title: this.guide.meta.title },
       path: this.path,
@@ -124,6 +143,7 @@ class Run {
       durationMs: this.clock.now() - this.startedAt,
       dryRun: this.opts.dryRun ?? false,
       ci: this.ci,
+      ...(firstFailure !== undefined ? { firstFailure } : {}),
       ...(error ? { error } : {}),
     };
     this.emit({ type: 'run-end', result });
@@ -225,7 +245,7 @@ class Run {
   }
 
   private info(p: PlannedStep): StepInfo {
-    return { id: p.step.id, number: p.number, kind: p.step.kind, title: p.step.title };
+    return { id: p.step.id, number: p.number, kind: p.step.kind, title: p.step.title, ...(isCleanup(p.step) ? { always: true as const } : {}) };
   }
 
   private displayOf(step: Step): string | undefined {
@@ -241,13 +261,15 @@ class Run {
     for (const [i, p] of planned.entries()) {
       const info = this.info(p);
       const skip = (reason: string) => this.end(info, total, { verdict: 'skipped', reason }, 0);
-      if (this.signal.aborted) skip('not run: interrupted');
-      else if (failedAt) skip(`not run: step ${failedAt} failed`);
+      // Cleanup steps (always) still run after a failure or an interruption, in guide order.
+      const cleanup = isCleanup(p.step);
+      if (this.cleanupSignal.aborted || (this.main.aborted && !cleanup)) skip('not run: interrupted');
+      else if (failedAt && !cleanup) skip(`not run: step ${failedAt} failed`);
       else if (this.opts.only !== undefined && p.step.id !== this.opts.only) skip(`not selected (--only ${this.opts.only})`);
       else if (i < fromIndex) skip(`before --from ${this.opts.from}`);
       else if (p.skipReason) skip(p.skipReason);
       else {
-        // `when` may depend on a value prompted for since the plan was made.
+        if (this.main.aborted) this.signal = this.cleanupSignal;
         const command = this.displayOf(p.step);
         this.emit({ type: 'step-start', step: info, total, ...(command !== undefined ? { command } : {}), at: this.clock.now() });
         const started = this.clock.now();
@@ -263,7 +285,7 @@ class Run {
           if (this.signal.aborted && outcome.verdict !== 'failed') outcome = { verdict: 'failed', reason: 'interrupted' };
         }
         this.end(info, total, outcome, this.clock.now() - started, command);
-        if (outcome.verdict === 'failed') failedAt = p.step.id;
+        if (outcome.verdict === 'failed') failedAt ??= p.step.id;
       }
     }
   }
@@ -279,10 +301,12 @@ class Run {
     const outputTail = this.currentOutput ? tail(cleanOutput(this.masker.mask(this.currentOutput)), this.opts.outputTail ?? 4000) : undefined;
     this.currentOutput = '';
     const reason = o.reason !== undefined ? this.masker.mask(o.reason) : undefined;
+    const detail = o.detail !== undefined ? this.masker.mask(o.detail) : undefined;
     const record: StepRecord = {
       ...info,
       verdict: o.verdict,
       ...(reason !== undefined ? { reason } : {}),
+      ...(detail !== undefined ? { detail } : {}),
       durationMs,
       ...(command !== undefined ? { command } : {}),
       ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}),
@@ -304,6 +328,20 @@ class Run {
       case 'manual':
         return this.runManual(step, info);
     }
+  }
+
+  /**
+   * A cleanup step that needs a value an earlier step did not capture has nothing to clean up
+   * (the thing was never made): it is skipped, not failed.
+   */
+  private nothingToCleanUp(step: Step, missing: string[]): StepOutcome | undefined {
+    if (!isCleanup(step)) return undefined;
+    for (const name of missing) {
+      if (this.guide.fields.some((f) => f.id === name)) continue;
+      const by = this.guide.steps.find((s) => s.kind === 'command' && s.captures.some((c) => c.name === name));
+      return { verdict: 'skipped', reason: `nothing to clean up: ${by ? `step ${by.id} did not capture ${name}` : `${name} was not captured`}` };
+    }
+    return undefined;
   }
 
   /** Values a step needs but that are not known: prompted for when interactive. */
@@ -357,6 +395,8 @@ class Run {
     }
     let sc = executableCommand(this.guide, step.run, this.values);
     if (sc.missing.length) {
+      const nothing = this.nothingToCleanUp(step, sc.missing);
+      if (nothing) return nothing;
       const problem = await this.fillMissing(sc.missing, info);
       if (problem) return { verdict: 'failed', reason: problem };
       sc = executableCommand(this.guide, step.run, this.values);
@@ -400,7 +440,7 @@ class Run {
     }
     const tries = Math.min(attempts, this.attemptsMade);
     this.attemptsMade = 0;
-    if (last.verdict === 'failed' && tries > 1) last = { ...last, reason: `${last.reason} (after ${tries} attempts)` };
+    if (last.verdict === 'failed' && tries > 1) last = { ...last, detail: last.detail !== undefined ? `${last.detail} (after ${tries} attempts)` : `after ${tries} attempts` };
     return { ...last, attempts: tries };
   }
 
@@ -414,6 +454,8 @@ class Run {
     if (step.run !== undefined) {
       let sc = executableCommand(this.guide, step.run, this.values);
       if (sc.missing.length) {
+        const nothing = this.nothingToCleanUp(step, sc.missing);
+        if (nothing) return nothing;
         const problem = await this.fillMissing(sc.missing, info);
         if (problem) return { verdict: 'failed', reason: problem };
         sc = executableCommand(this.guide, step.run, this.values);
@@ -430,12 +472,15 @@ class Run {
       exitCode = rec.exitCode;
     }
     const problems: string[] = [];
+    let expected: { success: string; got: string } | undefined;
     for (const check of step.checks) {
       const resolved = check.type === 'contains' || check.type === 'notContains' ? { ...check, text: resolveValue(this.guide, check.text, this.values).value } : check;
       const o = evaluateCheck(resolved, exitCode, output);
-      if (!o.ok) problems.push(o.message!);
+      if (o.ok) continue;
+      problems.push(o.message!);
+      expected ??= { success: this.successText(check.success), got: check.type === 'exitCode' ? `exit code ${exitCode ?? 'none'}` : shortOutput(this.masker.mask(output)) };
     }
-    if (problems.length) return { verdict: 'failed', reason: problems.join('; '), ...(exitCode !== undefined ? { exitCode } : {}) };
+    if (expected) return { verdict: 'failed', reason: `expected: ${expected.success}; got: ${expected.got}`, detail: problems.join('; '), ...(exitCode !== undefined ? { exitCode } : {}) };
     for (const probe of step.probes) {
       const what = describeProbe(this.guide, probe, this.values);
       const runner = this.opts.probeRunner;
@@ -447,7 +492,7 @@ class Run {
         missing.push(...r.missing);
         return r.value;
       };
-      const { image, username, password, upstream, ...rest } = probe;
+      const { image, username, password, upstream, success: _success, ...rest } = probe;
       const resolved: ResolvedProbe = { ...rest, image: res(image)! };
       const u = res(username);
       const pw = res(password);
@@ -456,6 +501,8 @@ class Run {
       if (pw !== undefined) resolved.password = pw;
       if (up !== undefined) resolved.upstream = up;
       if (missing.length) {
+        const nothing = this.nothingToCleanUp(step, missing);
+        if (nothing) return nothing;
         const problem = await this.fillMissing([...new Set(missing)], info);
         if (problem) return { verdict: 'failed', reason: problem };
         this.attemptsMade--;
@@ -465,10 +512,15 @@ class Run {
       this.output(info, this.masker.mask(`${r.ok ? '✔' : '✘'} ${r.summary}\r\n`));
       if (!r.ok) {
         const d = r.diagnosis ? ` — ${r.diagnosis.cause}; fix: ${r.diagnosis.fix}` : '';
-        return { verdict: 'failed', reason: `${r.summary}${d}` };
+        return { verdict: 'failed', reason: `expected: ${this.successText(probe.success)}; got: ${r.summary}${d}`, detail: what };
       }
     }
     return { verdict: 'passed', ...(exitCode !== undefined ? { exitCode } : {}) };
+  }
+
+  /** A success statement with its `{{refs}}` filled in (secrets masked). */
+  private successText(template: string): string {
+    return this.masker.mask(displayValue(this.guide, template, this.values));
   }
 
   private async runFields(step: FieldsStep, info: StepInfo): Promise<StepOutcome> {

@@ -116,11 +116,16 @@ export interface StepInfo {
   number: number;
   kind: StepKind;
   title: string;
+  /** A cleanup step (`always`): it runs even after a failure or an interruption. */
+  always?: true;
 }
 
 export interface StepRecord extends StepInfo {
   verdict: Verdict;
+  /** Why it failed or was skipped; a failed check reads "expected: <success>; got: <what came back>". */
   reason?: string;
+  /** The technical side of a failure: the condition that failed (a regex, a probe), the attempts. */
+  detail?: string;
   durationMs: number;
   /** Command as shown (secrets as "$CGR_..."). */
   command?: string;
@@ -150,6 +155,8 @@ export interface RunResult {
   durationMs: number;
   dryRun: boolean;
   ci: boolean;
+  /** Id of the first step that failed: the run's cause even when a cleanup step failed after it. */
+  firstFailure?: string;
   error?: RunError;
 }
 

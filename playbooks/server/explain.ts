@@ -8,6 +8,8 @@ import { templatesOf } from '../model/guide.ts';
 import type { Check, Step } from '../model/step.ts';
 import { findRefs } from '../template/refs.ts';
 import { describeCheck } from '../plan/describe.ts';
+import { displayValue } from '../plan/plan.ts';
+import { defaultExitSuccess } from '../model/step.ts';
 import type { StepRecord } from '../runner/types.ts';
 
 export interface FailureExplanation {
@@ -21,11 +23,10 @@ export interface FailureExplanation {
 
 /** The check in words: the guide's own statement (`success=`) when it has one. */
 export function expectedOf(c: Check): string {
-  const success = (c as Check & { success?: string }).success;
-  if (success) return success;
+  if (c.success) return c.success;
   switch (c.type) {
     case 'exitCode':
-      return c.equals === 0 ? 'The command succeeds' : `The command ends with exit code ${c.equals}`;
+      return defaultExitSuccess(c.equals);
     case 'contains':
       return `The output contains “${c.text}”`;
     case 'notContains':
@@ -64,8 +65,11 @@ export function gotOf(record: Pick<StepRecord, 'reason' | 'outputTail' | 'exitCo
     }
   }
   const reason = (record.reason ?? '').replace(/ \(after \d+ attempts\)$/, '');
-  // A probe's summary and diagnosis already read as what happened.
-  if (reason && !/^(output |exit code |capture )/.test(reason)) return reason;
+  // The runner's "expected: <success>; got: <what came back>": its got part (a probe's summary
+  // and diagnosis read as what happened).
+  const got = /(?:^|; )got: ([\s\S]*)$/.exec(reason)?.[1]?.trim();
+  if (got) return got;
+  if (reason && !/^(output |exit code |capture |expected: )/.test(reason)) return reason;
   const last = lines.at(-1);
   const exit = record.exitCode !== undefined && record.exitCode !== 0 ? ` (exit code ${record.exitCode})` : '';
   if (last) return `the output ended with “${last.length > 200 ? `${last.slice(0, 200)}…` : last}”${exit}`;
@@ -83,10 +87,12 @@ export function fieldsOfStep(guide: Guide, step: Step): string[] {
 export function explainFailure(guide: Guide, step: Step, record: Pick<StepRecord, 'reason' | 'outputTail' | 'exitCode'>, values: Readonly<Record<string, string | undefined>>): FailureExplanation {
   const expected: string[] = [];
   if (step.kind === 'verify') {
-    expected.push(...step.checks.map(expectedOf));
-    for (const p of step.probes) expected.push(p.type === 'pull' ? 'The image pulls through the cache: the manifest and every layer download and match their digests' : 'The image pulls straight from the upstream with the same credentials');
+    // Statements may name values ("{{image}} comes through intact"): shown filled in, secrets as references.
+    const say = (t: string) => displayValue(guide, t, values);
+    expected.push(...step.checks.map((c) => say(expectedOf(c))));
+    for (const p of step.probes) if (p.success) expected.push(say(p.success));
   } else if (step.kind === 'command') {
-    expected.push(step.expectExit === 0 ? 'The command succeeds' : `The command ends with exit code ${step.expectExit}`);
+    expected.push(defaultExitSuccess(step.expectExit));
   } else if (step.kind === 'fields') {
     expected.push("The product's settings match the values on this page");
   }

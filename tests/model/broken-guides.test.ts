@@ -25,6 +25,34 @@ const pin = (name: string, fn: () => Promise<void>) => {
 };
 
 describe('broken guides', () => {
+  pin('always-on-check', async () => {
+    expect(await validate('always-on-check')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/always-on-check.mdx:12:23: always applies to <Command> and <Verify> only, not <Check>
+        hint: put always on the enclosing step: <Verify id=... always>"
+    `);
+  });
+
+  pin('always-on-manual', async () => {
+    expect(await validate('always-on-manual')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/always-on-manual.mdx:14:51: always applies to <Command> and <Verify> only, not <Manual>
+        hint: a cleanup step is one the runner can run by itself: write the cleanup as a <Command always>"
+    `);
+  });
+
+  pin('check-without-success', async () => {
+    expect(await validate('check-without-success')).toMatchInlineSnapshot(`
+      "[missing-success] tests/fixtures/broken/check-without-success.mdx:13:3: success: a regex check needs success="…": what success looks like, in the reader's words
+        hint: e.g. success="The registry answers 200, or 401 asking for a login""
+    `);
+  });
+
+  pin('probe-without-success', async () => {
+    expect(await validate('probe-without-success')).toMatchInlineSnapshot(`
+      "[missing-success] tests/fixtures/broken/probe-without-success.mdx:11:3: success: a <Probe> needs success="…": what success looks like, in the reader's words
+        hint: e.g. success="The image comes through the cache, every layer intact""
+    `);
+  });
+
   pin('bad-duration', async () => {
     expect(await validate('bad-duration')).toMatchInlineSnapshot(`
       "[invalid-prop] tests/fixtures/broken/bad-duration.mdx:8:43: timeout: expected a duration such as "30s", "2m" or "500ms", got "5 minutes"
