@@ -127,6 +127,17 @@ export function start(): void {
     for (const l of listeners) l();
   };
 
+  // A field left by pressing a button (Run, Copy): its error, which moves what follows it down,
+  // shows once the press is over, or the button would move away under the pointer and the click
+  // be lost.
+  let pointerDown = false;
+  document.addEventListener('pointerdown', () => (pointerDown = true), true);
+  document.addEventListener('pointerup', () => setTimeout(() => (pointerDown = false)), true);
+  const afterPointer = (fn: () => void): void => {
+    if (!pointerDown) return fn();
+    document.addEventListener('pointerup', () => setTimeout(fn), { once: true, capture: true });
+  };
+
   for (const [id, el] of inputs) {
     const f = model.fields.find((x) => x.id === id);
     const update = (touched: boolean, show: boolean) => {
@@ -143,10 +154,10 @@ export function start(): void {
       if (pause) clearTimeout(pause);
       pause = setTimeout(() => showFieldState(id, false), TYPING_PAUSE_MS);
     });
-    el.addEventListener('change', () => update(true, true));
+    el.addEventListener('change', () => update(true, false));
     el.addEventListener('blur', () => {
       if (pause) clearTimeout(pause);
-      showFieldState(id, true);
+      afterPointer(() => showFieldState(id, true));
     });
   }
   for (const r of radios) {

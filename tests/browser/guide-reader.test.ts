@@ -113,6 +113,20 @@ describe('on a phone', () => {
   });
 });
 
+describe('a run uses only the values the page shows (pressing Run straight from the field)', () => {
+  it('the click reaches Run although leaving the field shows its error above it', { timeout: 60_000 }, async () => {
+    const page = await open('distribution');
+    await page.getByLabel('Upstream registry', { exact: true }).fill('127.0.0.1:44767');
+    // Straight from the field to the button: the field's error appears as the press begins.
+    await page.locator('[data-step-id="upstream-answers"] [data-run-from]').click();
+    const refusal = page.locator('[data-step-id="upstream-answers"] [data-run-error]');
+    await refusal.waitFor({ timeout: 20_000 });
+    expect(await refusal.textContent()).toContain('Upstream registry');
+    expect(await page.locator('#cgr-field-upstreamUrl [data-field-error]').textContent()).toContain('expected a URL');
+    await page.close();
+  });
+});
+
 describe('reading and filling in a guide', () => {
   it('checks a field when the reader leaves it, not on the first key', async () => {
     const page = await open('nexus');

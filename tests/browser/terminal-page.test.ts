@@ -110,7 +110,7 @@ describe('the runner UI on a long guide page', () => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await question.locator('[data-confirm-yes]').click();
     await expect.poll(() => badge(page, 'last-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
-    await expect.poll(() => visibleAbovePanel('[data-step-id="last-check"] [data-step-status]')).toBe(true);
+    await expect.poll(() => visibleAbovePanel('[data-step-id="last-check"] [data-failure]')).toBe(true);
     expect(await panelTop()).toBeGreaterThan(0);
   });
 

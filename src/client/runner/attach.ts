@@ -134,8 +134,9 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     const badgeText = h.querySelector<HTMLElement>('[data-step-status]')?.innerText ?? '';
     return (badgeText ? h.innerText.replace(badgeText, '') : h.innerText).replace(/\s+/g, ' ').trim();
   };
-  /** Brings a step into view above the terminal panel (the page's scroll padding keeps room for it). */
-  const reveal = (step: HTMLElement | undefined) => step?.scrollIntoView({ block: 'nearest' });
+  /** Brings a step's part into view above the terminal panel (the page's scroll padding keeps room for it). */
+  const reveal = (target: HTMLElement | undefined) => target?.scrollIntoView({ block: 'nearest' });
+  const head = (step: HTMLElement) => step.querySelector<HTMLElement>('.cgr-step-head, h3') ?? step;
 
   const clearNotes = (step: HTMLElement) => step.querySelectorAll('.cgr-failure, .cgr-run-error').forEach((n) => n.remove());
   const afterActions = (step: HTMLElement, box: HTMLElement) => {
@@ -192,7 +193,9 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     step.dataset.runStatus = status;
     if (status === 'failed' && explain) explainFailure(step, explain);
     if (announce) ui.live.textContent = `${stepTitle(step)}: ${STATUS_TEXT[status]}${status === 'failed' && explain ? ` — got ${explain.got}` : status === 'skipped' && summary ? ` (${summary})` : ''}`;
-    if (follow && (status === 'running' || status === 'failed')) reveal(step);
+    // A run follows its steps: the running one's title, a failed one's explanation.
+    if (follow && status === 'running') reveal(head(step));
+    if (follow && status === 'failed') reveal(step.querySelector<HTMLElement>('[data-failure]') ?? head(step));
   };
 
   /** A run refused before it started: said at the step, with a way to the field. */
@@ -209,7 +212,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
       box.lastElementChild!.append(fieldButton(msg.field, label));
     }
     afterActions(step, box);
-    reveal(step);
+    reveal(box);
   };
 
   // Questions of a run waiting for the reader, by confirm id.
@@ -229,7 +232,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     else ui.state.after(box);
     questions.set(msg.id, box);
     setState(`waiting for you: ${state}`);
-    reveal(step);
+    if (step) reveal(box);
     // The question needs the reader: focus it, unless they are typing in the terminal.
     if (!ui.panel.contains(document.activeElement)) focus.focus({ preventScroll: true });
   };
