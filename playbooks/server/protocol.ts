@@ -3,6 +3,8 @@
 //   server -> page: binary frames, terminal output (masked, batched); text frames, JSON events.
 import { z } from 'zod';
 import { PATH_IDS } from '../model/props.ts';
+import type { FailureExplanation } from './explain.ts';
+export type { FailureExplanation } from './explain.ts';
 
 /** Bounds for the terminal size a page may ask for. */
 export const COLS = { min: 2, max: 500 } as const;
@@ -62,11 +64,18 @@ export type ClientMessageInput = z.input<typeof ClientMessageSchema>;
 
 export type StepStatus = 'running' | 'passed' | 'failed' | 'skipped';
 
+/** A step changed state (verdicts come from the runner). `explain`: a failure in the reader's words. */
+export type StepMessage = { type: 'step'; guideId: string; stepId: string; status: StepStatus; summary?: string; explain?: FailureExplanation };
+
 export type ServerMessage =
-  /** First message on every connection: the session id to reconnect with, whether the screen is a replay, and the guide of a run still going on (its step states follow). */
-  | { type: 'hello'; session: string; resumed: boolean; ackEvery: number; running?: string }
-  /** A step changed state (verdicts come from the runner). */
-  | { type: 'step'; guideId: string; stepId: string; status: StepStatus; summary?: string }
+  /**
+   * First message on every connection: the session id to reconnect with, whether the screen is a
+   * replay, the guide of a run still going on, and `steps`: the last state of every step this
+   * session's runs reached (every guide; memory only, masked like all output), so a reloaded page
+   * gets its badges back.
+   */
+  | { type: 'hello'; session: string; resumed: boolean; ackEvery: number; running?: string; steps: StepMessage[] }
+  | StepMessage
   /** A run (one step or from a step on) ended. */
   | { type: 'run-end'; guideId: string; ok: boolean; cancelled: boolean; summary: string }
   /** The run waits for the reader: a "fill fields" or manual step to do by hand. Answered with `answer`; sent again after a reattach. */
@@ -75,8 +84,8 @@ export type ServerMessage =
   | { type: 'ask-value'; guideId: string; stepId?: string; id: number; fieldId: string; label: string; secret: boolean; error?: string }
   /** The run no longer waits for that confirm or ask-value (answered, stopped or ended). */
   | { type: 'question-end'; id: number }
-  /** A request was refused: which field or step, and why. */
-  | { type: 'error'; code: string; message: string; field?: string }
+  /** A request was refused: which field (and for which step), and why. */
+  | { type: 'error'; code: string; message: string; field?: string; stepId?: string }
   /** The shell ended; the session is over. */
   | { type: 'exit'; code: number };
 

@@ -6,11 +6,11 @@ import headless from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import type { WebSocket } from 'ws';
 import type { Guide } from '../model/guide.ts';
-import { resolveValues } from '../plan/values.ts';
+import { resolveValues, usedFields } from '../plan/values.ts';
 import { createMasker } from '../mask/masker.ts';
 import { ownValue, valueRecord } from '../model/own.ts';
 import type { PtyProcess, RunHandle } from '../runner/types.ts';
-import { ClientMessageSchema, clampSize, type ClientMessage, type ServerMessage } from './protocol.ts';
+import { ClientMessageSchema, clampSize, type ClientMessage, type ServerMessage, type StepMessage } from './protocol.ts';
 import { FLOW, FlowGate } from './flow.ts';
 import { stopProcessGroup, type IPty, type SpawnPty } from './pty.ts';
 import { selectSteps, startStepRun, summarize } from './step-run.ts';
@@ -57,7 +57,9 @@ export class TerminalSession {
   #graceTimer: NodeJS.Timeout | undefined;
   #replaying = false;
   #step: { pty: IPty; exited: Promise<unknown> } | undefined;
-  #run: { handle: RunHandle; guideId: string; prompter: PagePrompter; states: Map<string, Extract<ServerMessage, { type: 'step' }>> } | undefined;
+  #run: { handle: RunHandle; guideId: string; prompter: PagePrompter } | undefined;
+  /** The last state of every step runs of this session reached, by guide then step (memory only). */
+  readonly #states = new Map<string, Map<string, StepMessage>>();
   #disposed = false;
   /** Values steps captured, by guide (e.g. the pull token a later Apply needs); memory only, secret ones masked. */
   readonly #captured = new Map<string, Record<string, { value: string; secret: boolean }>>();
@@ -152,9 +154,9 @@ export class TerminalSession {
     this.#graceTimer = undefined;
     this.#ws = ws;
     this.#gate.reset();
-    this.#send({ type: 'hello', session: this.id, resumed, ackEvery: FLOW.ackEvery, ...(this.#run ? { running: this.#run.guideId } : {}) });
-    // A page that comes back during a run gets its step states again.
-    for (const m of this.#run?.states.values() ?? []) this.#send(m);
+    // A page that comes back (during a run or after one) gets its step states again.
+    const steps = [...this.#states.values()].flatMap((m) => [...m.values()]);
+    this.#send({ type: 'hello', session: this.id, resumed, ackEvery: FLOW.ackEvery, ...(this.#run ? { running: this.#run.guideId } : {}), steps });
     if (resumed) {
       // Everything queued so far is in the screen: drop it, wait for the screen to catch up, send it whole.
       this.#chunks = [];
@@ -292,12 +294,14 @@ export class TerminalSession {
         return;
       }
     }
-    // Values are checked against the guide's own fields; unknown ids are dropped.
+    // Values are checked against the guide's own fields; unknown ids are dropped. A value the steps
+    // use that is invalid refuses the run: never fall back to a default the page does not show.
     const selected = selectSteps(guide, msg.type, msg.stepId);
     const resolved = resolveValues({ ...guide, steps: selected }, msg.path, msg.values);
-    const bad = resolved.invalid[0];
+    const used = usedFields({ ...guide, steps: selected }, msg.path, resolved.values);
+    const bad = resolved.invalid.find((p) => used.has(p.field));
     if (bad) {
-      this.#send({ type: 'error', code: 'invalid-value', field: bad.field, message: `${bad.label}: ${bad.message}` });
+      this.#send({ type: 'error', code: 'invalid-value', field: bad.field, stepId: msg.stepId, message: `${bad.label}: ${bad.message}` });
       return;
     }
     // A value a manual step of the run provides ("have your API key at hand") is asked for at that
@@ -305,7 +309,7 @@ export class TerminalSession {
     const provided = new Set(selected.flatMap((s) => (s.kind === 'manual' ? s.provides : [])));
     const missing = resolved.missing.find((f) => !provided.has(f.id));
     if (missing) {
-      this.#send({ type: 'error', code: 'missing-value', field: missing.id, message: `${missing.label}: a value is needed for this step` });
+      this.#send({ type: 'error', code: 'missing-value', field: missing.id, stepId: msg.stepId, message: `${missing.label}: a value is needed for this step` });
       return;
     }
     for (const f of guide.fields) if (f.secret) this.#masker.add(ownValue(resolved.values, f.id));
@@ -318,21 +322,24 @@ export class TerminalSession {
       if (secret) this.#masker.add(value);
     };
     const prompter = new PagePrompter(guideId, (m) => this.#send(m), (secret) => this.#masker.add(secret));
-    const states = new Map<string, Extract<ServerMessage, { type: 'step' }>>();
+    // Verdicts of the steps about to run are stale from now on.
+    const states = this.#states.get(guideId) ?? new Map<string, StepMessage>();
+    this.#states.set(guideId, states);
+    for (const s of selected) states.delete(s.id);
     const handle = startStepRun(
       { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId, captured: Object.assign(valueRecord<{ value: string; secret: boolean }>(), captured), onCapture },
       { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size, prompter, ...(this.#o.services ? { services: this.#o.services } : {}) },
       {
         output: (text) => this.#output(text),
-        status: (stepId, status, summary) => {
-          const m = { type: 'step', guideId, stepId, status, ...(summary !== undefined ? { summary } : {}) } as const;
+        status: (stepId, status, summary, explain) => {
+          const m: StepMessage = { type: 'step', guideId, stepId, status, ...(summary !== undefined ? { summary } : {}), ...(explain ? { explain } : {}) };
           states.set(stepId, m);
           this.#send(m);
         },
         asking: (stepId) => (prompter.stepId = stepId),
       },
     );
-    this.#run = { handle, guideId, prompter, states };
+    this.#run = { handle, guideId, prompter };
     const result = await handle.done;
     this.#run = undefined;
     const cancelled = result.status === 'interrupted';

@@ -6,6 +6,7 @@ import type { PathId } from '../model/props.ts';
 import { runPlaybook } from '../runner/run.ts';
 import type { Prompter, RunHandle, RunResult, SpawnPty } from '../runner/types.ts';
 import type { RunnerServices } from '../runner/services.ts';
+import { explainFailure, type FailureExplanation } from './explain.ts';
 
 export type StepRunMode = 'run' | 'run-from' | 'apply';
 
@@ -36,7 +37,7 @@ export function selectSteps(guide: Guide, mode: StepRunMode, stepId: string): Gu
 export interface StepRunSinks {
   /** Masked output and the step banners, for the terminal. */
   output(text: string): void;
-  status(stepId: string, status: 'running' | 'passed' | 'failed' | 'skipped', summary?: string): void;
+  status(stepId: string, status: 'running' | 'passed' | 'failed' | 'skipped', summary?: string, explain?: FailureExplanation): void;
   /** The runner is about to ask the prompter something about this step. */
   asking?(stepId: string | undefined): void;
 }
@@ -81,11 +82,15 @@ export function startStepRun(
         sinks.asking?.(e.stepId);
         break;
       case 'step-end': {
-        // Steps left out because an earlier one failed or the run was stopped get no verdict.
-        if (!started.has(e.step.id) && e.reason?.startsWith('not run')) break;
+        // Steps left out because the run was stopped get no verdict ("stopped" says it all); those
+        // left out because an earlier one failed count as skipped in the run's summary, so they get
+        // a skipped badge with the reason (no terminal line).
+        if (!started.has(e.step.id) && e.reason === 'not run: interrupted') break;
         const mark = e.verdict === 'passed' ? '\x1b[32m✔ passed' : e.verdict === 'failed' ? '\x1b[31m✘ failed' : '\x1b[33m– skipped';
         if (started.has(e.step.id) || e.verdict !== 'skipped') sinks.output(`\r\n${mark}\x1b[0m${e.reason ? `: ${e.reason}` : ''}\r\n`);
-        sinks.status(e.step.id, e.verdict, e.reason);
+        const step = req.guide.steps.find((s) => s.id === e.step.id);
+        const explain = e.verdict === 'failed' && step && e.reason !== 'interrupted' ? explainFailure(req.guide, step, e.record, req.values) : undefined;
+        sinks.status(e.step.id, e.verdict, e.reason, explain);
         break;
       }
       default:

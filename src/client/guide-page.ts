@@ -9,6 +9,9 @@ import { ownValue, valueRecord } from '../../playbooks/model/own.ts';
 import { loadPath, loadValues, savePath, saveValues, type KeyValueStore } from './storage.ts';
 import type { RunnerContext } from './runner/contract.ts';
 
+/** How long typing pauses before a field's value is checked and its error shown. */
+const TYPING_PAUSE_MS = 900;
+
 function storage(): KeyValueStore | undefined {
   try {
     return window.localStorage;
@@ -60,7 +63,8 @@ export function start(): void {
   const listeners = new Set<() => void>();
   let current = effectiveValues(model, path, raw);
 
-  const showFieldState = (id: string, touched: boolean): void => {
+  /** Shows the field's error; `onlyClear`: while typing, only take a shown error away. */
+  const showFieldState = (id: string, touched: boolean, onlyClear = false): void => {
     const f = model.fields.find((x) => x.id === id);
     const el = inputs.get(id);
     const msg = root.querySelector<HTMLElement>(`#cgr-field-${id} [data-field-error]`);
@@ -71,6 +75,7 @@ export function start(): void {
       const r = checkFieldValue(f, value);
       if (!r.ok) message = r.message;
     } else if (touched && f.required && f.default === undefined) message = 'a value is required';
+    if (onlyClear && message) return;
     msg.textContent = message ? `${f.label}: ${message}` : '';
     if (message) el.setAttribute('aria-invalid', 'true');
     else el.removeAttribute('aria-invalid');
@@ -123,17 +128,38 @@ export function start(): void {
     for (const l of listeners) l();
   };
 
+  // A field left by pressing a button (Run, Copy): its error, which moves what follows it down,
+  // shows once the press is over, or the button would move away under the pointer and the click
+  // be lost.
+  let pointerDown = false;
+  document.addEventListener('pointerdown', () => (pointerDown = true), true);
+  document.addEventListener('pointerup', () => setTimeout(() => (pointerDown = false)), true);
+  const afterPointer = (fn: () => void): void => {
+    if (!pointerDown) return fn();
+    document.addEventListener('pointerup', () => setTimeout(fn), { once: true, capture: true });
+  };
+
   for (const [id, el] of inputs) {
     const f = model.fields.find((x) => x.id === id);
-    const update = (touched: boolean) => {
+    const update = (touched: boolean, show: boolean) => {
       raw[id] = el instanceof HTMLInputElement && el.type === 'checkbox' ? String(el.checked) : el.value;
       if (f && !f.secret) saveValues(store, model, raw);
-      showFieldState(id, touched);
+      if (show || el.getAttribute('aria-invalid') === 'true') showFieldState(id, touched, !show);
       render();
     };
-    el.addEventListener('input', () => update(false));
-    el.addEventListener('change', () => update(true));
-    el.addEventListener('blur', () => showFieldState(id, true));
+    // An error shows once the reader leaves the field or pauses typing, never on the first key;
+    // while they type, a shown error clears as soon as the value is valid.
+    let pause: ReturnType<typeof setTimeout> | undefined;
+    el.addEventListener('input', () => {
+      update(false, false);
+      if (pause) clearTimeout(pause);
+      pause = setTimeout(() => showFieldState(id, false), TYPING_PAUSE_MS);
+    });
+    el.addEventListener('change', () => update(true, false));
+    el.addEventListener('blur', () => {
+      if (pause) clearTimeout(pause);
+      afterPointer(() => showFieldState(id, true));
+    });
   }
   for (const r of radios) {
     r.addEventListener('change', () => {
@@ -153,6 +179,22 @@ export function start(): void {
     btn.addEventListener('click', async () => {
       const src = btn.closest('.cgr-command, .cgr-entry-value')?.querySelector<HTMLElement>('[data-tpl]');
       if (!src) return;
+      const box = btn.closest<HTMLElement>('.cgr-command, .cgr-entry-value')!;
+      box.querySelector('[data-copy-note]')?.remove();
+      // A command with placeholders would not run as copied: say what is missing instead.
+      const missing = [...new Set([...src.querySelectorAll<HTMLElement>('.cgr-ref--missing')].map((r) => r.dataset.ref ?? ''))].map(
+        (name) => model.fields.find((f) => f.id === name)?.label ?? model.captures.find((c) => c.name === name)?.name ?? name,
+      );
+      if (missing.length) {
+        const note = document.createElement('p');
+        note.className = 'cgr-copy-note';
+        note.dataset.copyNote = '';
+        note.textContent = `Not copied: fill in ${missing.join(', ')} first (under Your values).`;
+        box.append(note);
+        status.textContent = note.textContent;
+        delete btn.dataset.copied;
+        return;
+      }
       const text = src.textContent ?? '';
       try {
         await navigator.clipboard.writeText(text);
@@ -198,8 +240,20 @@ export function start(): void {
     guideId: model.guideId,
     getValues: () => {
       const out = valueRecord<string>();
-      for (const f of model.fields) if (onPath(f, path) && ownValue(current.values, f.id) !== undefined) out[f.id] = ownValue(current.values, f.id)!;
+      for (const f of model.fields) {
+        if (!onPath(f, path)) continue;
+        // An invalid value goes as typed (the runner refuses it, naming the field): dropping it
+        // would let the runner fall back to the default, a value the page does not show.
+        const v = ownValue(current.invalid, f.id) !== undefined ? ownValue(raw, f.id) : ownValue(current.values, f.id);
+        if (v !== undefined) out[f.id] = v;
+      }
       return out;
+    },
+    checkValues() {
+      for (const f of model.fields) if (onPath(f, path)) showFieldState(f.id, false);
+    },
+    markField(fieldId) {
+      showFieldState(fieldId, true);
     },
     getPath: () => path,
     onChange(listener) {

@@ -67,12 +67,12 @@ export function effectiveValues(model: PageModel, path: PathId, raw: Readonly<Re
 }
 
 /** Reference lookup for the template module: fields, then captured values. */
-export function lookupFor(model: PageModel, values: Readonly<Record<string, string | undefined>>): (name: string) => RefValue | undefined {
+export function lookupFor(model: PageModel, values: Readonly<Record<string, string | undefined>>): (name: string) => (RefValue & { label?: string }) | undefined {
   const fields = new Map(model.fields.map((f) => [f.id, f]));
   const captures = new Map(model.captures.map((c) => [c.name, c]));
   return (name) => {
     const f = fields.get(name);
-    if (f) return { value: ownValue(values, name), secret: f.secret, envVar: f.envVar };
+    if (f) return { value: ownValue(values, name), secret: f.secret, envVar: f.envVar, label: f.label };
     const c = captures.get(name);
     if (c) return { value: ownValue(values, name), secret: c.secret, envVar: c.envVar };
     return undefined;

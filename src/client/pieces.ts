@@ -9,26 +9,35 @@ export type Piece = { text: string; ref?: { name: string; state: RefState } };
 
 export const placeholder = (name: string): string => `<${name}>`;
 
+/** A reference as the page knows it: the engine's RefValue plus the words the reader sees for it. */
+export type PageRef = RefValue & { label?: string };
+type Lookup = (name: string) => PageRef | undefined;
+
+/** A missing value shows as its label, the words the reader sees in "Your values" (`<Nexus registry address>`). */
+const placeholderOf = (lookup: Lookup) => (name: string) => placeholder(lookup(name)?.label ?? name);
+
 const stateOf = (v: RefValue | undefined): RefState => (v?.secret ? 'secret' : v?.value === undefined ? 'missing' : 'set');
 
 /** A shell command: values quoted for copy-paste, secrets as "$CGR_…" variables. */
-export function shellPieces(template: string, lookup: (name: string) => RefValue | undefined): Piece[] {
+export function shellPieces(template: string, lookup: Lookup): Piece[] {
+  const ph = placeholderOf(lookup);
   return segmentShell(template, lookup).map((s) =>
-    s.kind === 'text' ? { text: s.text } : { text: displayRef(s, placeholder), ref: { name: s.name, state: s.secret ? 'secret' : s.value === undefined ? 'missing' : 'set' } },
+    s.kind === 'text' ? { text: s.text } : { text: displayRef(s, ph), ref: { name: s.name, state: s.secret ? 'secret' : s.value === undefined ? 'missing' : 'set' } },
   );
 }
 
 export const SECRET_MASK = '••••••••';
 
 /** Plain text (a value to type into a product's screen, a prose value): secrets masked. */
-export function plainPieces(template: string, lookup: (name: string) => RefValue | undefined): Piece[] {
+export function plainPieces(template: string, lookup: Lookup): Piece[] {
+  const ph = placeholderOf(lookup);
   const out: Piece[] = [];
   let last = 0;
   for (const r of findRefs(template)) {
     if (r.start > last) out.push({ text: template.slice(last, r.start) });
     const v = lookup(r.name);
     const state = stateOf(v);
-    out.push({ text: state === 'secret' ? SECRET_MASK : state === 'missing' ? placeholder(r.name) : v!.value!, ref: { name: r.name, state } });
+    out.push({ text: state === 'secret' ? SECRET_MASK : state === 'missing' ? ph(r.name) : v!.value!, ref: { name: r.name, state } });
     last = r.end;
   }
   if (last < template.length) out.push({ text: template.slice(last) });

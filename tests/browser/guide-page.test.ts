@@ -51,7 +51,7 @@ afterAll(async () => {
 describe('Nexus guide page', () => {
   it('fills the reader’s values into the commands and the UI fields', async () => {
     const page = await open('/guides/nexus/');
-    await expect(command(page, 'pull-developer').textContent()).resolves.toBe('docker pull <nexusHost>/chainguard/wolfi-base');
+    await expect(command(page, 'pull-developer').textContent()).resolves.toBe('docker pull <Nexus registry address>/chainguard/wolfi-base');
     await page.getByLabel('Nexus web address', { exact: true }).fill('http://nexus.internal:8081');
     await page.getByLabel('Repository name', { exact: true }).fill('cgr-mirror');
     await page.getByLabel('Nexus registry address', { exact: true }).fill('nexus.internal:5051');
@@ -100,12 +100,15 @@ describe('Nexus guide page', () => {
     const page = await open('/guides/nexus/');
     const url = page.getByLabel('Nexus web address', { exact: true });
     await url.fill('nexus internal');
+    // Checked when the reader leaves the field (or pauses typing), not on each key.
+    await url.press('Tab');
     await expect(page.locator('#cgr-field-nexusUrl [data-field-error]').textContent()).resolves.toBe(
       'Nexus web address: expected a URL such as https://nexus.example.com, got "nexus internal"',
     );
     await expect(url.getAttribute('aria-invalid')).resolves.toBe('true');
-    await expect(command(page, 'nexus-up').textContent()).resolves.toContain('<nexusUrl>/service/rest');
+    await expect(command(page, 'nexus-up').textContent()).resolves.toContain('<Nexus web address>/service/rest');
     await page.getByLabel('Repository port', { exact: true }).fill('70000');
+    await page.getByLabel('Repository port', { exact: true }).press('Tab');
     await expect(page.locator('#cgr-field-repoPort [data-field-error]').textContent()).resolves.toContain('expected a port number between 1 and 65535');
     await url.fill('https://nexus.internal');
     await expect(page.locator('#cgr-field-nexusUrl [data-field-error]').textContent()).resolves.toBe('');
@@ -199,7 +202,7 @@ describe('without JavaScript', () => {
     try {
       const page = await noJs.newPage();
       await page.goto(`${server.url}/guides/nexus/`);
-      await expect(command(page, 'pull-developer').textContent()).resolves.toBe('docker pull <nexusHost>/chainguard/wolfi-base');
+      await expect(command(page, 'pull-developer').textContent()).resolves.toBe('docker pull <Nexus registry address>/chainguard/wolfi-base');
       await expect(page.locator('[data-step-id="create-proxy"] tbody tr').first().locator('code').textContent()).resolves.toBe('chainguard');
       await expect(page.locator('[data-step-id="pull-developer"] [data-step-hints]').innerText()).resolves.toContain('Fill in Nexus registry address under Your values.');
       // Copy buttons need JavaScript, so they are not offered.

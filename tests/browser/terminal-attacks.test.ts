@@ -258,6 +258,21 @@ describe('terminal server: runs', () => {
     await closeAll(ws);
   });
 
+  it('refuses a step whose value is invalid (never its default instead), naming field and step; an invalid value the step does not use is no obstacle', async () => {
+    const { ws } = await tryUpgrade({});
+    await nextMessage(ws!, 'hello');
+    const before = spawned.length;
+    const err = nextMessage(ws!, 'error');
+    ws!.send(JSON.stringify({ type: 'run-from', guideId: 'pagetest', stepId: 'registry-answers', path: 'developer', values: { registry: 'http://127.0.0.1:44767 x' } }));
+    expect(await err).toMatchObject({ code: 'invalid-value', field: 'registry', stepId: 'registry-answers', message: expect.stringContaining('Registry address') });
+    expect(spawned.length).toBe(before);
+    // "Prepare" uses the greeting, not the registry: it runs.
+    const end = nextMessage(ws!, 'run-end');
+    ws!.send(JSON.stringify({ type: 'run', guideId: 'pagetest', stepId: 'prepare', path: 'developer', values: { registry: 'http://127.0.0.1:44767 x' } }));
+    expect(await end).toMatchObject({ ok: true });
+    await closeAll(ws);
+  });
+
   it('keeps the token, secrets and typed input out of the log', async () => {
     const { ws } = await tryUpgrade({});
     await nextMessage(ws!, 'hello');

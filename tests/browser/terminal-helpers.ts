@@ -94,3 +94,11 @@ export async function waitForText(p: Page, needle: string | RegExp, timeout = 15
 
 /** A step's status badge. */
 export const badge = (p: Page, stepId: string) => p.locator(`[data-step-id="${stepId}"] [data-step-status]`);
+
+/** Opens the terminal panel (a tab that already has a session reopens it by itself) and waits until it is connected. */
+export async function openTerminal(p: Page): Promise<void> {
+  const toggle = p.locator('[data-cgr-terminal-toggle]');
+  await p.waitForFunction(() => document.querySelector('[data-cgr-terminal]') !== null, undefined, { timeout: 15_000 });
+  if (await toggle.isVisible()) await toggle.click();
+  await p.waitForFunction(() => document.querySelector('[data-cgr-terminal]')?.hasAttribute('data-connected'), undefined, { timeout: 15_000 });
+}

@@ -1,5 +1,6 @@
 // The page's "Run all from here" and Stop with cleanup steps (always): the badges the page gets.
-// A step skipped because of the failure or the stop gets no badge; a cleanup step gets one.
+// A step left out because of the failure gets a skipped badge (the page's bar counts it as
+// skipped); one left out because of Stop gets none; a cleanup step gets its own.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStepRun } from '../../playbooks/server/step-run.ts';
 import { loadNodePtySpawn } from '../../playbooks/runner/pty.ts';
@@ -13,7 +14,7 @@ afterEach(() => {
 
 describe('page runs with cleanup steps', () => {
   for (const mode of ['fail', 'hang'] as const) {
-    it(`run-from: after ${mode === 'fail' ? 'a failing step' : 'Stop'}, the cleanup steps run and get their badges; skipped steps get none`, async () => {
+    it(`run-from: after ${mode === 'fail' ? 'a failing step' : 'Stop'}, the cleanup steps run and get their badges; steps left out by a failure are badged skipped, by Stop not at all`, async () => {
       const guide = await fixture('cleanup');
       const t = tempDir();
       cleanups.push(t.cleanup);
@@ -30,7 +31,9 @@ describe('page runs with cleanup steps', () => {
         handle.cancel();
       }
       const result = await handle.done;
-      expect(badges).toEqual(['start:running', 'start:passed', 'middle:running', 'middle:failed', 'tidy:running', 'tidy:passed', 'tidied:running', 'tidied:passed']);
+      const notRun = mode === 'fail' ? ['worked:skipped'] : [];
+      const notRunAfter = mode === 'fail' ? ['after-tidy:skipped'] : [];
+      expect(badges).toEqual(['start:running', 'start:passed', 'middle:running', 'middle:failed', ...notRun, 'tidy:running', 'tidy:passed', ...notRunAfter, 'tidied:running', 'tidied:passed']);
       expect(result.status).toBe(mode === 'fail' ? 'failed' : 'interrupted');
       expect(output).toContain('tidied tok42');
     });

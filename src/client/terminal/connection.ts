@@ -7,22 +7,14 @@ import type { ClientMessageInput, ServerMessage } from '../../../playbooks/serve
 
 export const WS_PROTOCOL = 'cgr-playbook.v1';
 const TOKEN_PREFIX = 'cgr-token.';
-const SESSION_KEY = 'cgr-runner-session';
-export const TOKEN_KEY = 'cgr-runner-token';
+import { SESSION_KEY } from './keys.ts';
+export { TOKEN_KEY, readToken } from './keys.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
 export interface ConnectionHandlers {
   onState(state: ConnectionState, detail?: string): void;
   onMessage(msg: ServerMessage): void;
-}
-
-export function readToken(): string | undefined {
-  try {
-    return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export class RunnerConnection {
