@@ -62,7 +62,8 @@ export interface CloudsmithEmulator {
 
 /** models/docker_upstream_request.py: the allowed values of `mode`. */
 const MODES = ['Proxy Only', 'Cache and Proxy'];
-const AUTH_MODES = ['None', 'Username and Password'];
+/** models/docker_upstream_request.py: the allowed values of `auth_mode`. */
+const AUTH_MODES = ['None', 'Username and Password', 'Certificate and Key'];
 
 function detail(res: ServerResponse, status: number, text: string, fields?: Record<string, string[]>): void {
   json(res, status, { detail: text, ...(fields ? { fields } : {}) });

@@ -98,6 +98,11 @@ function messageError(res: ServerResponse, message: string): void {
   json(res, 400, { id: '*', message: `"${message}"` });
 }
 
+/** AbstractRepositoriesApiResource.getRepository: a repository that is missing, of another format or type, or not readable by the account. */
+function notFound(res: ServerResponse): void {
+  json(res, 404, { id: '*', message: '"Repository not found"' });
+}
+
 /** The authentication types HttpClientConnectionAuthenticationAttributes allows. */
 export const NEXUS_AUTH_TYPES = ['username', 'ntlm', 'bearerToken'] as const;
 
@@ -230,8 +235,12 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     const user = who(req);
     if (!user) return unauthorized(res);
     if (user !== 'admin') {
-      // AuthorizingRepositoryManagerImpl: a repository the account may not read is "not found".
-      if (/^\/service\/rest\/v1\/repositories\/docker\/proxy\/[^/]+$/.test(p) && (req.method === 'GET' || req.method === 'PUT')) return empty(res, 404);
+      const one = /^\/service\/rest\/v1\/repositories\/docker\/proxy\/([^/]+)$/.exec(p);
+      // AuthorizingRepositoryManagerImpl.getRepositoryWithAdmin: a repository the account may not read is "not found".
+      if (one && req.method === 'GET') return notFound(res);
+      // AuthorizingRepositoryManagerImpl.update: a missing repository is 404; an existing one fails
+      // ensureUserCanAdmin(EDIT) and AuthorizationExceptionMapper answers 403.
+      if (one && req.method === 'PUT' && !repos.has(decodeURIComponent(one[1]!))) return empty(res, 404);
       return empty(res, 403);
     }
 
@@ -256,7 +265,8 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
         const b = await readJson(req);
         if (!b.ok || !Array.isArray(b.value) || !b.value.every((x) => typeof x === 'string')) return validation(res, [{ message: 'expected a list of realm ids' }]);
         const unknown = (b.value as string[]).filter((id) => !NEXUS_REALMS_AVAILABLE.some((r) => r.id === id));
-        if (unknown.length) return validation(res, [{ message: `"Unknown realmIds: [${unknown.join(', ')}]"` }]);
+        // RealmApiResource.setActiveRealms: a WebApplicationMessageException, ONE {id, message} object.
+        if (unknown.length) return json(res, 400, { id: '*', message: `"Unknown realmIds: [${unknown.join(', ')}]"` });
         realms = [...new Set(b.value as string[])];
         return empty(res, 204);
       }
@@ -287,7 +297,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     if (m) {
       const name = decodeURIComponent(m[1]!);
       const repo = repos.get(name);
-      if (req.method === 'GET') return repo ? json(res, 200, view(base, repo.config)) : empty(res, 404);
+      if (req.method === 'GET') return repo ? json(res, 200, view(base, repo.config)) : notFound(res);
       if (req.method === 'DELETE') {
         if (!repo) return empty(res, 404);
         await repo.listener?.close();

@@ -314,6 +314,24 @@ describe('nexus.eula: tells the editions apart first', () => {
     expect((await nexusEulaAdapter().check(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal())).ok).toBe(true);
   });
 
+  it('a Nexus built from nexus-public names its edition CORE (nexus-open-core-edition ApplicationVersionImpl): not Pro, so the EULA is accepted', async () => {
+    await nexus.stop();
+    nexus = await startNexusEmulator({ adminPassword: PASSWORD, serverHeader: 'Nexus/3.78.0-08 (CORE)' });
+    const r = await nexusEulaAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal());
+    expect(r.changed).toBe(true);
+    expect(nexus.eulaAccepted()).toBe(true);
+  });
+
+  it('an edition token it does not know: refuses, and says which token the Server header named', async () => {
+    await nexus.stop();
+    nexus = await startNexusEmulator({ adminPassword: PASSWORD, serverHeader: 'Nexus/3.90.0-01 (ENTERPRISE)' });
+    const e = await expectAdapterError(nexusEulaAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal()));
+    expect(e.diagnosis.code).toBe('EDITION_UNKNOWN');
+    expect(e.diagnosis.cause).toContain('ENTERPRISE');
+    expect(e.diagnosis.cause).not.toMatch(/no Server header/);
+    expect(nexus.eulaAccepted()).toBe(false);
+  });
+
   it('an edition it cannot tell (no Server header): refuses to accept in the reader\'s name', async () => {
     await nexus.stop();
     nexus = await startNexusEmulator({ adminPassword: PASSWORD, serverHeader: false });
