@@ -116,13 +116,16 @@ async function listPage(t: ApiTarget, step: ResolvedFieldsStep, page: number, si
   if (res.status === 404) {
     throw new AdapterError({
       code: 'REPOSITORY_MISSING',
-      cause: `Cloudsmith has no repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} (404${detail(res) ? `: ${detail(res)}` : ''})`,
-      fix: 'create the repository first (Repositories › + Create Repository), or correct cloudsmithOrg / cloudsmithRepo',
+      cause: `Cloudsmith answers 404 for repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} (${detail(res) || 'Not found.'}): it does not exist, or the account of cloudsmithApiKey may not see it (Cloudsmith answers both the same way)`,
+      fix: NOT_VISIBLE_FIX,
     }, { status: 404 });
   }
   if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, 'list the Docker upstreams', detail(res)), { status: res.status });
   return { items: parseBody(t, res, z.array(CloudsmithUpstreamResponseSchema), 'GET upstream/docker/'), res };
 }
+
+/** What to do about a repository Cloudsmith answers 404 for: missing, or not visible to this API key (help.cloudsmith.io "HTTP Responses"). */
+const NOT_VISIBLE_FIX = 'check cloudsmithOrg / cloudsmithRepo; if the repository exists, give the account of cloudsmithApiKey access to it (a member of the workspace with write access to the repository); if it does not, create it first (Repositories › + Create Repository, or the guide\'s create-repo step)';
 
 /** Which stored upstream this step is about: same name, else the one pointing at cgr.dev. */
 function findUpstream(list: CloudsmithUpstreamResponse[], name: string | undefined): CloudsmithUpstreamResponse | undefined {
@@ -276,7 +279,13 @@ export function cloudsmithRepositoryAdapter(opts: AdapterOptions = {}): ProductA
     async check(step, signal) {
       try {
         const found = await read(target(step, opts), step, signal);
-        return found ? { ok: true, summary: `repository ${step.values.cloudsmithOrg}/${found.slug} exists` } : { ok: false, summary: `no repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} yet`, diagnosis: { code: 'MISSING', cause: 'the repository does not exist', fix: 'create it (apply this step)' } };
+        return found
+          ? { ok: true, summary: `repository ${step.values.cloudsmithOrg}/${found.slug} exists` }
+          : {
+              ok: false,
+              summary: `no repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} that this API key can see yet`,
+              diagnosis: { code: 'MISSING', cause: 'Cloudsmith answers 404: the repository does not exist, or the account of cloudsmithApiKey may not see it', fix: 'create it (apply this step); if it already exists, give the account of cloudsmithApiKey access to it instead' },
+            };
       } catch (e) {
         return checkFailure(e);
       }

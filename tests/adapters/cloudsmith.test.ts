@@ -19,6 +19,12 @@ afterEach(async () => {
 const values = (extra: Record<string, string> = {}) => ({ cloudsmithApiUrl: cs.apiUrl, cloudsmithUser: 'jane', cloudsmithApiKey: KEY, cloudsmithOrg: 'acme', cloudsmithRepo: 'chainguard', cloudsmithRegistry: cs.registryHost, ...extra });
 const prodValues = () => values({ cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
 
+async function expectAdapterError(p: Promise<unknown>): Promise<AdapterError> {
+  const e = await p.then(() => undefined, (x: unknown) => x);
+  expect(e).toBeInstanceOf(AdapterError);
+  return e as AdapterError;
+}
+
 describe('cloudsmith.docker-upstream', () => {
   it('developer: creates the upstream (201), rerun changes nothing', async () => {
     const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());
@@ -72,6 +78,24 @@ describe('cloudsmith.docker-upstream', () => {
     const c = await cloudsmithDockerUpstreamAdapter().check(await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues()), signal());
     expect(c.problems ?? []).toEqual([]);
     expect(c.unproven).toHaveLength(1);
+  });
+
+  it('an API key whose account may not see the repository (Cloudsmith answers 404, as for a missing one): the diagnosis says so and is not only "create it"', async () => {
+    await cs.stop();
+    cs = await startCloudsmithEmulator({ apiKey: KEY, outsiderKey: 'outsider-key-0123456789', repositories: [{ owner: 'acme', slug: 'chainguard' }] });
+    const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values({ cloudsmithApiKey: 'outsider-key-0123456789' }));
+    const e = await expectAdapterError(cloudsmithDockerUpstreamAdapter().apply(step, signal()));
+    expect(e.diagnosis.code).toBe('REPOSITORY_MISSING');
+    expect(e.diagnosis.cause).toMatch(/may not see|permission/);
+    expect(e.diagnosis.fix).toMatch(/access/);
+    const repoStep = await fieldsStep('cloudsmith', 'create-repo', 'developer', values({ cloudsmithApiKey: 'outsider-key-0123456789' }));
+    const check = await cloudsmithRepositoryAdapter().check(repoStep, signal());
+    expect(check.ok).toBe(false);
+    expect(check.diagnosis?.fix).toMatch(/access/);
+    // apply tries to create it; the service refuses that account (403), which is FORBIDDEN, and nothing is created
+    const applied = await expectAdapterError(cloudsmithRepositoryAdapter().apply(repoStep, signal()));
+    expect(applied.diagnosis.code).toBe('FORBIDDEN');
+    expect(cs.upstreams('acme', 'chainguard')).toEqual([]);
   });
 
   it('a repository that does not exist: REPOSITORY_MISSING; cloudsmith.repository creates it', async () => {
