@@ -75,6 +75,8 @@ export interface NexusEmulator {
   repositoryNames(): string[];
   /** A repository's stored configuration (password included: test inspection only). */
   repository(name: string): RepoConfig | undefined;
+  /** Every configuration the repository has stored, oldest first: one per create and update (test inspection only). */
+  history(name: string): RepoConfig[];
   /** How many Distribution caches a repository has started (restarts after credential changes count). */
   cacheStarts(name: string): number;
   /** Address of the repository's running Distribution cache (to inspect what it holds). */
@@ -171,6 +173,8 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
   let proEulaAccepted = false;
   let realms = [...(opts.activeRealms ?? ['NexusAuthenticatingRealm'])];
   const repos = new Map<string, Repo>();
+  const stored = new Map<string, RepoConfig[]>();
+  const record = (c: RepoConfig) => stored.set(c.name, [...(stored.get(c.name) ?? []), structuredClone(c)]);
   let base = '';
 
   const who = (req: IncomingMessage): 'admin' | 'user' | undefined => {
@@ -290,6 +294,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
       }
       if (opts.dataPlane) repo.cache = new RepoCache(opts.dataPlane, `nexus-${v.config.name}`, cacheSpec(v.config));
       repos.set(v.config.name, repo);
+      record(v.config);
       return empty(res, 201);
     }
 
@@ -329,6 +334,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
           }
         }
         repo.config = v.config;
+        record(v.config);
         await repo.cache?.reconfigure(cacheSpec(v.config));
         return empty(res, 204);
       }
@@ -348,6 +354,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     host: main.host,
     repositoryNames: () => [...repos.keys()],
     repository: (n) => (repos.get(n) ? structuredClone(repos.get(n)!.config) : undefined),
+    history: (n) => structuredClone(stored.get(n) ?? []),
     cacheStarts: (n) => repos.get(n)?.cache?.starts ?? 0,
     cacheUrl: async (n) => repos.get(n)?.cache?.currentUrl(),
     eulaAccepted: () => eulaAccepted,

@@ -216,8 +216,12 @@ describe('nexus.docker-proxy against Nexus semantics', () => {
   };
   const UNMANAGED = { cleanup: { policyNames: ['weekly'] }, routingRule: 'only-chainguard', connection: { retries: 3, timeout: 90, userAgentSuffix: 'corp' }, subdomain: 'cg', cacheForeignLayers: true };
 
+  /** What Nexus reports about the repository (GET), minus the browse URL. */
+  const reported = async () => (await (await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { headers: { authorization: basic } })).json()) as Record<string, any>;
+
   it('an update (new port) keeps the pull-token password and every setting it does not manage', async () => {
     await post(existing());
+    const before = await reported();
     const newPort = await closedPort();
     const v = values({ repoPort: String(newPort), cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
     const r = await nexusDockerProxyAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'production', v), signal());
@@ -226,6 +230,8 @@ describe('nexus.docker-proxy against Nexus semantics', () => {
     expect(c.docker.httpPort).toBe(newPort);
     expect(c.httpClient.authentication).toMatchObject({ type: 'username', username: 'abc123/def456', password: PULL_TOKEN });
     expect(unmanaged()).toEqual(UNMANAGED);
+    // everything Nexus reports is as it was, but the port
+    expect(await reported()).toEqual({ ...before, docker: { ...before['docker'], httpPort: newPort } });
   });
 
   it('an update that would drop a password it cannot resend is refused, and nothing is written', async () => {
