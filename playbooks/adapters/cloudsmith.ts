@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asInt, asString, desiredSettings, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
+import { asBool, asInt, asString, desiredSettings, enforcedOnUpdate, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
 import { checkFailure, requireValue } from './common.ts';
 
@@ -55,7 +55,9 @@ const KEYS: Record<string, ApiKeySpec> = {
   name: { coerce: asString },
   upstream_url: { coerce: asString, url: true },
   mode: { coerce: oneOf(Object.fromEntries(CLOUDSMITH_MODES.map((m) => [m, m]))) },
-  priority: { coerce: asInt },
+  // Resolution order among the repository's upstreams: the guide suggests 1 ("use 2 if the repository
+  // also has the public upstream"), so an existing upstream's priority is the reader's.
+  priority: { coerce: asInt, initialOnly: true },
   verify_ssl: { coerce: asBool },
   is_active: { coerce: asBool },
   auth_mode: { coerce: oneOf({ None: 'None', 'Username and Password': 'Username and Password' }) },
@@ -134,7 +136,7 @@ function findUpstream(list: CloudsmithUpstreamResponse[], name: string | undefin
 }
 
 export function cloudsmithProblems(step: ResolvedFieldsStep, up: CloudsmithUpstreamResponse): Problem[] {
-  const desired = desiredSettings('cloudsmith.docker-upstream', step, KEYS);
+  const desired = enforcedOnUpdate(desiredSettings('cloudsmith.docker-upstream', step, KEYS));
   const credsSet = up.auth_mode === 'Username and Password' && !!up.auth_username;
   const problems: Problem[] = [];
   const want = expectedUpstream(step.path);
@@ -194,12 +196,13 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
         slug = existing.slug_perm;
         const credsSet = existing.auth_mode === 'Username and Password' && !!existing.auth_username;
         // The secret cannot be compared (never returned): the step's own secret is always sent again.
-        const stale = desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
-        const secrets = desired.filter((d) => d.spec.writeOnly);
+        const enforced = enforcedOnUpdate(desired);
+        const stale = enforced.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
+        const secrets = enforced.filter((d) => d.spec.writeOnly);
         if (stale.length || secrets.length) {
           // PATCH is a partial update: what it does not name stays as it is.
           const patch: Record<string, unknown> = {};
-          for (const d of desired) patch[d.api] = d.value;
+          for (const d of enforced) patch[d.api] = d.value;
           const res = await send(t, 'PATCH', `${base(step)}${encodeURIComponent(slug)}/`, { body: CloudsmithUpstreamRequestSchema.partial().parse(patch), signal });
           if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, `update the Docker upstream "${existing.name}"`, detail(res)), { status: res.status });
           changed = stale.length > 0;

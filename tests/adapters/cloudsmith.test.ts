@@ -69,6 +69,38 @@ describe('cloudsmith.docker-upstream', () => {
     expect((await a.check(step, signal())).ok).toBe(true);
   });
 
+  it('an update sends only what it changes: the stored secret and settings the step does not name stay (PATCH is partial)', async () => {
+    const a = cloudsmithDockerUpstreamAdapter();
+    await a.apply(await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues()), signal());
+    const [up] = cs.upstreams('acme', 'chainguard');
+    // the reader turns Verify SSL off in the UI and adds a second upstream; the developer step then fixes only what it names
+    await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/${up!.slug_perm}/`, { method: 'PATCH', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ verify_ssl: false }) });
+    const again = await a.apply(await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues()), signal());
+    expect(again.changed).toBe(true);
+    expect(cs.upstreams('acme', 'chainguard')[0]).toMatchObject({ verify_ssl: true, auth_mode: 'Username and Password', auth_username: 'abc123/def456', auth_secret: PULL_TOKEN });
+    const dev = await cloudsmithDockerUpstreamAdapter().apply(await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values()), signal());
+    expect(dev.changed).toBe(true);
+    // the public upstream is a second one: the production one, and its secret, are untouched
+    expect(cs.upstreams('acme', 'chainguard').find((u) => u.slug_perm === up!.slug_perm)).toMatchObject({ auth_secret: PULL_TOKEN, upstream_url: 'https://cgr.dev' });
+  });
+
+  it('priority is the reader\'s to choose on an existing upstream (the guide: "use 2 if the repository also has the public upstream"): not reported, not reset', async () => {
+    const a = cloudsmithDockerUpstreamAdapter();
+    await cloudsmithDockerUpstreamAdapter().apply(await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values()), signal());
+    const created = await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Chainguard Production Upstream', upstream_url: 'https://cgr.dev', mode: 'Cache and Proxy', verify_ssl: true, priority: 2, auth_mode: 'Username and Password', auth_username: 'abc123/def456', auth_secret: PULL_TOKEN }),
+    });
+    expect(created.status).toBe(201);
+    const step = await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues());
+    const c = await a.check(step, signal());
+    expect(c.problems ?? []).toEqual([]);
+    expect(c.unproven).toEqual([expect.stringContaining('auth_secret')]);
+    expect((await a.apply(step, signal())).changed).toBe(false);
+    expect(cs.upstreams('acme', 'chainguard').find((u) => u.name === 'Chainguard Production Upstream')?.priority).toBe(2);
+  });
+
   it('accepts https://cgr.dev/ for the production upstream (trailing-slash variant)', async () => {
     await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, {
       method: 'POST',
@@ -142,13 +174,14 @@ describe('cloudsmith adapters against Cloudsmith semantics', () => {
     cs = await startCloudsmithEmulator({ apiKey: KEY, repositories: [{ owner: 'acme', slug: 'chainguard' }], maxPageSize: 2 });
     await post({ name: 'npm mirror', upstream_url: 'https://registry.example.invalid', priority: 1 });
     await post({ name: 'hub', upstream_url: 'https://hub.example.invalid', priority: 2 });
-    await post({ name: 'Chainguard Public Upstream', upstream_url: 'https://cgr.dev/chainguard', mode: 'Cache and Proxy', priority: 3 });
+    await post({ name: 'Chainguard Public Upstream', upstream_url: 'https://cgr.dev/chainguard', mode: 'Cache and Proxy', priority: 3, verify_ssl: false });
     const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());
     const a = cloudsmithDockerUpstreamAdapter();
-    expect((await a.check(step, signal())).problems?.map((p) => p.field)).toEqual(['Priority (priority)']);
+    // priority 3 is the reader's order behind the other two upstreams: not reported, not reset to the guide's 1
+    expect((await a.check(step, signal())).problems?.map((p) => p.field)).toEqual(['Verify SSL Certificates (verify_ssl)']);
     const r = await a.apply(step, signal());
     expect(r.summary).toMatch(/^updated /);
-    expect(cs.upstreams('acme', 'chainguard').filter((u) => u.name === 'Chainguard Public Upstream')).toHaveLength(1);
+    expect(cs.upstreams('acme', 'chainguard').filter((u) => u.name === 'Chainguard Public Upstream')).toEqual([expect.objectContaining({ priority: 3, verify_ssl: true })]);
     expect(cs.upstreams('acme', 'chainguard')).toHaveLength(3);
     expect((await a.check(step, signal())).ok).toBe(true);
   });
