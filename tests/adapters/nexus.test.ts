@@ -177,6 +177,16 @@ describe('nexus.realms', () => {
   });
 });
 
+describe('nexus.realms against Nexus semantics (RealmApiResource: the PUT list replaces the active list)', () => {
+  it('keeps every active realm, in its order, and adds the Docker Bearer Token Realm at the end', async () => {
+    await nexus.stop();
+    nexus = await startNexusEmulator({ adminPassword: PASSWORD, eulaAccepted: true, activeRealms: ['LdapRealm', 'NexusAuthenticatingRealm', 'NpmToken'] });
+    const step = await fieldsStep('nexus', 'docker-realm', 'developer', values());
+    expect((await nexusRealmsAdapter().apply(step, signal())).changed).toBe(true);
+    expect(nexus.activeRealms()).toEqual(['LdapRealm', 'NexusAuthenticatingRealm', 'NpmToken', 'DockerToken']);
+  });
+});
+
 describe('createFieldsApplier', () => {
   it('knows the guide adapters and refuses unknown ones', async () => {
     const applier = createFieldsApplier();
