@@ -286,7 +286,11 @@ export function nexusProblems(step: ResolvedFieldsStep, repo: NexusDockerProxyRe
   return problems;
 }
 
-/** Editions whose `Server` token is known: PRO and OSS (seen on real servers), COMMUNITY (3.77+), CORE (a build of nexus-public). */
+/**
+ * Editions whose `Server` token is known: COMMUNITY (3.77+; the only one the Community EULA applies
+ * to, nexus-onboarding-plugin CommunityOnboardingItem), PRO and OSS (seen on real servers), CORE (a
+ * build of nexus-public, nexus-open-core-edition ApplicationVersionImpl).
+ */
 export type NexusEdition = 'PRO' | 'COMMUNITY' | 'OSS' | 'CORE';
 const KNOWN_EDITIONS: readonly string[] = ['PRO', 'COMMUNITY', 'OSS', 'CORE'];
 
@@ -306,13 +310,20 @@ export async function nexusEdition(t: ApiTarget, signal?: AbortSignal): Promise<
   return { token, ...(edition ? { edition } : {}) };
 }
 
+const EDITION_NAMES: Record<NexusEdition, string> = { PRO: 'Pro', COMMUNITY: 'Community Edition', OSS: 'OSS', CORE: 'a build of nexus-public (CORE)' };
+
+/** A known edition the Community Edition EULA does not apply to (PRO, OSS, CORE). */
+function notCommunity(edition: NexusEdition | undefined): boolean {
+  return edition !== undefined && edition !== 'COMMUNITY';
+}
+
 async function eulaDiagnosis(t: ApiTarget, signal: AbortSignal): Promise<AdapterError | undefined> {
   const res = await send(t, 'GET', `${API}/system/eula`, { signal });
   if (res.status === 404) return undefined; // before 3.77: no EULA gate
   if (res.status !== 200) return undefined;
   const eula = parseBody(t, res, NexusEulaSchema, 'GET system/eula');
   if (eula.accepted) return undefined;
-  if ((await nexusEdition(t, signal)).edition === 'PRO') return undefined; // Pro has no Community EULA gate
+  if (notCommunity((await nexusEdition(t, signal)).edition)) return undefined; // the Community EULA applies to COMMUNITY only
   return new AdapterError({
     code: 'EULA_NOT_ACCEPTED',
     cause: 'Nexus Community Edition has not had its EULA accepted: it answers every pull with 403 until an administrator accepts it',
@@ -445,8 +456,9 @@ export function nexusRealmsAdapter(opts: AdapterOptions = {}): ProductAdapter {
 
 /**
  * Accepts the Community Edition EULA (3.77+): GET it, POST it back with accepted=true. Only on a
- * server whose `Server` header says Community Edition: the endpoint is registered on Pro too, and
- * an edition the adapter cannot tell is refused (accept it in the UI). No endpoint (older): nothing to do.
+ * server whose `Server` header says COMMUNITY (the EULA applies to that edition only; the endpoint is
+ * registered on PRO, OSS and CORE too), and an edition the adapter cannot tell is refused (accept it
+ * in the UI). No endpoint (older): nothing to do.
  */
 export function nexusEulaAdapter(opts: AdapterOptions = {}): ProductAdapter {
   const read = async (t: ApiTarget, signal: AbortSignal) => {
@@ -464,7 +476,7 @@ export function nexusEulaAdapter(opts: AdapterOptions = {}): ProductAdapter {
       if (!eula) return { changed: false, summary: 'this Nexus has no EULA to accept (a version before 3.77)' };
       if (eula.accepted) return { changed: false, summary: 'the EULA is already accepted' };
       const { edition, token } = await nexusEdition(t, signal);
-      if (edition === 'PRO') return { changed: false, summary: 'this Nexus is Pro (its Server header says so): the Community Edition EULA does not apply, nothing accepted' };
+      if (notCommunity(edition)) return { changed: false, summary: `this Nexus is ${EDITION_NAMES[edition!]} (its Server header names ${edition}): the Community Edition EULA does not apply, nothing accepted` };
       if (!edition) {
         throw new AdapterError({
           code: 'EDITION_UNKNOWN',
@@ -485,7 +497,10 @@ export function nexusEulaAdapter(opts: AdapterOptions = {}): ProductAdapter {
         const t = target(step, opts);
         const eula = await read(t, signal);
         if (!eula) return { ok: true, summary: 'no EULA on this Nexus' };
-        if (!eula.accepted && (await nexusEdition(t, signal)).edition === 'PRO') return { ok: true, summary: 'Nexus Pro: the Community Edition EULA does not apply' };
+        if (!eula.accepted) {
+          const { edition } = await nexusEdition(t, signal);
+          if (notCommunity(edition)) return { ok: true, summary: `Nexus ${EDITION_NAMES[edition!]}: the Community Edition EULA does not apply` };
+        }
         return eula.accepted ? { ok: true, summary: 'EULA accepted' } : { ok: false, summary: 'EULA not accepted', diagnosis: { code: 'EULA_NOT_ACCEPTED', cause: 'the Community Edition EULA is not accepted; pulls answer 403', fix: 'accept it (apply this step, or in the Nexus UI)' } };
       } catch (e) {
         return checkFailure(e);

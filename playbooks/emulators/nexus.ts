@@ -27,8 +27,12 @@ export interface NexusEmulatorOptions {
   adminPassword: string;
   /** A user that may sign in but is not an administrator: 404 on repositories (as if missing), 403 elsewhere. */
   readOnlyUser?: { username: string; password: string };
-  /** CE has the EULA gate (3.77+); PRO answers the EULA endpoint too (no edition check) but has no gate. Default CE. */
-  edition?: 'CE' | 'PRO';
+  /**
+   * CE (Server token COMMUNITY) has the EULA gate (3.77+); PRO and CORE (a build of nexus-public)
+   * answer the EULA endpoint too (no edition check) but have no gate: the EULA applies to COMMUNITY
+   * only (CommunityOnboardingItem). Default CE.
+   */
+  edition?: 'CE' | 'PRO' | 'CORE';
   /** The `Server` header ("Nexus/<version> (<EDITION>)"); false = none (a proxy in front strips it). */
   serverHeader?: string | false;
   /** Default false for CE: pulls answer 403 until accepted. */
@@ -82,7 +86,7 @@ export interface NexusEmulator {
   /** Address of the repository's running Distribution cache (to inspect what it holds). */
   cacheUrl(name: string): Promise<string | undefined>;
   eulaAccepted(): boolean;
-  /** True when someone accepted the Community Edition EULA on this (Pro) server. */
+  /** True when someone accepted the Community Edition EULA on this server that is not Community Edition (Pro, CORE). */
   proAcceptedCommunityEula(): boolean;
   activeRealms(): string[];
   stop(): Promise<void>;
@@ -249,7 +253,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     }
 
     if (p === `${API}/system/eula`) {
-      // CommunityEulaApiResourceV1 is registered without an edition check: Pro answers too.
+      // CommunityEulaApiResourceV1 is registered without an edition check: Pro and CORE answer too.
       if (req.method === 'GET') return json(res, 200, { accepted: edition === 'CE' ? eulaAccepted : proEulaAccepted, disclaimer: NEXUS_EULA_TEXT });
       if (req.method === 'POST') {
         const b = await readJson(req);
@@ -343,7 +347,8 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     return empty(res, 404);
   };
 
-  const serverHeader = opts.serverHeader === undefined ? `Nexus/3.77.0-01 (${edition === 'CE' ? 'COMMUNITY' : 'PRO'})` : opts.serverHeader;
+  // EnvironmentFilter: "Nexus/<version> (<edition>)", the edition as ApplicationVersion.getEdition() names it.
+  const serverHeader = opts.serverHeader === undefined ? `Nexus/3.77.0-01 (${edition === 'CE' ? 'COMMUNITY' : edition})` : opts.serverHeader;
   const main = await listen((req, res, url) => {
     if (serverHeader) res.setHeader('server', serverHeader);
     return api(req, res, url);

@@ -330,12 +330,16 @@ describe('nexus.eula: tells the editions apart first', () => {
     expect((await nexusEulaAdapter().check(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal())).ok).toBe(true);
   });
 
-  it('a Nexus built from nexus-public names its edition CORE (nexus-open-core-edition ApplicationVersionImpl): not Pro, so the EULA is accepted', async () => {
+  it('a Nexus built from nexus-public names its edition CORE (nexus-open-core-edition ApplicationVersionImpl): the Community EULA applies only to COMMUNITY (CommunityOnboardingItem), so nothing is accepted and nothing is reported', async () => {
     await nexus.stop();
-    nexus = await startNexusEmulator({ adminPassword: PASSWORD, serverHeader: 'Nexus/3.78.0-08 (CORE)' });
-    const r = await nexusEulaAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal());
-    expect(r.changed).toBe(true);
-    expect(nexus.eulaAccepted()).toBe(true);
+    nexus = await startNexusEmulator({ adminPassword: PASSWORD, edition: 'CORE' });
+    const step = await fieldsStep('nexus', 'create-proxy', 'developer', values());
+    const r = await nexusEulaAdapter().apply(step, signal());
+    expect(r).toEqual({ changed: false, summary: expect.stringContaining('CORE') });
+    expect(nexus.proAcceptedCommunityEula()).toBe(false);
+    expect((await nexusEulaAdapter().check(step, signal())).ok).toBe(true);
+    // the repository step does not call a CORE server's unaccepted EULA a problem
+    expect((await nexusDockerProxyAdapter().apply(step, signal())).changed).toBe(true);
   });
 
   it('an edition token it does not know: refuses, and says which token the Server header named', async () => {

@@ -121,7 +121,19 @@ describe('Nexus emulator: realms', () => {
   });
 });
 
-describe('Nexus emulator: editions', () => {
+describe('Nexus emulator: editions (EnvironmentFilter: "Nexus/<version> (<edition>)")', () => {
+  it('CORE (a build of nexus-public) answers the EULA endpoint but has no EULA gate on pulls', async () => {
+    const core = await startNexusEmulator({ adminPassword: 'admin-pw', edition: 'CORE' });
+    try {
+      const r = await fetch(`${core.url}/service/rest/v1/system/eula`, { headers: { authorization: ADMIN } });
+      expect(r.headers.get('server')).toMatch(/^Nexus\/3\.\d+\S* \(CORE\)$/);
+      expect(r.status).toBe(200);
+    } finally {
+      await core.stop();
+    }
+  });
+
+
   it('sends a Server header naming version and edition', async () => {
     expect((await api('GET', '/status')).headers.get('server')).toMatch(/^Nexus\/3\.\d+.* \(COMMUNITY\)$/);
     const pro = await startNexusEmulator({ adminPassword: 'admin-pw', edition: 'PRO' });
