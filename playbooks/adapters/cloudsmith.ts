@@ -52,7 +52,8 @@ export type CloudsmithUpstreamResponse = z.output<typeof CloudsmithUpstreamRespo
 export const CloudsmithErrorSchema = z.looseObject({ detail: z.string().optional(), fields: z.record(z.string(), z.unknown()).optional() });
 
 const KEYS: Record<string, ApiKeySpec> = {
-  name: { coerce: asString },
+  // "any descriptive name": a new upstream gets the step's; an existing one keeps the reader's.
+  name: { coerce: asString, initialOnly: true },
   upstream_url: { coerce: asString, url: true },
   mode: { coerce: oneOf(Object.fromEntries(CLOUDSMITH_MODES.map((m) => [m, m]))) },
   // Resolution order among the repository's upstreams: the guide suggests 1 ("use 2 if the repository
@@ -129,10 +130,14 @@ async function listPage(t: ApiTarget, step: ResolvedFieldsStep, page: number, si
 /** What to do about a repository Cloudsmith answers 404 for: missing, or not visible to this API key (help.cloudsmith.io "HTTP Responses"). */
 const NOT_VISIBLE_FIX = 'check cloudsmithOrg / cloudsmithRepo; if the repository exists, give the account of cloudsmithApiKey access to it (a member of the workspace with write access to the repository); if it does not, create it first (Repositories › + Create Repository, or the guide\'s create-repo step)';
 
-/** Which stored upstream this step is about: same name, else the one pointing at cgr.dev. */
-function findUpstream(list: CloudsmithUpstreamResponse[], name: string | undefined): CloudsmithUpstreamResponse | undefined {
-  if (name !== undefined) return list.find((u) => u.name === name);
-  return list.find((u) => /^https?:\/\/cgr\.dev(\/|$)/.test(u.upstream_url));
+/**
+ * Which stored upstream this step is about: the one with the step's name, else one with the URL this
+ * path needs (the guide's Name is "any descriptive name": a reader who made it by hand under another
+ * name has it already), else, for a step that names none, any pointing at cgr.dev.
+ */
+function findUpstream(list: CloudsmithUpstreamResponse[], name: string | undefined, path: string): CloudsmithUpstreamResponse | undefined {
+  const byName = name !== undefined ? list.find((u) => u.name === name) : undefined;
+  return byName ?? list.find((u) => sameUrl(u.upstream_url, expectedUpstream(path))) ?? (name === undefined ? list.find((u) => /^https?:\/\/cgr\.dev(\/|$)/.test(u.upstream_url)) : undefined);
 }
 
 export function cloudsmithProblems(step: ResolvedFieldsStep, up: CloudsmithUpstreamResponse): Problem[] {
@@ -174,7 +179,7 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
       const t = target(step, opts);
       const desired = desiredSettings(name, step, KEYS);
       const list = await listCloudsmithUpstreams(t, step, signal);
-      const existing = findUpstream(list, upstreamName(step));
+      const existing = findUpstream(list, upstreamName(step), step.path);
       let changed = false;
       let resent = false;
       let slug: string;
@@ -220,7 +225,7 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
       try {
         const t = target(step, opts);
         const list = await listCloudsmithUpstreams(t, step, signal);
-        const up = findUpstream(list, upstreamName(step));
+        const up = findUpstream(list, upstreamName(step), step.path);
         if (!up) return { ok: false, summary: `${where(step)} has no Docker upstream${upstreamName(step) ? ` named "${upstreamName(step)}"` : ' for cgr.dev'} yet`, diagnosis: { code: 'MISSING', cause: 'the upstream does not exist', fix: 'create it (apply this step)' } };
         const problems = cloudsmithProblems(step, up);
         if (problems.length) return { ok: false, summary: summarizeProblems(`upstream "${up.name}"`, problems), problems };

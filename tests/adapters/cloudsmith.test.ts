@@ -101,6 +101,20 @@ describe('cloudsmith.docker-upstream', () => {
     expect(cs.upstreams('acme', 'chainguard').find((u) => u.name === 'Chainguard Production Upstream')?.priority).toBe(2);
   });
 
+  it('an upstream the reader made by hand under another name ("Name: any descriptive name") is found by its URL: no second upstream, no rename, check passes', async () => {
+    const r = await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'cgr public', upstream_url: 'https://cgr.dev/chainguard', mode: 'Cache and Proxy', verify_ssl: true, priority: 1 }),
+    });
+    expect(r.status).toBe(201);
+    const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());
+    const a = cloudsmithDockerUpstreamAdapter();
+    expect(await a.check(step, signal())).toMatchObject({ ok: true });
+    expect((await a.apply(step, signal())).changed).toBe(false);
+    expect(cs.upstreams('acme', 'chainguard')).toEqual([expect.objectContaining({ name: 'cgr public', upstream_url: 'https://cgr.dev/chainguard' })]);
+  });
+
   it('accepts https://cgr.dev/ for the production upstream (trailing-slash variant)', async () => {
     await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, {
       method: 'POST',
