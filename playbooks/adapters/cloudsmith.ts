@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asInt, asString, desiredSettings, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
+import { asBool, asInt, asString, desiredSettings, enforcedOnUpdate, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
 import { checkFailure, requireValue } from './common.ts';
 
@@ -52,10 +52,13 @@ export type CloudsmithUpstreamResponse = z.output<typeof CloudsmithUpstreamRespo
 export const CloudsmithErrorSchema = z.looseObject({ detail: z.string().optional(), fields: z.record(z.string(), z.unknown()).optional() });
 
 const KEYS: Record<string, ApiKeySpec> = {
-  name: { coerce: asString },
+  // "any descriptive name": a new upstream gets the step's; an existing one keeps the reader's.
+  name: { coerce: asString, initialOnly: true },
   upstream_url: { coerce: asString, url: true },
   mode: { coerce: oneOf(Object.fromEntries(CLOUDSMITH_MODES.map((m) => [m, m]))) },
-  priority: { coerce: asInt },
+  // Resolution order among the repository's upstreams: the guide suggests 1 ("use 2 if the repository
+  // also has the public upstream"), so an existing upstream's priority is the reader's.
+  priority: { coerce: asInt, initialOnly: true },
   verify_ssl: { coerce: asBool },
   is_active: { coerce: asBool },
   auth_mode: { coerce: oneOf({ None: 'None', 'Username and Password': 'Username and Password' }) },
@@ -116,22 +119,29 @@ async function listPage(t: ApiTarget, step: ResolvedFieldsStep, page: number, si
   if (res.status === 404) {
     throw new AdapterError({
       code: 'REPOSITORY_MISSING',
-      cause: `Cloudsmith has no repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} (404${detail(res) ? `: ${detail(res)}` : ''})`,
-      fix: 'create the repository first (Repositories › + Create Repository), or correct cloudsmithOrg / cloudsmithRepo',
+      cause: `Cloudsmith answers 404 for repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} (${detail(res) || 'Not found.'}): it does not exist, or the account of cloudsmithApiKey may not see it (Cloudsmith answers both the same way)`,
+      fix: NOT_VISIBLE_FIX,
     }, { status: 404 });
   }
   if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, 'list the Docker upstreams', detail(res)), { status: res.status });
   return { items: parseBody(t, res, z.array(CloudsmithUpstreamResponseSchema), 'GET upstream/docker/'), res };
 }
 
-/** Which stored upstream this step is about: same name, else the one pointing at cgr.dev. */
-function findUpstream(list: CloudsmithUpstreamResponse[], name: string | undefined): CloudsmithUpstreamResponse | undefined {
-  if (name !== undefined) return list.find((u) => u.name === name);
-  return list.find((u) => /^https?:\/\/cgr\.dev(\/|$)/.test(u.upstream_url));
+/** What to do about a repository Cloudsmith answers 404 for: missing, or not visible to this API key (help.cloudsmith.io "HTTP Responses"). */
+const NOT_VISIBLE_FIX = 'check cloudsmithOrg / cloudsmithRepo; if the repository exists, give the account of cloudsmithApiKey access to it (a member of the workspace with write access to the repository); if it does not, create it first (Repositories › + Create Repository, or the guide\'s create-repo step)';
+
+/**
+ * Which stored upstream this step is about: the one with the step's name, else one with the URL this
+ * path needs (the guide's Name is "any descriptive name": a reader who made it by hand under another
+ * name has it already), else, for a step that names none, any pointing at cgr.dev.
+ */
+function findUpstream(list: CloudsmithUpstreamResponse[], name: string | undefined, path: string): CloudsmithUpstreamResponse | undefined {
+  const byName = name !== undefined ? list.find((u) => u.name === name) : undefined;
+  return byName ?? list.find((u) => sameUrl(u.upstream_url, expectedUpstream(path))) ?? (name === undefined ? list.find((u) => /^https?:\/\/cgr\.dev(\/|$)/.test(u.upstream_url)) : undefined);
 }
 
 export function cloudsmithProblems(step: ResolvedFieldsStep, up: CloudsmithUpstreamResponse): Problem[] {
-  const desired = desiredSettings('cloudsmith.docker-upstream', step, KEYS);
+  const desired = enforcedOnUpdate(desiredSettings('cloudsmith.docker-upstream', step, KEYS));
   const credsSet = up.auth_mode === 'Username and Password' && !!up.auth_username;
   const problems: Problem[] = [];
   const want = expectedUpstream(step.path);
@@ -169,7 +179,7 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
       const t = target(step, opts);
       const desired = desiredSettings(name, step, KEYS);
       const list = await listCloudsmithUpstreams(t, step, signal);
-      const existing = findUpstream(list, upstreamName(step));
+      const existing = findUpstream(list, upstreamName(step), step.path);
       let changed = false;
       let resent = false;
       let slug: string;
@@ -191,12 +201,13 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
         slug = existing.slug_perm;
         const credsSet = existing.auth_mode === 'Username and Password' && !!existing.auth_username;
         // The secret cannot be compared (never returned): the step's own secret is always sent again.
-        const stale = desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
-        const secrets = desired.filter((d) => d.spec.writeOnly);
+        const enforced = enforcedOnUpdate(desired);
+        const stale = enforced.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
+        const secrets = enforced.filter((d) => d.spec.writeOnly);
         if (stale.length || secrets.length) {
           // PATCH is a partial update: what it does not name stays as it is.
           const patch: Record<string, unknown> = {};
-          for (const d of desired) patch[d.api] = d.value;
+          for (const d of enforced) patch[d.api] = d.value;
           const res = await send(t, 'PATCH', `${base(step)}${encodeURIComponent(slug)}/`, { body: CloudsmithUpstreamRequestSchema.partial().parse(patch), signal });
           if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, `update the Docker upstream "${existing.name}"`, detail(res)), { status: res.status });
           changed = stale.length > 0;
@@ -214,7 +225,7 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
       try {
         const t = target(step, opts);
         const list = await listCloudsmithUpstreams(t, step, signal);
-        const up = findUpstream(list, upstreamName(step));
+        const up = findUpstream(list, upstreamName(step), step.path);
         if (!up) return { ok: false, summary: `${where(step)} has no Docker upstream${upstreamName(step) ? ` named "${upstreamName(step)}"` : ' for cgr.dev'} yet`, diagnosis: { code: 'MISSING', cause: 'the upstream does not exist', fix: 'create it (apply this step)' } };
         const problems = cloudsmithProblems(step, up);
         if (problems.length) return { ok: false, summary: summarizeProblems(`upstream "${up.name}"`, problems), problems };
@@ -276,7 +287,13 @@ export function cloudsmithRepositoryAdapter(opts: AdapterOptions = {}): ProductA
     async check(step, signal) {
       try {
         const found = await read(target(step, opts), step, signal);
-        return found ? { ok: true, summary: `repository ${step.values.cloudsmithOrg}/${found.slug} exists` } : { ok: false, summary: `no repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} yet`, diagnosis: { code: 'MISSING', cause: 'the repository does not exist', fix: 'create it (apply this step)' } };
+        return found
+          ? { ok: true, summary: `repository ${step.values.cloudsmithOrg}/${found.slug} exists` }
+          : {
+              ok: false,
+              summary: `no repository ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo} that this API key can see yet`,
+              diagnosis: { code: 'MISSING', cause: 'Cloudsmith answers 404: the repository does not exist, or the account of cloudsmithApiKey may not see it', fix: 'create it (apply this step); if it already exists, give the account of cloudsmithApiKey access to it instead' },
+            };
       } catch (e) {
         return checkFailure(e);
       }

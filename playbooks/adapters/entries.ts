@@ -32,6 +32,12 @@ export interface ApiKeySpec {
   writeOnly?: boolean;
   /** Compare as URLs, accepting a trailing-slash variant. */
   url?: boolean;
+  /**
+   * A value the step gives a NEW object only: on an existing one it is the reader's choice (the
+   * guide offers alternatives, e.g. Cloudsmith's priority "use 2 if ..."), so it is neither
+   * reported as wrong nor written back by an update.
+   */
+  initialOnly?: boolean;
 }
 
 export interface DesiredSetting {
@@ -91,6 +97,11 @@ export function setPath(obj: Record<string, unknown>, dotted: string, value: unk
 export function sameUrl(a: unknown, b: unknown): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') return false;
   return a.replace(/\/$/, '') === b.replace(/\/$/, '');
+}
+
+/** The settings an update of an existing object enforces: all but the `initialOnly` ones. */
+export function enforcedOnUpdate(desired: readonly DesiredSetting[]): DesiredSetting[] {
+  return desired.filter((d) => !d.spec.initialOnly);
 }
 
 /** Whether the product's stored value satisfies the desired one (write-only values: `credentialsSet`, as the product reports it). */

@@ -286,17 +286,35 @@ export function nexusProblems(step: ResolvedFieldsStep, repo: NexusDockerProxyRe
   return problems;
 }
 
-export type NexusEdition = 'PRO' | 'COMMUNITY' | 'OSS';
+/**
+ * Editions whose `Server` token is known: COMMUNITY (3.77+; the only one the Community EULA applies
+ * to, nexus-onboarding-plugin CommunityOnboardingItem), PRO and OSS (seen on real servers), CORE (a
+ * build of nexus-public, nexus-open-core-edition ApplicationVersionImpl).
+ */
+export type NexusEdition = 'PRO' | 'COMMUNITY' | 'OSS' | 'CORE';
+const KNOWN_EDITIONS: readonly string[] = ['PRO', 'COMMUNITY', 'OSS', 'CORE'];
 
 /**
- * The edition, from the `Server` header Nexus sends ("Nexus/3.77.0-01 (COMMUNITY)", "(PRO)",
- * before 3.77 "(OSS)"); undefined when no header says it (a proxy in front may strip it). The EULA
- * endpoint exists on every edition, so it cannot tell them apart.
+ * The edition, from the `Server` header Nexus sends on every response (nexus-base EnvironmentFilter:
+ * "Nexus/<version> (<edition>)"; e.g. "(PRO)", "(OSS)" before 3.77, "(COMMUNITY)", "(CORE)" for a
+ * build of nexus-public). `token` is what the header named, `edition` that token when it is a known
+ * one (a token starting with PRO counts as PRO); both undefined when no header names one (a proxy in
+ * front may strip it). The EULA endpoint exists on every edition, so it cannot tell them apart.
  */
-export async function nexusEdition(t: ApiTarget, signal?: AbortSignal): Promise<NexusEdition | undefined> {
+export async function nexusEdition(t: ApiTarget, signal?: AbortSignal): Promise<{ edition?: NexusEdition; token?: string }> {
   const res = await send(t, 'GET', `${API}/status`, { signal });
-  const m = /\bNexus\/\S+\s+\((PRO|COMMUNITY|OSS)[^)]*\)/i.exec(res.headers.get('server') ?? '');
-  return m ? (m[1]!.toUpperCase() as NexusEdition) : undefined;
+  const m = /\bNexus\/\S+\s+\(([^)]+)\)/i.exec(res.headers.get('server') ?? '');
+  if (!m) return {};
+  const token = m[1]!.trim().toUpperCase();
+  const edition = token.startsWith('PRO') ? 'PRO' : KNOWN_EDITIONS.includes(token) ? (token as NexusEdition) : undefined;
+  return { token, ...(edition ? { edition } : {}) };
+}
+
+const EDITION_NAMES: Record<NexusEdition, string> = { PRO: 'Pro', COMMUNITY: 'Community Edition', OSS: 'OSS', CORE: 'a build of nexus-public (CORE)' };
+
+/** A known edition the Community Edition EULA does not apply to (PRO, OSS, CORE). */
+function notCommunity(edition: NexusEdition | undefined): boolean {
+  return edition !== undefined && edition !== 'COMMUNITY';
 }
 
 async function eulaDiagnosis(t: ApiTarget, signal: AbortSignal): Promise<AdapterError | undefined> {
@@ -305,7 +323,7 @@ async function eulaDiagnosis(t: ApiTarget, signal: AbortSignal): Promise<Adapter
   if (res.status !== 200) return undefined;
   const eula = parseBody(t, res, NexusEulaSchema, 'GET system/eula');
   if (eula.accepted) return undefined;
-  if ((await nexusEdition(t, signal)) === 'PRO') return undefined; // Pro has no Community EULA gate
+  if (notCommunity((await nexusEdition(t, signal)).edition)) return undefined; // the Community EULA applies to COMMUNITY only
   return new AdapterError({
     code: 'EULA_NOT_ACCEPTED',
     cause: 'Nexus Community Edition has not had its EULA accepted: it answers every pull with 403 until an administrator accepts it',
@@ -438,8 +456,9 @@ export function nexusRealmsAdapter(opts: AdapterOptions = {}): ProductAdapter {
 
 /**
  * Accepts the Community Edition EULA (3.77+): GET it, POST it back with accepted=true. Only on a
- * server whose `Server` header says Community Edition: the endpoint is registered on Pro too, and
- * an edition the adapter cannot tell is refused (accept it in the UI). No endpoint (older): nothing to do.
+ * server whose `Server` header says COMMUNITY (the EULA applies to that edition only; the endpoint is
+ * registered on PRO, OSS and CORE too), and an edition the adapter cannot tell is refused (accept it
+ * in the UI). No endpoint (older): nothing to do.
  */
 export function nexusEulaAdapter(opts: AdapterOptions = {}): ProductAdapter {
   const read = async (t: ApiTarget, signal: AbortSignal) => {
@@ -456,13 +475,17 @@ export function nexusEulaAdapter(opts: AdapterOptions = {}): ProductAdapter {
       const eula = await read(t, signal);
       if (!eula) return { changed: false, summary: 'this Nexus has no EULA to accept (a version before 3.77)' };
       if (eula.accepted) return { changed: false, summary: 'the EULA is already accepted' };
-      const edition = await nexusEdition(t, signal);
-      if (edition === 'PRO') return { changed: false, summary: 'this Nexus is Pro (its Server header says so): the Community Edition EULA does not apply, nothing accepted' };
+      const { edition, token } = await nexusEdition(t, signal);
+      if (notCommunity(edition)) return { changed: false, summary: `this Nexus is ${EDITION_NAMES[edition!]} (its Server header names ${edition}): the Community Edition EULA does not apply, nothing accepted` };
       if (!edition) {
         throw new AdapterError({
           code: 'EDITION_UNKNOWN',
-          cause: 'Nexus answers the EULA endpoint on every edition, and this server\'s edition cannot be told: no Server header names it (a proxy in front of Nexus may remove it), so the adapter will not accept the Community Edition EULA in your name',
-          fix: 'sign in to Nexus as an administrator and accept the EULA where it asks (Community Edition only); or let the Server header through the proxy and apply again',
+          cause: token
+            ? `Nexus answers the EULA endpoint on every edition, and this server's Server header names an edition this tool does not know ("${token}"; it knows PRO, COMMUNITY, OSS and CORE), so the adapter will not accept the Community Edition EULA in your name`
+            : 'Nexus answers the EULA endpoint on every edition, and this server\'s edition cannot be told: no Server header names it (a proxy in front of Nexus may remove it), so the adapter will not accept the Community Edition EULA in your name',
+          fix: token
+            ? 'sign in to Nexus as an administrator and accept the EULA where it asks, if your edition has one'
+            : 'sign in to Nexus as an administrator and accept the EULA where it asks (Community Edition only); or let the Server header through the proxy and apply again',
         });
       }
       const res = await send(t, 'POST', `${API}/system/eula`, { body: { accepted: true, disclaimer: eula.disclaimer }, signal });
@@ -474,7 +497,10 @@ export function nexusEulaAdapter(opts: AdapterOptions = {}): ProductAdapter {
         const t = target(step, opts);
         const eula = await read(t, signal);
         if (!eula) return { ok: true, summary: 'no EULA on this Nexus' };
-        if (!eula.accepted && (await nexusEdition(t, signal)) === 'PRO') return { ok: true, summary: 'Nexus Pro: the Community Edition EULA does not apply' };
+        if (!eula.accepted) {
+          const { edition } = await nexusEdition(t, signal);
+          if (notCommunity(edition)) return { ok: true, summary: `Nexus ${EDITION_NAMES[edition!]}: the Community Edition EULA does not apply` };
+        }
         return eula.accepted ? { ok: true, summary: 'EULA accepted' } : { ok: false, summary: 'EULA not accepted', diagnosis: { code: 'EULA_NOT_ACCEPTED', cause: 'the Community Edition EULA is not accepted; pulls answer 403', fix: 'accept it (apply this step, or in the Nexus UI)' } };
       } catch (e) {
         return checkFailure(e);

@@ -26,6 +26,12 @@ export interface CloudsmithEmulatorOptions {
   defaultPageSize?: number;
   /** Largest page the server hands out, whatever `page_size` asks (cloudsmith-cli asks for 1000). Tests set it small. */
   maxPageSize?: number;
+  /**
+   * The API key of an account with no access to any repository: reading one answers 404, as for a
+   * missing one ("or one that you don't have permission to see", help.cloudsmith.io HTTP Responses),
+   * and every write 403 ("You do not have permission to perform this action.", Error Handling).
+   */
+  outsiderKey?: string;
 }
 
 export interface CloudsmithUpstream {
@@ -62,7 +68,8 @@ export interface CloudsmithEmulator {
 
 /** models/docker_upstream_request.py: the allowed values of `mode`. */
 const MODES = ['Proxy Only', 'Cache and Proxy'];
-const AUTH_MODES = ['None', 'Username and Password'];
+/** models/docker_upstream_request.py: the allowed values of `auth_mode`. */
+const AUTH_MODES = ['None', 'Username and Password', 'Certificate and Key'];
 
 function detail(res: ServerResponse, status: number, text: string, fields?: Record<string, string[]>): void {
   json(res, status, { detail: text, ...(fields ? { fields } : {}) });
@@ -118,9 +125,11 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
     }
     const key = req.headers['x-api-key'];
     if (!key) return detail(res, 401, 'Authentication credentials were not provided.');
-    if (key !== opts.apiKey) return detail(res, 401, 'Invalid API Key.');
+    const outsider = opts.outsiderKey !== undefined && key === opts.outsiderKey;
+    if (key !== opts.apiKey && !outsider) return detail(res, 401, 'Invalid API Key.');
     const p = url.pathname;
-    if (p === '/v1/user/self/' && req.method === 'GET') return json(res, 200, { authenticated: true, slug: 'emulated-user', name: 'Emulated User', email: 'user@example.invalid' });
+    if (p === '/v1/user/self/' && req.method === 'GET') return json(res, 200, { authenticated: true, slug: outsider ? 'emulated-outsider' : 'emulated-user', name: 'Emulated User', email: 'user@example.invalid' });
+    if (outsider) return req.method === 'GET' ? detail(res, 404, 'Not found.') : detail(res, 403, 'You do not have permission to perform this action.');
     const oneRepo = /^\/v1\/repos\/([^/]+)\/([^/]+)\/$/.exec(p);
     if (oneRepo && req.method === 'GET') {
       const k = `${decodeURIComponent(oneRepo[1]!)}/${decodeURIComponent(oneRepo[2]!)}`;

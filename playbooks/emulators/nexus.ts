@@ -27,8 +27,12 @@ export interface NexusEmulatorOptions {
   adminPassword: string;
   /** A user that may sign in but is not an administrator: 404 on repositories (as if missing), 403 elsewhere. */
   readOnlyUser?: { username: string; password: string };
-  /** CE has the EULA gate (3.77+); PRO answers the EULA endpoint too (no edition check) but has no gate. Default CE. */
-  edition?: 'CE' | 'PRO';
+  /**
+   * CE (Server token COMMUNITY) has the EULA gate (3.77+); PRO and CORE (a build of nexus-public)
+   * answer the EULA endpoint too (no edition check) but have no gate: the EULA applies to COMMUNITY
+   * only (CommunityOnboardingItem). Default CE.
+   */
+  edition?: 'CE' | 'PRO' | 'CORE';
   /** The `Server` header ("Nexus/<version> (<EDITION>)"); false = none (a proxy in front strips it). */
   serverHeader?: string | false;
   /** Default false for CE: pulls answer 403 until accepted. */
@@ -75,12 +79,14 @@ export interface NexusEmulator {
   repositoryNames(): string[];
   /** A repository's stored configuration (password included: test inspection only). */
   repository(name: string): RepoConfig | undefined;
+  /** Every configuration the repository has stored, oldest first: one per create and update (test inspection only). */
+  history(name: string): RepoConfig[];
   /** How many Distribution caches a repository has started (restarts after credential changes count). */
   cacheStarts(name: string): number;
   /** Address of the repository's running Distribution cache (to inspect what it holds). */
   cacheUrl(name: string): Promise<string | undefined>;
   eulaAccepted(): boolean;
-  /** True when someone accepted the Community Edition EULA on this (Pro) server. */
+  /** True when someone accepted the Community Edition EULA on this server that is not Community Edition (Pro, CORE). */
   proAcceptedCommunityEula(): boolean;
   activeRealms(): string[];
   stop(): Promise<void>;
@@ -96,6 +102,11 @@ function validation(res: ServerResponse, messages: Array<{ id?: string; message:
 /** Every other create/update failure (AbstractRepositoriesApiResource wraps it in a WebApplicationMessageException): ONE object, the message in quotes. */
 function messageError(res: ServerResponse, message: string): void {
   json(res, 400, { id: '*', message: `"${message}"` });
+}
+
+/** AbstractRepositoriesApiResource.getRepository: a repository that is missing, of another format or type, or not readable by the account. */
+function notFound(res: ServerResponse): void {
+  json(res, 404, { id: '*', message: '"Repository not found"' });
 }
 
 /** The authentication types HttpClientConnectionAuthenticationAttributes allows. */
@@ -166,6 +177,8 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
   let proEulaAccepted = false;
   let realms = [...(opts.activeRealms ?? ['NexusAuthenticatingRealm'])];
   const repos = new Map<string, Repo>();
+  const stored = new Map<string, RepoConfig[]>();
+  const record = (c: RepoConfig) => stored.set(c.name, [...(stored.get(c.name) ?? []), structuredClone(c)]);
   let base = '';
 
   const who = (req: IncomingMessage): 'admin' | 'user' | undefined => {
@@ -230,13 +243,17 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     const user = who(req);
     if (!user) return unauthorized(res);
     if (user !== 'admin') {
-      // AuthorizingRepositoryManagerImpl: a repository the account may not read is "not found".
-      if (/^\/service\/rest\/v1\/repositories\/docker\/proxy\/[^/]+$/.test(p) && (req.method === 'GET' || req.method === 'PUT')) return empty(res, 404);
+      const one = /^\/service\/rest\/v1\/repositories\/docker\/proxy\/([^/]+)$/.exec(p);
+      // AuthorizingRepositoryManagerImpl.getRepositoryWithAdmin: a repository the account may not read is "not found".
+      if (one && req.method === 'GET') return notFound(res);
+      // AuthorizingRepositoryManagerImpl.update: a missing repository is 404; an existing one fails
+      // ensureUserCanAdmin(EDIT) and AuthorizationExceptionMapper answers 403.
+      if (one && req.method === 'PUT' && !repos.has(decodeURIComponent(one[1]!))) return empty(res, 404);
       return empty(res, 403);
     }
 
     if (p === `${API}/system/eula`) {
-      // CommunityEulaApiResourceV1 is registered without an edition check: Pro answers too.
+      // CommunityEulaApiResourceV1 is registered without an edition check: Pro and CORE answer too.
       if (req.method === 'GET') return json(res, 200, { accepted: edition === 'CE' ? eulaAccepted : proEulaAccepted, disclaimer: NEXUS_EULA_TEXT });
       if (req.method === 'POST') {
         const b = await readJson(req);
@@ -256,7 +273,8 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
         const b = await readJson(req);
         if (!b.ok || !Array.isArray(b.value) || !b.value.every((x) => typeof x === 'string')) return validation(res, [{ message: 'expected a list of realm ids' }]);
         const unknown = (b.value as string[]).filter((id) => !NEXUS_REALMS_AVAILABLE.some((r) => r.id === id));
-        if (unknown.length) return validation(res, [{ message: `"Unknown realmIds: [${unknown.join(', ')}]"` }]);
+        // RealmApiResource.setActiveRealms: a WebApplicationMessageException, ONE {id, message} object.
+        if (unknown.length) return json(res, 400, { id: '*', message: `"Unknown realmIds: [${unknown.join(', ')}]"` });
         realms = [...new Set(b.value as string[])];
         return empty(res, 204);
       }
@@ -280,6 +298,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
       }
       if (opts.dataPlane) repo.cache = new RepoCache(opts.dataPlane, `nexus-${v.config.name}`, cacheSpec(v.config));
       repos.set(v.config.name, repo);
+      record(v.config);
       return empty(res, 201);
     }
 
@@ -287,7 +306,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     if (m) {
       const name = decodeURIComponent(m[1]!);
       const repo = repos.get(name);
-      if (req.method === 'GET') return repo ? json(res, 200, view(base, repo.config)) : empty(res, 404);
+      if (req.method === 'GET') return repo ? json(res, 200, view(base, repo.config)) : notFound(res);
       if (req.method === 'DELETE') {
         if (!repo) return empty(res, 404);
         await repo.listener?.close();
@@ -319,6 +338,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
           }
         }
         repo.config = v.config;
+        record(v.config);
         await repo.cache?.reconfigure(cacheSpec(v.config));
         return empty(res, 204);
       }
@@ -327,7 +347,8 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     return empty(res, 404);
   };
 
-  const serverHeader = opts.serverHeader === undefined ? `Nexus/3.77.0-01 (${edition === 'CE' ? 'COMMUNITY' : 'PRO'})` : opts.serverHeader;
+  // EnvironmentFilter: "Nexus/<version> (<edition>)", the edition as ApplicationVersion.getEdition() names it.
+  const serverHeader = opts.serverHeader === undefined ? `Nexus/3.77.0-01 (${edition === 'CE' ? 'COMMUNITY' : edition})` : opts.serverHeader;
   const main = await listen((req, res, url) => {
     if (serverHeader) res.setHeader('server', serverHeader);
     return api(req, res, url);
@@ -338,6 +359,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     host: main.host,
     repositoryNames: () => [...repos.keys()],
     repository: (n) => (repos.get(n) ? structuredClone(repos.get(n)!.config) : undefined),
+    history: (n) => structuredClone(stored.get(n) ?? []),
     cacheStarts: (n) => repos.get(n)?.cache?.starts ?? 0,
     cacheUrl: async (n) => repos.get(n)?.cache?.currentUrl(),
     eulaAccepted: () => eulaAccepted,

@@ -42,6 +42,14 @@ describe('artifactory.docker-remote', () => {
     expect(art.repository('cgr-private')).toMatchObject({ username: 'abc123/def456', password: PULL_TOKEN });
   });
 
+  it('an update (POST) sends only what the step names: the settings it does not manage and the stored password stay', async () => {
+    const own = { key: 'cgr-public', rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/', username: 'reader/own', password: 'readers-own-secret-42', includesPattern: 'chainguard/**', excludesPattern: 'chainguard/old-*', description: 'the reader\'s own mirror', enableTokenAuthentication: true, blockMismatchingMimeTypes: true };
+    expect((await adminPut('cgr-public', own)).status).toBe(200);
+    const step = await fieldsStep('artifactory', 'create-remote-developer', 'developer', values());
+    expect((await artifactoryDockerRemoteAdapter().apply(step, signal())).changed).toBe(true);
+    expect(art.repository('cgr-public')).toEqual({ ...own, includesPattern: '**/*' });
+  });
+
   it('check names every wrong field: URL with an organization, include pattern, mime types', async () => {
     expect((await adminPut('cgr-public', { key: 'cgr-public', rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/acme.example/', includesPattern: 'chainguard/**', blockMismatchingMimeTypes: false })).status).toBe(200);
     const step = await fieldsStep('artifactory', 'create-remote-developer', 'developer', values());

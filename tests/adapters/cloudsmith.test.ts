@@ -19,6 +19,12 @@ afterEach(async () => {
 const values = (extra: Record<string, string> = {}) => ({ cloudsmithApiUrl: cs.apiUrl, cloudsmithUser: 'jane', cloudsmithApiKey: KEY, cloudsmithOrg: 'acme', cloudsmithRepo: 'chainguard', cloudsmithRegistry: cs.registryHost, ...extra });
 const prodValues = () => values({ cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
 
+async function expectAdapterError(p: Promise<unknown>): Promise<AdapterError> {
+  const e = await p.then(() => undefined, (x: unknown) => x);
+  expect(e).toBeInstanceOf(AdapterError);
+  return e as AdapterError;
+}
+
 describe('cloudsmith.docker-upstream', () => {
   it('developer: creates the upstream (201), rerun changes nothing', async () => {
     const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());
@@ -63,6 +69,52 @@ describe('cloudsmith.docker-upstream', () => {
     expect((await a.check(step, signal())).ok).toBe(true);
   });
 
+  it('an update sends only what it changes: the stored secret and settings the step does not name stay (PATCH is partial)', async () => {
+    const a = cloudsmithDockerUpstreamAdapter();
+    await a.apply(await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues()), signal());
+    const [up] = cs.upstreams('acme', 'chainguard');
+    // the reader turns Verify SSL off in the UI and adds a second upstream; the developer step then fixes only what it names
+    await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/${up!.slug_perm}/`, { method: 'PATCH', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ verify_ssl: false }) });
+    const again = await a.apply(await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues()), signal());
+    expect(again.changed).toBe(true);
+    expect(cs.upstreams('acme', 'chainguard')[0]).toMatchObject({ verify_ssl: true, auth_mode: 'Username and Password', auth_username: 'abc123/def456', auth_secret: PULL_TOKEN });
+    const dev = await cloudsmithDockerUpstreamAdapter().apply(await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values()), signal());
+    expect(dev.changed).toBe(true);
+    // the public upstream is a second one: the production one, and its secret, are untouched
+    expect(cs.upstreams('acme', 'chainguard').find((u) => u.slug_perm === up!.slug_perm)).toMatchObject({ auth_secret: PULL_TOKEN, upstream_url: 'https://cgr.dev' });
+  });
+
+  it('priority is the reader\'s to choose on an existing upstream (the guide: "use 2 if the repository also has the public upstream"): not reported, not reset', async () => {
+    const a = cloudsmithDockerUpstreamAdapter();
+    await cloudsmithDockerUpstreamAdapter().apply(await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values()), signal());
+    const created = await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Chainguard Production Upstream', upstream_url: 'https://cgr.dev', mode: 'Cache and Proxy', verify_ssl: true, priority: 2, auth_mode: 'Username and Password', auth_username: 'abc123/def456', auth_secret: PULL_TOKEN }),
+    });
+    expect(created.status).toBe(201);
+    const step = await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues());
+    const c = await a.check(step, signal());
+    expect(c.problems ?? []).toEqual([]);
+    expect(c.unproven).toEqual([expect.stringContaining('auth_secret')]);
+    expect((await a.apply(step, signal())).changed).toBe(false);
+    expect(cs.upstreams('acme', 'chainguard').find((u) => u.name === 'Chainguard Production Upstream')?.priority).toBe(2);
+  });
+
+  it('an upstream the reader made by hand under another name ("Name: any descriptive name") is found by its URL: no second upstream, no rename, check passes', async () => {
+    const r = await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'cgr public', upstream_url: 'https://cgr.dev/chainguard', mode: 'Cache and Proxy', verify_ssl: true, priority: 1 }),
+    });
+    expect(r.status).toBe(201);
+    const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());
+    const a = cloudsmithDockerUpstreamAdapter();
+    expect(await a.check(step, signal())).toMatchObject({ ok: true });
+    expect((await a.apply(step, signal())).changed).toBe(false);
+    expect(cs.upstreams('acme', 'chainguard')).toEqual([expect.objectContaining({ name: 'cgr public', upstream_url: 'https://cgr.dev/chainguard' })]);
+  });
+
   it('accepts https://cgr.dev/ for the production upstream (trailing-slash variant)', async () => {
     await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, {
       method: 'POST',
@@ -72,6 +124,24 @@ describe('cloudsmith.docker-upstream', () => {
     const c = await cloudsmithDockerUpstreamAdapter().check(await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues()), signal());
     expect(c.problems ?? []).toEqual([]);
     expect(c.unproven).toHaveLength(1);
+  });
+
+  it('an API key whose account may not see the repository (Cloudsmith answers 404, as for a missing one): the diagnosis says so and is not only "create it"', async () => {
+    await cs.stop();
+    cs = await startCloudsmithEmulator({ apiKey: KEY, outsiderKey: 'outsider-key-0123456789', repositories: [{ owner: 'acme', slug: 'chainguard' }] });
+    const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values({ cloudsmithApiKey: 'outsider-key-0123456789' }));
+    const e = await expectAdapterError(cloudsmithDockerUpstreamAdapter().apply(step, signal()));
+    expect(e.diagnosis.code).toBe('REPOSITORY_MISSING');
+    expect(e.diagnosis.cause).toMatch(/may not see|permission/);
+    expect(e.diagnosis.fix).toMatch(/access/);
+    const repoStep = await fieldsStep('cloudsmith', 'create-repo', 'developer', values({ cloudsmithApiKey: 'outsider-key-0123456789' }));
+    const check = await cloudsmithRepositoryAdapter().check(repoStep, signal());
+    expect(check.ok).toBe(false);
+    expect(check.diagnosis?.fix).toMatch(/access/);
+    // apply tries to create it; the service refuses that account (403), which is FORBIDDEN, and nothing is created
+    const applied = await expectAdapterError(cloudsmithRepositoryAdapter().apply(repoStep, signal()));
+    expect(applied.diagnosis.code).toBe('FORBIDDEN');
+    expect(cs.upstreams('acme', 'chainguard')).toEqual([]);
   });
 
   it('a repository that does not exist: REPOSITORY_MISSING; cloudsmith.repository creates it', async () => {
@@ -118,13 +188,14 @@ describe('cloudsmith adapters against Cloudsmith semantics', () => {
     cs = await startCloudsmithEmulator({ apiKey: KEY, repositories: [{ owner: 'acme', slug: 'chainguard' }], maxPageSize: 2 });
     await post({ name: 'npm mirror', upstream_url: 'https://registry.example.invalid', priority: 1 });
     await post({ name: 'hub', upstream_url: 'https://hub.example.invalid', priority: 2 });
-    await post({ name: 'Chainguard Public Upstream', upstream_url: 'https://cgr.dev/chainguard', mode: 'Cache and Proxy', priority: 3 });
+    await post({ name: 'Chainguard Public Upstream', upstream_url: 'https://cgr.dev/chainguard', mode: 'Cache and Proxy', priority: 3, verify_ssl: false });
     const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());
     const a = cloudsmithDockerUpstreamAdapter();
-    expect((await a.check(step, signal())).problems?.map((p) => p.field)).toEqual(['Priority (priority)']);
+    // priority 3 is the reader's order behind the other two upstreams: not reported, not reset to the guide's 1
+    expect((await a.check(step, signal())).problems?.map((p) => p.field)).toEqual(['Verify SSL Certificates (verify_ssl)']);
     const r = await a.apply(step, signal());
     expect(r.summary).toMatch(/^updated /);
-    expect(cs.upstreams('acme', 'chainguard').filter((u) => u.name === 'Chainguard Public Upstream')).toHaveLength(1);
+    expect(cs.upstreams('acme', 'chainguard').filter((u) => u.name === 'Chainguard Public Upstream')).toEqual([expect.objectContaining({ priority: 3, verify_ssl: true })]);
     expect(cs.upstreams('acme', 'chainguard')).toHaveLength(3);
     expect((await a.check(step, signal())).ok).toBe(true);
   });

@@ -177,6 +177,16 @@ describe('nexus.realms', () => {
   });
 });
 
+describe('nexus.realms against Nexus semantics (RealmApiResource: the PUT list replaces the active list)', () => {
+  it('keeps every active realm, in its order, and adds the Docker Bearer Token Realm at the end', async () => {
+    await nexus.stop();
+    nexus = await startNexusEmulator({ adminPassword: PASSWORD, eulaAccepted: true, activeRealms: ['LdapRealm', 'NexusAuthenticatingRealm', 'NpmToken'] });
+    const step = await fieldsStep('nexus', 'docker-realm', 'developer', values());
+    expect((await nexusRealmsAdapter().apply(step, signal())).changed).toBe(true);
+    expect(nexus.activeRealms()).toEqual(['LdapRealm', 'NexusAuthenticatingRealm', 'NpmToken', 'DockerToken']);
+  });
+});
+
 describe('createFieldsApplier', () => {
   it('knows the guide adapters and refuses unknown ones', async () => {
     const applier = createFieldsApplier();
@@ -216,8 +226,12 @@ describe('nexus.docker-proxy against Nexus semantics', () => {
   };
   const UNMANAGED = { cleanup: { policyNames: ['weekly'] }, routingRule: 'only-chainguard', connection: { retries: 3, timeout: 90, userAgentSuffix: 'corp' }, subdomain: 'cg', cacheForeignLayers: true };
 
+  /** What Nexus reports about the repository (GET), minus the browse URL. */
+  const reported = async () => (await (await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { headers: { authorization: basic } })).json()) as Record<string, any>;
+
   it('an update (new port) keeps the pull-token password and every setting it does not manage', async () => {
     await post(existing());
+    const before = await reported();
     const newPort = await closedPort();
     const v = values({ repoPort: String(newPort), cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
     const r = await nexusDockerProxyAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'production', v), signal());
@@ -226,6 +240,8 @@ describe('nexus.docker-proxy against Nexus semantics', () => {
     expect(c.docker.httpPort).toBe(newPort);
     expect(c.httpClient.authentication).toMatchObject({ type: 'username', username: 'abc123/def456', password: PULL_TOKEN });
     expect(unmanaged()).toEqual(UNMANAGED);
+    // everything Nexus reports is as it was, but the port
+    expect(await reported()).toEqual({ ...before, docker: { ...before['docker'], httpPort: newPort } });
   });
 
   it('an update that would drop a password it cannot resend is refused, and nothing is written', async () => {
@@ -312,6 +328,28 @@ describe('nexus.eula: tells the editions apart first', () => {
     expect(r).toEqual({ changed: false, summary: expect.stringContaining('Pro') });
     expect(nexus.proAcceptedCommunityEula()).toBe(false);
     expect((await nexusEulaAdapter().check(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal())).ok).toBe(true);
+  });
+
+  it('a Nexus built from nexus-public names its edition CORE (nexus-open-core-edition ApplicationVersionImpl): the Community EULA applies only to COMMUNITY (CommunityOnboardingItem), so nothing is accepted and nothing is reported', async () => {
+    await nexus.stop();
+    nexus = await startNexusEmulator({ adminPassword: PASSWORD, edition: 'CORE' });
+    const step = await fieldsStep('nexus', 'create-proxy', 'developer', values());
+    const r = await nexusEulaAdapter().apply(step, signal());
+    expect(r).toEqual({ changed: false, summary: expect.stringContaining('CORE') });
+    expect(nexus.proAcceptedCommunityEula()).toBe(false);
+    expect((await nexusEulaAdapter().check(step, signal())).ok).toBe(true);
+    // the repository step does not call a CORE server's unaccepted EULA a problem
+    expect((await nexusDockerProxyAdapter().apply(step, signal())).changed).toBe(true);
+  });
+
+  it('an edition token it does not know: refuses, and says which token the Server header named', async () => {
+    await nexus.stop();
+    nexus = await startNexusEmulator({ adminPassword: PASSWORD, serverHeader: 'Nexus/3.90.0-01 (ENTERPRISE)' });
+    const e = await expectAdapterError(nexusEulaAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal()));
+    expect(e.diagnosis.code).toBe('EDITION_UNKNOWN');
+    expect(e.diagnosis.cause).toContain('ENTERPRISE');
+    expect(e.diagnosis.cause).not.toMatch(/no Server header/);
+    expect(nexus.eulaAccepted()).toBe(false);
   });
 
   it('an edition it cannot tell (no Server header): refuses to accept in the reader\'s name', async () => {

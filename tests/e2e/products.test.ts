@@ -120,8 +120,12 @@ describe('Nexus guide: a changed setting and a rerun keep what the guide does no
       // The reader's own settings, made in the UI after the guide: cleanup policy, routing rule, connection tuning, subdomain, foreign layers.
       const cur = nexus.repository('chainguard')!;
       const own = { ...cur, cleanup: { policyNames: ['weekly'] }, routingRule: 'only-chainguard', httpClient: { ...cur.httpClient, connection: { retries: 2, timeout: 90 } }, docker: { ...cur.docker, subdomain: 'cg' }, dockerProxy: { ...cur.dockerProxy, cacheForeignLayers: true, foreignLayerUrlWhitelist: ['.*'] } };
-      const put = await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { method: 'PUT', headers: { authorization: 'Basic ' + Buffer.from('admin:nexus-admin-pw-e2e').toString('base64'), 'content-type': 'application/json' }, body: JSON.stringify(own) });
+      const admin = 'Basic ' + Buffer.from('admin:nexus-admin-pw-e2e').toString('base64');
+      const put = await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { method: 'PUT', headers: { authorization: admin, 'content-type': 'application/json' }, body: JSON.stringify(own) });
       expect(put.status).toBe(204);
+      const reported = async () => (await (await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { headers: { authorization: admin } })).json()) as Record<string, any>;
+      const before = await reported();
+      const updatesBefore = nexus.history('chainguard').length;
 
       const newPort = await closedPort();
       const second = await run('nexus', 'production', { ...values, repoPort: String(newPort), nexusHost: `127.0.0.1:${newPort}` }, dockerDir);
@@ -133,6 +137,15 @@ describe('Nexus guide: a changed setting and a rerun keep what the guide does no
       expect(after.docker.httpPort).toBe(newPort);
       expect(after.httpClient.authentication?.password, 'the pull-token password was dropped by the update').toBeTruthy();
       expect({ cleanup: after.cleanup, routingRule: after.routingRule, connection: after.httpClient.connection, subdomain: after.docker.subdomain, cacheForeignLayers: after.dockerProxy.cacheForeignLayers }).toEqual({ cleanup: { policyNames: ['weekly'] }, routingRule: 'only-chainguard', connection: { retries: 2, timeout: 90 }, subdomain: 'cg', cacheForeignLayers: true });
+      // Every update of the rerun (create-proxy's new port, then set-auth's fresh pull token) stored a
+      // password: no step left the repository without one, even for a moment a later step would mend.
+      const rerunUpdates = nexus.history('chainguard').slice(updatesBefore);
+      expect(rerunUpdates.length, second.out).toBeGreaterThanOrEqual(2);
+      for (const c of rerunUpdates) expect(c.httpClient.authentication?.password, 'an update of the rerun stored no pull-token password').toBeTruthy();
+      // Every setting Nexus reports is as the reader left it, but the port and the username of the
+      // fresh pull token this guide makes on every run.
+      const managed = (r: Record<string, any>) => ({ ...r, docker: { ...r['docker'], httpPort: 'managed' }, httpClient: { ...r['httpClient'], authentication: { ...r['httpClient'].authentication, username: 'managed' } } });
+      expect(managed(await reported())).toEqual(managed(before));
       expect(second.out).not.toContain(after.httpClient.authentication!.password!);
     } finally {
       await nexus.stop();

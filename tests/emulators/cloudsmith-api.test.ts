@@ -47,6 +47,20 @@ describe('Cloudsmith emulator', () => {
     expect((await api('POST', '/v1/repos/acme/cg/upstream/docker/', { ...upstream('y', 1), mode: 'Cache and Proxy' })).status).toBe(201);
   });
 
+  it('auth_mode is "None", "Username and Password" or "Certificate and Key" (models/docker_upstream_request.py); anything else is 422', async () => {
+    expect((await api('POST', '/v1/repos/acme/cg/upstream/docker/', { ...upstream('cert', 1), auth_mode: 'Certificate and Key' })).status).toBe(201);
+    const bad = await api('POST', '/v1/repos/acme/cg/upstream/docker/', { ...upstream('tok', 1), auth_mode: 'Token' });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { fields: Record<string, unknown> }).fields['auth_mode']).toBeDefined();
+  });
+
+  it('PATCH is partial: a body without auth_secret keeps the stored secret', async () => {
+    const created = await api('POST', '/v1/repos/acme/cg/upstream/docker/', { ...upstream('p', 1), auth_mode: 'Username and Password', auth_username: 'id/1', auth_secret: 'kept-secret-123' });
+    const slug = ((await created.json()) as { slug_perm: string }).slug_perm;
+    expect((await api('PATCH', `/v1/repos/acme/cg/upstream/docker/${slug}/`, { priority: 2 })).status).toBe(200);
+    expect(cs.upstreams('acme', 'cg')[0]).toMatchObject({ priority: 2, auth_username: 'id/1', auth_secret: 'kept-secret-123' });
+  });
+
   it('a repository created without repository_type_str is Public', async () => {
     const r = await api('POST', '/v1/repos/acme/', { name: 'fresh' });
     expect(r.status).toBe(201);

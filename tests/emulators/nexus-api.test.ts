@@ -69,6 +69,29 @@ describe('Nexus emulator: repositories', () => {
     expect((await api('GET', '/security/realms/active', undefined, VIEWER)).status).toBe(403);
   });
 
+  it('a non-administrator may not update: 403 on a repository that exists, 404 on one that does not, 401 without credentials (AuthorizingRepositoryManagerImpl.update, AuthorizationExceptionMapper)', async () => {
+    await api('POST', '/repositories/docker/proxy', full());
+    expect((await api('PUT', '/repositories/docker/proxy/cg', full(), VIEWER)).status).toBe(403);
+    expect((await api('PUT', '/repositories/docker/proxy/nope', { ...full(), name: 'nope' }, VIEWER)).status).toBe(404);
+    const anon = await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/cg`);
+    expect(anon.status).toBe(401);
+    // the stored configuration is untouched
+    expect(nexus.repository('cg')!.httpClient.authentication?.password).toBe('pull-secret-xyz');
+  });
+
+  it('a repository that is not there: 404 with ONE {id, message} object "Repository not found" (AbstractRepositoriesApiResource.getRepository)', async () => {
+    const r = await api('GET', '/repositories/docker/proxy/nope');
+    expect(r.status).toBe(404);
+    expect(await r.json()).toEqual({ id: '*', message: '"Repository not found"' });
+  });
+
+  it('unknown keys in a body are ignored, not refused (nexus-rest-jackson2 ObjectMapperProvider: FAIL_ON_UNKNOWN_PROPERTIES off)', async () => {
+    expect((await api('POST', '/repositories/docker/proxy', { ...full(), format: 'docker', type: 'proxy', url: 'http://x/repository/cg', routingRuleName: 'ignored', someFutureKey: { a: 1 } })).status).toBe(201);
+    const got = (await (await api('GET', '/repositories/docker/proxy/cg')).json()) as Record<string, any>;
+    expect(got.someFutureKey).toBeUndefined();
+    expect(got.routingRuleName).toBe('only-chainguard');
+  });
+
   it('errors: bean validation as a list, other create/update failures as ONE {id, message} object', async () => {
     const bad = await api('POST', '/repositories/docker/proxy', { ...full(), proxy: { remoteUrl: 'not a url', contentMaxAge: 1, metadataMaxAge: 1 } });
     expect(bad.status).toBe(400);
@@ -89,7 +112,28 @@ describe('Nexus emulator: repositories', () => {
   });
 });
 
-describe('Nexus emulator: editions', () => {
+describe('Nexus emulator: realms', () => {
+  it('PUT of an unknown realm id: 400 with ONE {id, message} object (RealmApiResource.setActiveRealms); the active list is unchanged', async () => {
+    const r = await api('PUT', '/security/realms/active', ['NexusAuthenticatingRealm', 'NoSuchRealm']);
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual({ id: '*', message: '"Unknown realmIds: [NoSuchRealm]"' });
+    expect(nexus.activeRealms()).toEqual(['NexusAuthenticatingRealm']);
+  });
+});
+
+describe('Nexus emulator: editions (EnvironmentFilter: "Nexus/<version> (<edition>)")', () => {
+  it('CORE (a build of nexus-public) answers the EULA endpoint but has no EULA gate on pulls', async () => {
+    const core = await startNexusEmulator({ adminPassword: 'admin-pw', edition: 'CORE' });
+    try {
+      const r = await fetch(`${core.url}/service/rest/v1/system/eula`, { headers: { authorization: ADMIN } });
+      expect(r.headers.get('server')).toMatch(/^Nexus\/3\.\d+\S* \(CORE\)$/);
+      expect(r.status).toBe(200);
+    } finally {
+      await core.stop();
+    }
+  });
+
+
   it('sends a Server header naming version and edition', async () => {
     expect((await api('GET', '/status')).headers.get('server')).toMatch(/^Nexus\/3\.\d+.* \(COMMUNITY\)$/);
     const pro = await startNexusEmulator({ adminPassword: 'admin-pw', edition: 'PRO' });
