@@ -236,6 +236,13 @@ export function start(): void {
   window.addEventListener('hashchange', revealTarget);
   revealTarget();
 
+  // A field in a collapsed group (Advanced / testing) is opened before it is marked or focused:
+  // an error the reader cannot see, or focus on a hidden input, helps nobody.
+  const revealField = (fieldId: string) => {
+    const group = inputs.get(fieldId)?.closest('details');
+    if (group && !group.open) group.open = true;
+  };
+
   const ctx: RunnerContext = {
     guideId: model.guideId,
     getValues: () => {
@@ -253,6 +260,7 @@ export function start(): void {
       for (const f of model.fields) if (onPath(f, path)) showFieldState(f.id, false);
     },
     markField(fieldId) {
+      revealField(fieldId);
       showFieldState(fieldId, true);
     },
     getPath: () => path,
@@ -264,6 +272,7 @@ export function start(): void {
     focusField(fieldId) {
       const el = inputs.get(fieldId);
       if (!el) return false;
+      revealField(fieldId);
       el.scrollIntoView({ block: 'center' });
       el.focus();
       return true;

@@ -68,6 +68,9 @@ const term = (page: Page) => page.evaluate(() => (window as unknown as { cgrTerm
 describe('a run uses only the values the page shows', () => {
   it('an invalid "Upstream registry" refuses the run at its step instead of running the default', { timeout: 60_000 }, async () => {
     const page = await open('distribution');
+    // A test-lab setting: it sits in the collapsed "Advanced / testing" group.
+    const advanced = page.locator('details[data-field-group="advanced"]');
+    await advanced.locator('> summary').click();
     const field = page.getByLabel('Upstream registry', { exact: true });
     await field.fill('127.0.0.1:44767');
     await field.press('Tab');
@@ -78,6 +81,9 @@ describe('a run uses only the values the page shows', () => {
     await refusal.waitFor({ timeout: 20_000 });
     expect(await refusal.textContent()).toContain('Upstream registry');
     expect(await page.locator('[data-step-id="upstream-answers"] [data-step-status]').getAttribute('data-status')).toBeNull();
+    // "Go to" reaches the field even when its group was closed again.
+    await advanced.locator('> summary').click();
+    expect(await advanced.getAttribute('open')).toBeNull();
     await refusal.locator('[data-go-field="upstreamUrl"]').click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('cgr-input-upstreamUrl');
     // Nothing ran: the default (the real cgr.dev) was never reached.
@@ -116,6 +122,7 @@ describe('on a phone', () => {
 describe('a run uses only the values the page shows (pressing Run straight from the field)', () => {
   it('the click reaches Run although leaving the field shows its error above it', { timeout: 60_000 }, async () => {
     const page = await open('distribution');
+    await page.locator('details[data-field-group="advanced"] > summary').click();
     await page.getByLabel('Upstream registry', { exact: true }).fill('127.0.0.1:44767');
     // Straight from the field to the button: the field's error appears as the press begins.
     await page.locator('[data-step-id="upstream-answers"] [data-run-from]').click();
