@@ -9,7 +9,7 @@ import { stripCommandFences } from './src/lib/strip-command-fences.mjs';
 const contentDir = new URL('./content/', import.meta.url);
 
 export default defineConfig({
-  outDir: process.env.CGR_SITE_OUT ?? './build/site',
+  outDir: process.env.CGR_PLAYBOOK_SITE_OUT ?? './build/site',
   site: 'http://127.0.0.1:4321',
   trailingSlash: 'always',
   // Inline CSS: no render-blocking stylesheet requests before the first paint.

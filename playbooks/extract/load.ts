@@ -86,7 +86,15 @@ export function loadGuideSource(source: string, file: string): LoadResult {
 
   const result = GuideSchema.safeParse(raw, { reportInput: true });
   if (result.success) {
-    if (diagnostics.length === 0) return { guide: { ...result.data, file }, diagnostics };
+    if (diagnostics.length === 0) {
+      // Where each step starts (its opening tag): CI annotations and reports point at it.
+      const stepAt: Record<string, { line: number; column: number }> = {};
+      result.data.steps.forEach((st, i) => {
+        const at = positions.get(`steps/${i}`);
+        if (at) stepAt[st.id] = { line: at.line, column: at.column };
+      });
+      return { guide: { ...result.data, file, stepAt }, diagnostics };
+    }
     return { diagnostics: sortDiagnostics(diagnostics) };
   }
   const issues = friendlyIssues(result.error);

@@ -13,7 +13,9 @@ const stringish = z.union([z.string(), z.number(), z.boolean()]).transform((v) =
 
 export const fieldIdSchema = z
   .string()
-  .regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase id such as "nexusUrl"' });
+  .regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase id such as "nexusUrl"' })
+  // CGR_PLAYBOOK_* environment variables are cgr-playbook's own settings (playbooks/config.ts).
+  .refine((id) => !/^playbook([A-Z]|$)/.test(id), { message: 'field ids starting with "playbook" are reserved: their CGR_PLAYBOOK_* environment variables are cgr-playbook\'s own settings' });
 
 export const FieldSchema = z
   .strictObject({

@@ -192,5 +192,10 @@ export const GuideSchema = z
   });
 
 export type GuideInput = z.input<typeof GuideSchema>;
-export type Guide = z.output<typeof GuideSchema> & { file?: string };
+export type Guide = z.output<typeof GuideSchema> & {
+  /** The guide's file as loaded (relative to the working directory). */
+  file?: string;
+  /** Step id -> where its block starts in the file (set by the loader). */
+  stepAt?: Record<string, { line: number; column: number }>;
+};
 export type GuideMeta = z.output<typeof GuideMetaSchema>;

@@ -1,7 +1,8 @@
 // `cgr-playbook show <guide>`: the resolved plan of one path, values filled in, secrets masked.
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
-import { contentDir, getGuide } from '../../guides.ts';
+import { getGuide } from '../../guides.ts';
+import { resolveContentDir } from '../../config.ts';
 import { parsePath, parseSets } from '../set-values.ts';
 import { resolveValues } from '../../plan/values.ts';
 import { describePlan, type DescribedStep } from '../../plan/describe.ts';
@@ -10,22 +11,24 @@ import { PlaybookError } from '../../errors.ts';
 const command: CliCommand = {
   summary: "Print a guide's resolved plan for one path, values filled in, secrets masked",
   usage: `Usage: cgr-playbook show <guide> [--path developer|production] [--set id=value]... [--examples] [--json]
+                         [--content DIR]
 
 Prints every step of one path with the values filled in. Secrets are never printed: commands
 show them as "$CGR_..." environment variable references.
   --path       developer (default) or production
   --set        a field value (repeatable); secrets cannot be set here
   --examples   fill fields that have no value with their example
-  --json       the model for tools: fields (id, type, secret) and steps (id, kind, resolved text)`,
+  --json       the model for tools: fields (id, type, secret) and steps (id, kind, resolved text)
+  --content    the guides folder (default: CGR_PLAYBOOK_CONTENT, cgr-playbook.config.*, content/)`,
   async run(argv, io) {
     const { values: opts, positionals } = parseArgs({
       args: argv,
-      options: { path: { type: 'string' }, set: { type: 'string', multiple: true, default: [] }, json: { type: 'boolean' }, examples: { type: 'boolean' } },
+      options: { path: { type: 'string' }, set: { type: 'string', multiple: true, default: [] }, json: { type: 'boolean' }, examples: { type: 'boolean' }, content: { type: 'string' } },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length !== 1) throw new PlaybookError('usage', 'show takes one guide id', { hint: 'e.g. cgr-playbook show nexus --path production' });
-    const guide = await getGuide(positionals[0]!, contentDir(io.env), io.cwd);
+    const guide = await getGuide(positionals[0]!, resolveContentDir({ option: opts.content, cwd: io.cwd, env: io.env }), io.cwd);
     const path = parsePath(opts.path) ?? 'developer';
     const given = parseSets(guide, opts.set);
     if (opts.examples) for (const f of guide.fields) if (given[f.id] === undefined && f.example !== undefined && !f.secret) given[f.id] = f.example;
