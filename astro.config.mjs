@@ -33,7 +33,7 @@ export default defineConfig({
       sidebar: [
         { label: 'Home', link: '/' },
         { label: 'Guides', items: guideSidebarItems(contentDir) },
-        { label: 'For docs authors', items: [{ label: 'Writing a guide', link: '/authoring/' }] },
+        { label: 'For docs authors', items: [{ label: 'Writing a guide', link: '/authoring/' }, { label: 'Guides in CI', link: '/ci/' }] },
       ],
     }),
   ],
