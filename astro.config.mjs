@@ -5,8 +5,12 @@ import starlight from '@astrojs/starlight';
 import { satteri } from '@astrojs/markdown-satteri';
 import { guideSidebarItems } from './src/lib/sidebar.mjs';
 import { stripCommandFences } from './src/lib/strip-command-fences.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 
-const contentDir = new URL('./content/', import.meta.url);
+// The guides folder: $CGR_PLAYBOOK_CONTENT (set by scripts/dev.mjs and build-site.mjs from --content
+// or cgr-playbook.config.*), else content/.
+const contentDir = process.env.CGR_PLAYBOOK_CONTENT ? pathToFileURL(resolve(process.env.CGR_PLAYBOOK_CONTENT) + '/') : new URL('./content/', import.meta.url);
 
 export default defineConfig({
   outDir: process.env.CGR_PLAYBOOK_SITE_OUT ?? './build/site',
@@ -25,7 +29,7 @@ export default defineConfig({
       description: 'Executable guides for a pull-through cache of the Chainguard registry (cgr.dev).',
       customCss: ['./src/styles/guide.css'],
       components: { Search: './src/components/site/Search.astro' },
-      markdown: { processedDirs: ['./content'] },
+      markdown: { processedDirs: [fileURLToPath(contentDir)] },
       lastUpdated: false,
       // ```output fences hold sample output: plain text.
       expressiveCode: { shiki: { langAlias: { output: 'txt' } } },

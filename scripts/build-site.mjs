@@ -13,6 +13,20 @@ const started = Date.now();
 // A test runner (vitest) exports DEV=1, MODE=test, BASE_URL, SSR, NODE_ENV=test... which would leak
 // into import.meta.env and build dev-only markup: build from a clean slate.
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DEV|PROD|SSR|MODE|BASE_URL|TEST|VITEST.*)$/.test(k)));
+// The guides: as for the CLI, $CGR_PLAYBOOK_CONTENT, else "content" of a cgr-playbook.config.* in the
+// working folder or above (read with the built engine), else content/.
+if (!env.CGR_PLAYBOOK_CONTENT) {
+  try {
+    const { loadToolConfig } = await import('../dist/playbooks/config.js');
+    const config = loadToolConfig(process.cwd(), env);
+    if (config.content) env.CGR_PLAYBOOK_CONTENT = config.content;
+  } catch (e) {
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND') {
+      process.stderr.write(`build-site: ${e.message}\n`);
+      process.exit(2);
+    }
+  }
+}
 const r = spawnSync(process.execPath, [astro, 'build', '--silent'], { cwd: root, stdio: 'inherit', env: { ...env, CGR_PLAYBOOK_SITE_OUT: out, ASTRO_TELEMETRY_DISABLED: '1', NODE_ENV: 'production' } });
 if (r.status !== 0) process.exit(r.status ?? 1);
 mkdirSync(out, { recursive: true });
