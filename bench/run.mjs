@@ -19,7 +19,7 @@ const files = readdirSync(here)
 
 // The benches' own dependencies (wetty, lighthouse, chrome-launcher) live in bench/package.json,
 // out of the repository's install: fetch them on first use.
-if (!existsSync(join(here, 'node_modules'))) {
+if (!existsSync(join(here, 'node_modules')) && files.some((n) => ['site.mjs', 'terminal.mjs'].includes(n))) {
   process.stdout.write('installing the benches\' dependencies (bench/package.json)...\n');
   const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: here, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
