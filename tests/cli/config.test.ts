@@ -83,6 +83,21 @@ describe('the guides folder', () => {
   });
 });
 
+describe('the lab state folder', () => {
+  it('comes from --state-dir, CGR_PLAYBOOK_LAB_STATE_DIR, then lab.stateDir of the config file', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'cgr-playbook.config.yaml'), 'lab:\n  stateDir: .lab-state\n');
+    const fromConfig = await cli(['lab', 'status'], { cwd: join(dir, 'deep') });
+    expect(fromConfig.stdout).toBe(`no lab in ${join(dir, '.lab-state')}\n`);
+    const fromEnv = await cli(['lab', 'status'], { cwd: dir, env: { CGR_PLAYBOOK_LAB_STATE_DIR: join(dir, 'env-state') } });
+    expect(fromEnv.stdout).toBe(`no lab in ${join(dir, 'env-state')}\n`);
+    const fromOption = await cli(['lab', 'status', '--state-dir', join(dir, 'opt-state')], { cwd: dir, env: { CGR_PLAYBOOK_LAB_STATE_DIR: join(dir, 'env-state') } });
+    expect(fromOption.stdout).toBe(`no lab in ${join(dir, 'opt-state')}\n`);
+    writeFileSync(join(dir, 'cgr-playbook.config.yaml'), 'lab:\n  stateDri: x\n');
+    expect((await cli(['lab', 'status'], { cwd: dir })).stderr).toContain('unknown key "lab.stateDri"; valid keys: lab.stateDir');
+  });
+});
+
 describe("the tool's settings never collide with field values", () => {
   it('a field id starting with "playbook" is refused at its line (its CGR_PLAYBOOK_* variable is a tool setting)', async () => {
     const dir = project();

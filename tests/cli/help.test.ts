@@ -1,6 +1,7 @@
 // Top-level dispatch: help, version, unknown commands, per-command help (`help <command>` and `--help`).
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { cli, repoRoot } from './memory-io.ts';
@@ -25,6 +26,19 @@ describe('cgr-playbook', () => {
   it('--version prints the version written in package.json', async () => {
     expect(await cli(['--version'])).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: '' });
     expect(await cli(['-v'])).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: '' });
+  });
+
+  it('--version follows package.json (no copy of the version in the code)', () => {
+    // A copy of the package whose manifest says another version: the built CLI reports that one.
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-version-'));
+    try {
+      for (const f of ['bin', 'dist']) cpSync(join(repoRoot, f), join(dir, f), { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, version: '9.8.7-test.1' }));
+      const r = spawnSync(process.execPath, [join(dir, 'bin/cgr-playbook.js'), '--version'], { encoding: 'utf8' });
+      expect({ status: r.status, stdout: r.stdout }).toEqual({ status: 0, stdout: '9.8.7-test.1\n' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an unknown command is exit 2 naming the valid commands', async () => {
