@@ -35,6 +35,17 @@ describe('validate for CI', () => {
     );
   });
 
+  it('--format github: the problems also go to the job summary ($GITHUB_STEP_SUMMARY), appended', async () => {
+    const summary = join(temp(), 'summary.md');
+    writeFileSync(summary, 'before\n');
+    await cli(['validate', '--format', 'github', 'content/nexus.mdx', ...BROKEN], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(readFileSync(summary, 'utf8')).toBe(
+      'before\n### ❌ cgr-playbook validate: 2 error(s) in 2 of 3 guide(s)\n\n| Where | Problem |\n|---|---|\n' +
+        '| `tests/fixtures/broken/unknown-prop.mdx:8:43` | colour: unknown prop "colour" — remove it, or check its spelling against the block reference (cgr-playbook docs: Authoring) |\n' +
+        '| `tests/fixtures/broken/when-unknown-field.mdx:10:42` | when: when refers to unknown field "debugMode" — declare &lt;Field id="debugMode" .../> or use one of: troubleshoot |\n\n',
+    );
+  });
+
   it('--format github: paths are relative to $GITHUB_WORKSPACE when the job runs in a subfolder', async () => {
     const r = await cli(['validate', '--format', 'github', 'broken/unknown-prop.mdx'], { cwd: join(repoRoot, 'tests/fixtures'), env: { GITHUB_WORKSPACE: repoRoot } });
     expect(r.stdout.split('\n')[0]).toMatch(/^::error file=tests\/fixtures\/broken\/unknown-prop\.mdx,line=8,col=43,/);

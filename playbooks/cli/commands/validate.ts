@@ -7,7 +7,8 @@ import { resolveContentDir } from '../../config.ts';
 import { loadGuideFile } from '../../extract/load.ts';
 import { formatDiagnostic } from '../../extract/diagnostics.ts';
 import { junitXml } from '../../report/junit.ts';
-import { annotation, annotationPath } from '../../report/github.ts';
+import { appendFile } from 'node:fs/promises';
+import { annotation, annotationPath, mdCell } from '../../report/github.ts';
 import { codeQualityIssues } from '../../report/gitlab.ts';
 import { PlaybookError } from '../../errors.ts';
 
@@ -21,7 +22,8 @@ Validates the given MDX guides (default: every guide in the guides folder, see -
   --format text     file:line:col: message, and a hint (default)
   --format json     {valid, files: [{file, valid, diagnostics}]}
   --format junit    JUnit XML: a case per valid guide, a failing case per problem (file, line)
-  --format github   GitHub Actions annotations (::error file=…,line=…,col=…::…) shown on the PR
+  --format github   GitHub Actions annotations (::error file=…,line=…,col=…::…) shown on the PR,
+                    and a table of the problems in the job summary ($GITHUB_STEP_SUMMARY)
   --format gitlab   GitLab Code Quality JSON (artifacts: reports: codequality:)
   --content DIR    the guides folder (default: CGR_PLAYBOOK_CONTENT, cgr-playbook.config.*, content/)
 Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
@@ -52,7 +54,14 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
         for (const d of r.diagnostics) io.stdout.write(annotation('error', d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, { file: annotationPath(d.file, io.cwd, io.env), line: d.line, col: d.column, title: `cgr-playbook validate: ${d.code}` }));
       }
       const errors = broken.reduce((n, r) => n + r.diagnostics.length, 0);
-      io.stdout.write(broken.length === 0 ? `${results.length} guide(s) valid\n` : `${errors} error(s) in ${broken.length} of ${results.length} guide(s)\n`);
+      const line = broken.length === 0 ? `${results.length} guide(s) valid` : `${errors} error(s) in ${broken.length} of ${results.length} guide(s)`;
+      io.stdout.write(line + '\n');
+      // The job summary, as lychee and others write it: the same problems as a table.
+      if (io.env.GITHUB_STEP_SUMMARY) {
+        const rows = results.flatMap((r) => r.diagnostics.map((d) => `| \`${mdCell(`${d.file}:${d.line}:${d.column}`)}\` | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`));
+        const md = [`### ${broken.length === 0 ? '✅' : '❌'} cgr-playbook validate: ${line}`, '', ...(rows.length ? ['| Where | Problem |', '|---|---|', ...rows, ''] : [])];
+        await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch((e: NodeJS.ErrnoException) => io.stderr.write(`cgr-playbook validate: cannot append to $GITHUB_STEP_SUMMARY: ${e.code ?? e.message}\n`));
+      }
     } else if (format === 'gitlab') {
       io.stdout.write(JSON.stringify(codeQualityIssues(results.flatMap((r) => r.diagnostics)), null, 2) + '\n');
     } else {
