@@ -28,11 +28,13 @@ export default defineConfig({
       title: 'cgr-playbook',
       description: 'Executable guides for a pull-through cache of the Chainguard registry (cgr.dev).',
       customCss: ['./src/styles/guide.css'],
+      // Starlight's search, with the button's accessible name matching what it shows (see the file).
       components: { Search: './src/components/site/Search.astro' },
       markdown: { processedDirs: [fileURLToPath(contentDir)] },
       lastUpdated: false,
-      // ```output fences hold sample output: plain text.
-      expressiveCode: { shiki: { langAlias: { output: 'txt' } } },
+      // ```output fences hold sample output: plain text. Long lines wrap: a code block never scrolls
+      // sideways (a scrolling block becomes an unnamed keyboard stop and landmark on every page).
+      expressiveCode: { shiki: { langAlias: { output: 'txt' } }, defaultProps: { wrap: true } },
       pagination: true,
       sidebar: [
         { label: 'Home', link: '/' },

@@ -57,7 +57,7 @@ async function controlPlane(name, guide, stepId, valuesFor, stop) {
 const nexus = await startNexusEmulator({ adminPassword: 'bench-pw', eulaAccepted: true });
 await controlPlane('nexus.docker-proxy', 'nexus', 'create-proxy', async (i) => ({ nexusUrl: nexus.url, nexusUser: 'admin', nexusPassword: 'bench-pw', repoName: `r${i}`, repoPort: String(await freePort()), nexusHost: 'x' }), () => nexus.stop());
 const art = await startArtifactoryEmulator({ accessToken: 'bench-token' });
-await controlPlane('artifactory.docker-remote', 'artifactory', 'create-remote-developer', async (i) => ({ artifactoryUrl: art.url, artifactoryToken: 'bench-token', repoKey: `k${i}`, artifactoryHost: art.host }), () => art.stop());
+await controlPlane('artifactory.docker-remote', 'artifactory', 'create-remote-developer', async (i) => ({ artifactoryUrl: art.url, artifactoryToken: 'bench-token', publicRepoKey: `k${i}`, artifactoryHost: art.host }), () => art.stop());
 const cs = await startCloudsmithEmulator({ apiKey: 'bench-key', repositories: Array.from({ length: RUNS }, (_, i) => ({ owner: 'acme', slug: `r${i}` })) });
 await controlPlane('cloudsmith.docker-upstream', 'cloudsmith', 'upstream-developer', async (i) => ({ cloudsmithApiUrl: cs.apiUrl, cloudsmithApiKey: 'bench-key', cloudsmithOrg: 'acme', cloudsmithRepo: `r${i}`, cloudsmithRegistry: cs.registryHost }), () => cs.stop());
 
@@ -82,7 +82,7 @@ try {
   await pullTwice('nexus', `127.0.0.1:${port}/chainguard/wolfi-base:latest`, 'admin', 'bench-pw');
   await nx.stop();
   const a = await startArtifactoryEmulator({ accessToken: 'bench-token', dataPlane });
-  await applier.apply(resolveFieldsStep(guides.artifactory, 'create-remote-developer', 'developer', { artifactoryUrl: a.url, artifactoryToken: 'bench-token', repoKey: 'cgr-public', artifactoryHost: a.host }), signal());
+  await applier.apply(resolveFieldsStep(guides.artifactory, 'create-remote-developer', 'developer', { artifactoryUrl: a.url, artifactoryToken: 'bench-token', publicRepoKey: 'cgr-public', artifactoryHost: a.host }), signal());
   await pullTwice('artifactory', `${a.host}/cgr-public/chainguard/wolfi-base:latest`, 'admin', 'bench-token');
   await a.stop();
   const c = await startCloudsmithEmulator({ apiKey: 'bench-key', repositories: [{ owner: 'acme', slug: 'cg' }], dataPlane });

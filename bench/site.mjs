@@ -1,6 +1,7 @@
 // Site benchmarks: build time, JavaScript a guide page loads before any terminal is opened
 // (gzip, target <= 50 KB), Lighthouse performance (>= 95) and accessibility (= 100) on every
-// guide page. Builds into a temp dir, serves it on 127.0.0.1, drives Debian's chromium.
+// guide page. Builds into a temp dir, serves it with `cgr-playbook ui` (what readers get) on
+// 127.0.0.1, drives Debian's chromium.
 // Usage: node bench/site.mjs [--json <file>]   (exit 1 when a target is missed)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,40 +31,52 @@ function build() {
   return (performance.now() - t0) / 1000;
 }
 
+/** `cgr-playbook ui` on the built site: the server readers get (gzip, caching, CSP, the runner's meta tag). */
 function serve() {
-  const proc = spawn(process.execPath, [join(root, 'scripts', 'static-server.mjs'), '--root', out, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [join(root, 'bin', 'cgr-playbook.js'), 'ui', '--port', '0', '--site', out], {
+    cwd: tmp,
+    env: { PATH: process.env.PATH, HOME: tmp, SHELL: '/bin/bash', LANG: 'C.UTF-8' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((ok, fail) => {
     let buf = '';
     proc.stdout.on('data', (d) => {
       buf += d;
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(buf);
+      const m = /open (http:\/\/127\.0\.0\.1:\d+)\//.exec(buf);
       if (m) ok({ url: m[1], stop: () => new Promise((done) => (proc.exitCode !== null ? done() : (proc.once('exit', done), process.kill(proc.pid, 'SIGTERM')))) });
     });
-    proc.once('exit', (c) => fail(new Error(`static server exited ${c}`)));
+    proc.once('exit', (c) => fail(new Error(`cgr-playbook ui exited ${c}`)));
   });
 }
 
-/** Every script the page loads until the network is idle, gzip-compressed as a server would send it. */
-async function pageScripts(ctx, url, { runnerMeta }) {
+/** Every script the page loads until the network is idle, in the bytes the server sent (gzip). */
+async function pageScripts(browser, url, { runnerMeta }) {
+  // A fresh context each time: nothing comes from the cache of an earlier page.
+  const ctx = await browser.newContext();
   const page = await ctx.newPage();
-  if (runnerMeta) {
-    // What `cgr-playbook ui` does to served HTML: announce the runner, so the page loads attach().
+  if (!runnerMeta) {
+    // The same pages from any other static host: no runner meta tag, so attach() never loads.
     await page.route(url, async (route) => {
       const res = await route.fetch();
-      const html = (await res.text()).replace('<head>', '<head><meta name="cgr-runner" content="1">');
+      const html = (await res.text()).replace(/<meta name="cgr-runner"[^>]*>/, '');
       await route.fulfill({ response: res, body: html });
     });
   }
   const scripts = [];
   page.on('response', async (res) => {
     if (res.request().resourceType() !== 'script') return;
-    scripts.push(res.body().then((b) => ({ url: res.url().replace(/^https?:\/\/[^/]+/, ''), raw: b.length, gzip: gzipSync(b).length })).catch(() => ({ url: res.url(), raw: 0, gzip: 0 })));
+    // What the server sent: the encoded (gzip) body size, as the reader downloads it.
+    scripts.push(
+      Promise.all([res.body(), res.request().sizes()])
+        .then(([b, sizes]) => ({ url: res.url().replace(/^https?:\/\/[^/]+/, ''), raw: b.length, gzip: sizes.responseBodySize, encoding: res.headers()['content-encoding'] ?? 'identity' }))
+        .catch(() => ({ url: res.url(), raw: 0, gzip: 0, encoding: '?' })),
+    );
   });
   await page.goto(url, { waitUntil: 'networkidle' });
   // Inline scripts count too.
   const inline = await page.evaluate(() => [...document.querySelectorAll('script:not([src])')].filter((s) => !s.type || s.type === 'module' || s.type === 'text/javascript').map((s) => s.textContent ?? ''));
-  await page.close();
   const files = await Promise.all(scripts);
+  await ctx.close();
   const inlineGzip = inline.reduce((n, s) => n + gzipSync(Buffer.from(s)).length, 0);
   return { files, inlineGzip, totalGzip: files.reduce((n, f) => n + f.gzip, 0) + inlineGzip };
 }
@@ -86,29 +99,29 @@ async function lighthouseScores(url, port) {
 
 const result = { buildSeconds: 0, pages: {} };
 let server;
-let ctx;
+let browser;
 let chrome;
 try {
   result.buildSeconds = Number(build().toFixed(1));
   server = await serve();
-  ctx = await chromium.launchPersistentContext(join(tmp, 'profile-js'), { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   for (const id of guideIds) {
     const url = `${server.url}/guides/${id}/`;
-    const plain = await pageScripts(ctx, url, { runnerMeta: false });
-    const withRunner = await pageScripts(ctx, url, { runnerMeta: true });
+    const plain = await pageScripts(browser, url, { runnerMeta: false });
+    const withRunner = await pageScripts(browser, url, { runnerMeta: true });
     result.pages[id] = {
       jsKbGzip: Number((plain.totalGzip / 1024).toFixed(1)),
       jsKbGzipWithRunner: Number((withRunner.totalGzip / 1024).toFixed(1)),
       scripts: withRunner.files.map((f) => `${f.url} ${(f.gzip / 1024).toFixed(1)} KB`),
     };
   }
-  await ctx.close();
-  ctx = undefined;
+  await browser.close();
+  browser = undefined;
   mkdirSync(join(tmp, 'profile-lh'), { recursive: true });
   chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: FLAGS, userDataDir: join(tmp, 'profile-lh') });
   for (const id of guideIds) Object.assign(result.pages[id], await lighthouseScores(`${server.url}/guides/${id}/`, chrome.port));
 } finally {
-  await ctx?.close();
+  await browser?.close();
   if (chrome) await chrome.kill();
   await server?.stop();
   rmSync(tmp, { recursive: true, force: true });

@@ -13,7 +13,7 @@ export interface Diagnosis {
 }
 
 /** A probe with every template already resolved (values filled in, secrets in clear: keep in memory only). */
-export interface ResolvedProbe extends Omit<Probe, 'image' | 'username' | 'password' | 'upstream'> {
+export interface ResolvedProbe extends Omit<Probe, 'image' | 'username' | 'password' | 'upstream' | 'success'> {
   image: string;
   username?: string;
   password?: string;
@@ -54,6 +54,12 @@ export interface CheckResult {
   /** One entry per wrong setting: which field, what it is, what to change. */
   problems?: Array<{ field: string; actual: string; expected: string; fix: string }>;
   diagnosis?: Diagnosis;
+  /**
+   * Settings the read-back could not prove (write-only secrets: the product never returns a
+   * password). A check with unproven settings is never `ok` ("already done"): applying sends them
+   * again, and only a pull through the repository proves them (doctor does that pull).
+   */
+  unproven?: string[];
 }
 
 /** Applies `fields` steps through a product's REST API (implemented in playbooks/adapters). */

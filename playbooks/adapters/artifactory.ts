@@ -68,6 +68,7 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     fields: { url: 'artifactoryUrl', credentials: ['artifactoryToken'] },
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
   };
 }
 
@@ -78,10 +79,17 @@ function messages(res: ApiResponse): string {
 
 const repoPath = (key: string) => `/artifactory/api/repositories/${encodeURIComponent(key)}`;
 
-/** The repository's configuration; undefined when it does not exist (Artifactory answers 400, newer versions 404). */
+/** An Artifactory without a Pro licence answers the repositories API itself with 400 and says so. */
+const PRO_ONLY = /only in Artifactory Pro|licen[cs]e/i;
+
+/**
+ * The repository's configuration; undefined when it does not exist (Artifactory answers 400, newer
+ * versions 404). A 400 saying the API needs Artifactory Pro is a LICENSE diagnosis, not "missing".
+ */
 export async function readArtifactoryRepo(t: ApiTarget, key: string, signal?: AbortSignal): Promise<ArtifactoryRemoteResponse | undefined> {
   const res = await send(t, 'GET', repoPath(key), { signal });
-  if (res.status === 404 || (res.status === 400 && !/licen[cs]e|pro\b/i.test(messages(res)))) return undefined;
+  if (res.status === 400 && PRO_ONLY.test(messages(res))) throw failure(t, res, `read repository "${key}"`);
+  if (res.status === 404 || res.status === 400) return undefined;
   if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, `read repository "${key}"`, messages(res)), { status: res.status });
   return parseBody(t, res, ArtifactoryRemoteResponseSchema, `GET repository "${key}"`);
 }
@@ -121,8 +129,15 @@ export function artifactoryProblems(step: ResolvedFieldsStep, repo: ArtifactoryR
 
 function failure(t: ApiTarget, res: ApiResponse, action: string): AdapterError {
   const said = messages(res);
-  if (res.status === 400 && /licen[cs]e|only in Artifactory Pro/i.test(said)) {
-    return new AdapterError({ code: 'LICENSE', cause: `Artifactory refused to ${action}: ${said.slice(0, 200)}`, fix: 'the repositories REST API needs a licensed Artifactory (Pro, Enterprise, or a cloud trial); create the repository in the UI instead' }, { status: 400 });
+  if (res.status === 400 && PRO_ONLY.test(said)) {
+    return new AdapterError(
+      {
+        code: 'LICENSE',
+        cause: `Artifactory answered that its repositories REST API needs a Pro licence while trying to ${action} (${said.slice(0, 200)}): this server runs without one, so nothing can be created or read through the API`,
+        fix: 'create the repository in the UI instead: Administration › Repositories › Create a Repository › Remote › Docker, with the values this step lists (Artifactory OSS has no Docker repositories at all: use JFrog Container Registry or a licensed Artifactory); or apply against a licensed Artifactory (Pro, Enterprise, or a cloud trial)',
+      },
+      { status: 400 },
+    );
   }
   return new AdapterError(statusDiagnosis(t, res, action, said), { status: res.status });
 }
@@ -139,6 +154,7 @@ export function artifactoryDockerRemoteAdapter(opts: AdapterOptions = {}): Produ
       const desired = desiredSettings(name, step, KEYS);
       const existing = await readArtifactoryRepo(t, key, signal);
       let changed = false;
+      let resent = false;
       if (!existing) {
         const body: Record<string, unknown> = { key, rclass: 'remote', packageType: 'docker', url: ARTIFACTORY_UPSTREAM, includesPattern: '**/*', blockMismatchingMimeTypes: true, enableTokenAuthentication: true };
         for (const d of desired) body[d.api] = d.value;
@@ -147,20 +163,24 @@ export function artifactoryDockerRemoteAdapter(opts: AdapterOptions = {}): Produ
         changed = true;
       } else {
         const credsSet = !!existing.username;
-        const stale = desired.filter((d) => (d.spec.writeOnly && opts.resendSecrets) || !satisfied(getPath(existing, d.api), d, credsSet));
-        if (stale.length) {
+        // The password cannot be compared (never returned in clear): the step's own is always sent again.
+        const stale = desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
+        const secrets = desired.filter((d) => d.spec.writeOnly);
+        if (stale.length || secrets.length) {
           // POST is a partial update: send only the settings the step names (plus the identifying ones).
           const body: Record<string, unknown> = { key, rclass: 'remote', packageType: 'docker', url: existing.url ?? ARTIFACTORY_UPSTREAM };
           for (const d of desired) body[d.api] = d.value;
           const res = await send(t, 'POST', repoPath(key), { body: ArtifactoryRemoteRequestSchema.parse(body), signal });
           if (res.status !== 200) throw failure(t, res, `update repository "${key}"`);
-          changed = true;
+          changed = stale.length > 0;
+          resent = !changed;
         }
       }
       const after = await readArtifactoryRepo(t, key, signal);
       if (!after) throw new AdapterError({ code: 'NOT_FOUND', cause: `Artifactory accepted repository "${key}" but does not return it`, fix: 'look at the Artifactory log; apply again' });
       const problems = artifactoryProblems(step, after);
       if (problems.length) throw new AdapterError({ code: 'WRONG_SETTINGS', cause: summarizeProblems(`repository "${key}"`, problems), fix: problems.map((p) => p.fix).join('; ') });
+      if (resent) return { changed: false, summary: `re-sent the pull-token password to Docker remote repository "${key}" (Artifactory never returns it in clear, so a rerun writes it again; only a pull proves it); every other setting already matched` };
       return { changed, summary: changed ? `${existing ? 'updated' : 'created'} Docker remote repository "${key}"` : `Docker remote repository "${key}" already has these settings` };
     },
     async check(step, signal): Promise<CheckResult> {
@@ -171,6 +191,8 @@ export function artifactoryDockerRemoteAdapter(opts: AdapterOptions = {}): Produ
         if (!repo) return { ok: false, summary: `Artifactory has no repository "${key}" yet`, diagnosis: { code: 'MISSING', cause: `repository "${key}" does not exist`, fix: 'create it (apply this step)' } };
         const problems = artifactoryProblems(step, repo);
         if (problems.length) return { ok: false, summary: summarizeProblems(`repository "${key}"`, problems), problems };
+        const unproven = desiredSettings(name, step, KEYS).filter((d) => d.spec.writeOnly).map((d) => `${LABELS[d.api] ?? d.label} (${d.api})`);
+        if (unproven.length) return { ok: false, unproven, summary: `Docker remote repository "${key}" holds user "${repo.username ?? ''}"; the password cannot be read back from Artifactory, so only a pull through the repository proves it; applying sends it again` };
         return { ok: true, summary: `Docker remote repository "${key}" mirrors ${repo.url}` };
       } catch (e) {
         return checkFailure(e);

@@ -1,6 +1,8 @@
 // Cloudsmith: a Docker upstream of a repository through API v1
-// (/v1/repos/{owner}/{repo}/upstream/docker/: list, create, partial update). Request shapes from
-// Cloudsmith's v1 API reference as summarized in registry-apis.md; proven in CI against
+// (/v1/repos/{owner}/{repo}/upstream/docker/: list, create, partial update). Semantics from
+// cloudsmith-io/cloudsmith-api and cloudsmith-cli (see docs/emulators.md): lists are paginated
+// (every page is read), `mode` is "Proxy Only" or "Cache and Proxy", a 429 is waited for and
+// retried (http.ts), a repository created without a type would be Public. Proven in CI against
 // playbooks/emulators/cloudsmith.ts, not the live service.
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
@@ -13,7 +15,8 @@ export const CLOUDSMITH_PUBLIC_UPSTREAM = 'https://cgr.dev/chainguard';
 export const CLOUDSMITH_PRIVATE_UPSTREAM = 'https://cgr.dev/';
 export const CLOUDSMITH_DEFAULT_API = 'https://api.cloudsmith.io';
 
-export const CLOUDSMITH_MODES = ['Proxy Only', 'Cache and Proxy', 'Cache Only'] as const;
+/** models/docker_upstream_request.py: the only values `mode` takes (422 otherwise). */
+export const CLOUDSMITH_MODES = ['Proxy Only', 'Cache and Proxy'] as const;
 export const CLOUDSMITH_AUTH_MODES = ['None', 'Username and Password'] as const;
 
 /** A Docker upstream as Cloudsmith takes it (POST create; PATCH takes any subset). */
@@ -70,6 +73,7 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     fields: { url: 'cloudsmithApiUrl', credentials: ['cloudsmithApiKey'] },
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
   };
 }
 
@@ -88,8 +92,27 @@ function base(step: ResolvedFieldsStep): string {
   return `/v1/repos/${encodeURIComponent(requireValue(step, 'cloudsmithOrg'))}/${encodeURIComponent(requireValue(step, 'cloudsmithRepo'))}/upstream/docker/`;
 }
 
+/** Page size asked for (cloudsmith-cli asks for 1000, its MAX_PAGE_SIZE); the server may hand out less. */
+const PAGE_SIZE = 1000;
+/** A bound on pages read, so a server that never says "last page" cannot keep the adapter forever. */
+const MAX_PAGES = 200;
+
+/** Every Docker upstream of the repository: all pages (X-Pagination-PageTotal; without it, until a short or empty page). */
 export async function listCloudsmithUpstreams(t: ApiTarget, step: ResolvedFieldsStep, signal?: AbortSignal): Promise<CloudsmithUpstreamResponse[]> {
-  const res = await send(t, 'GET', base(step), { signal });
+  const all: CloudsmithUpstreamResponse[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const { items, res } = await listPage(t, step, page, signal);
+    all.push(...items);
+    const total = Number(res.headers.get('x-pagination-pagetotal') ?? NaN);
+    const size = Number(res.headers.get('x-pagination-pagesize') ?? PAGE_SIZE);
+    if (Number.isInteger(total) ? page >= total : items.length === 0 || items.length < size) return all;
+  }
+  throw new AdapterError({ code: 'UNEXPECTED_RESPONSE', cause: `Cloudsmith listed more than ${MAX_PAGES} pages of Docker upstreams in ${step.values.cloudsmithOrg}/${step.values.cloudsmithRepo}`, fix: 'check that cloudsmithApiUrl points at the Cloudsmith API itself' });
+}
+
+async function listPage(t: ApiTarget, step: ResolvedFieldsStep, page: number, signal?: AbortSignal): Promise<{ items: CloudsmithUpstreamResponse[]; res: ApiResponse }> {
+  const res = await send(t, 'GET', `${base(step)}?page=${page}&page_size=${PAGE_SIZE}`, { signal });
+  if (res.status === 404 && page > 1) return { items: [], res }; // "Invalid page.": past the last one
   if (res.status === 404) {
     throw new AdapterError({
       code: 'REPOSITORY_MISSING',
@@ -98,7 +121,7 @@ export async function listCloudsmithUpstreams(t: ApiTarget, step: ResolvedFields
     }, { status: 404 });
   }
   if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, 'list the Docker upstreams', detail(res)), { status: res.status });
-  return parseBody(t, res, z.array(CloudsmithUpstreamResponseSchema), 'GET upstream/docker/');
+  return { items: parseBody(t, res, z.array(CloudsmithUpstreamResponseSchema), 'GET upstream/docker/'), res };
 }
 
 /** Which stored upstream this step is about: same name, else the one pointing at cgr.dev. */
@@ -148,6 +171,7 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
       const list = await listCloudsmithUpstreams(t, step, signal);
       const existing = findUpstream(list, upstreamName(step));
       let changed = false;
+      let resent = false;
       let slug: string;
       if (!existing) {
         const body: Record<string, unknown> = {
@@ -166,19 +190,24 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
       } else {
         slug = existing.slug_perm;
         const credsSet = existing.auth_mode === 'Username and Password' && !!existing.auth_username;
-        const stale = desired.filter((d) => (d.spec.writeOnly && opts.resendSecrets) || !satisfied(getPath(existing, d.api), d, credsSet));
-        if (stale.length) {
+        // The secret cannot be compared (never returned): the step's own secret is always sent again.
+        const stale = desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
+        const secrets = desired.filter((d) => d.spec.writeOnly);
+        if (stale.length || secrets.length) {
+          // PATCH is a partial update: what it does not name stays as it is.
           const patch: Record<string, unknown> = {};
           for (const d of desired) patch[d.api] = d.value;
           const res = await send(t, 'PATCH', `${base(step)}${encodeURIComponent(slug)}/`, { body: CloudsmithUpstreamRequestSchema.partial().parse(patch), signal });
           if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, `update the Docker upstream "${existing.name}"`, detail(res)), { status: res.status });
-          changed = true;
+          changed = stale.length > 0;
+          resent = !changed;
         }
       }
       const after = (await listCloudsmithUpstreams(t, step, signal)).find((u) => u.slug_perm === slug);
       if (!after) throw new AdapterError({ code: 'NOT_FOUND', cause: `Cloudsmith accepted the upstream but does not list it in ${where(step)}`, fix: 'apply again; if it persists, contact Cloudsmith support' });
       const problems = cloudsmithProblems(step, after);
       if (problems.length) throw new AdapterError({ code: 'WRONG_SETTINGS', cause: summarizeProblems(`upstream "${after.name}"`, problems), fix: problems.map((p) => p.fix).join('; ') });
+      if (resent) return { changed: false, summary: `re-sent the pull-token password to Docker upstream "${after.name}" in ${where(step)} (Cloudsmith never returns it, so a rerun writes it again; only a pull proves it); every other setting already matched` };
       return { changed, summary: changed ? `${existing ? 'updated' : 'created'} Docker upstream "${after.name}" in ${where(step)}` : `Docker upstream "${after.name}" in ${where(step)} already has these settings` };
     },
     async check(step, signal): Promise<CheckResult> {
@@ -189,6 +218,10 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
         if (!up) return { ok: false, summary: `${where(step)} has no Docker upstream${upstreamName(step) ? ` named "${upstreamName(step)}"` : ' for cgr.dev'} yet`, diagnosis: { code: 'MISSING', cause: 'the upstream does not exist', fix: 'create it (apply this step)' } };
         const problems = cloudsmithProblems(step, up);
         if (problems.length) return { ok: false, summary: summarizeProblems(`upstream "${up.name}"`, problems), problems };
+        const unproven = desiredSettings(name, step, KEYS).filter((d) => d.spec.writeOnly).map((d) => `${LABELS[d.api] ?? d.label} (${d.api})`);
+        if (unproven.length) {
+          return { ok: false, unproven, summary: `Docker upstream "${up.name}" in ${where(step)} authenticates as "${up.auth_username ?? ''}"; the password cannot be read back from Cloudsmith, so only a pull through the repository proves it; applying sends it again` };
+        }
         return { ok: true, summary: `Docker upstream "${up.name}" in ${where(step)} mirrors ${up.upstream_url} (${up.mode})` };
       } catch (e) {
         return checkFailure(e);
@@ -233,7 +266,8 @@ export function cloudsmithRepositoryAdapter(opts: AdapterOptions = {}): ProductA
       const t = target(step, opts);
       const repo = requireValue(step, 'cloudsmithRepo');
       if (await read(t, step, signal)) return { changed: false, summary: `repository ${step.values.cloudsmithOrg}/${repo} already exists` };
-      const body: Record<string, unknown> = { name: repo, slug: repo };
+      // Cloudsmith makes a repository Public when no type is sent: a mirror that may hold private images is Private unless the step says otherwise.
+      const body: Record<string, unknown> = { name: repo, slug: repo, repository_type_str: 'Private' };
       for (const d of desiredSettings('cloudsmith.repository', step, REPO_KEYS)) body[d.api] = d.value;
       const res = await send(t, 'POST', `/v1/repos/${encodeURIComponent(requireValue(step, 'cloudsmithOrg'))}/`, { body: CloudsmithRepoRequestSchema.parse(body), signal });
       if (res.status !== 201) throw new AdapterError(statusDiagnosis(t, res, `create repository ${step.values.cloudsmithOrg}/${repo}`, detail(res)), { status: res.status });

@@ -23,6 +23,40 @@ export interface ApiTarget {
   timeoutMs?: number;
   /** Injectable fetch (tests); default the global one. */
   fetch?: typeof fetch;
+  /** How a 429 (rate limited) is waited for and retried; default 3 retries, each wait at most 60 s. */
+  rateLimit?: RateLimitPolicy;
+}
+
+export interface RateLimitPolicy {
+  retries: number;
+  /** A longer wait than this is not waited for: the 429 becomes a RATE_LIMITED diagnosis at once. */
+  maxWaitMs: number;
+  /** Injectable wait (tests record it instead of waiting). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+const DEFAULT_RATE_LIMIT: RateLimitPolicy = { retries: 3, maxWaitMs: 60_000 };
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
+  });
+}
+
+/**
+ * How long a 429 asks to wait, in ms: Retry-After (seconds or an HTTP date), else X-RateLimit-Reset
+ * (epoch seconds, cloudsmith-cli core/ratelimits.py), else X-RateLimit-Interval (seconds), else 1 s.
+ */
+export function rateLimitWaitMs(headers: Headers, now = Date.now()): number {
+  const ra = headers.get('retry-after');
+  if (ra && /^\d+(\.\d+)?$/.test(ra.trim())) return Math.ceil(Number(ra) * 1000);
+  if (ra && !Number.isNaN(Date.parse(ra))) return Math.max(0, Date.parse(ra) - now);
+  const reset = headers.get('x-ratelimit-reset');
+  if (reset && /^\d+$/.test(reset.trim())) return Math.max(0, Number(reset) * 1000 - now);
+  const interval = headers.get('x-ratelimit-interval');
+  if (interval && !Number.isNaN(Number(interval))) return Math.ceil(Number(interval) * 1000);
+  return 1000;
 }
 
 export interface ApiResponse {
@@ -85,8 +119,23 @@ export function apiUrl(target: ApiTarget, path: string): URL {
   return new URL(base.pathname.replace(/\/+$/, '') + path, base);
 }
 
-/** Sends one request. Network failures become AdapterError (UNREACHABLE, DNS, TIMEOUT, TLS); HTTP statuses are returned. */
+/**
+ * Sends one request. Network failures become AdapterError (UNREACHABLE, DNS, TIMEOUT, TLS); HTTP
+ * statuses are returned. A 429 is waited for (as long as the product asks, within the policy's
+ * bound) and retried; a 429 that outlasts the policy is returned (statusDiagnosis: RATE_LIMITED).
+ */
 export async function send(target: ApiTarget, method: string, path: string, opts: { body?: unknown; signal?: AbortSignal } = {}): Promise<ApiResponse> {
+  const policy = target.rateLimit ?? DEFAULT_RATE_LIMIT;
+  for (let attempt = 0; ; attempt++) {
+    const res = await sendOnce(target, method, path, opts);
+    if (res.status !== 429 || attempt >= policy.retries) return res;
+    const wait = rateLimitWaitMs(res.headers);
+    if (wait > policy.maxWaitMs) return res;
+    await (policy.sleep ?? sleep)(wait, opts.signal);
+  }
+}
+
+async function sendOnce(target: ApiTarget, method: string, path: string, opts: { body?: unknown; signal?: AbortSignal }): Promise<ApiResponse> {
   const url = apiUrl(target, path);
   const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(target.auth) };
   let body: string | undefined;
@@ -152,6 +201,15 @@ export function statusDiagnosis(target: ApiTarget, res: ApiResponse, action: str
   const creds = target.fields.credentials.join(' and ');
   if (res.status === 401) return { code: 'WRONG_CREDENTIALS', cause: `${target.product} refused the credentials while trying to ${action} (401${said ? `: ${said}` : ''})`, fix: `check ${creds}` };
   if (res.status === 403) return { code: 'FORBIDDEN', cause: `${target.product} accepted the credentials but refused to ${action} (403${said ? `: ${said}` : ''})`, fix: `use an account with administrator rights on ${target.product} (${creds})` };
+  if (res.status === 429) {
+    const wait = rateLimitWaitMs(res.headers);
+    const when = new Date(Date.now() + wait).toISOString().replace(/\.\d+Z$/, 'Z');
+    return {
+      code: 'RATE_LIMITED',
+      cause: `${target.product} is rate-limiting these requests (429${said ? `: ${said}` : ''}) while trying to ${action}, still after the waits and retries this tool allows (at most 3, of up to 60 s each); it asks to wait until about ${when}`,
+      fix: `wait until the rate limit resets (about ${when}), then apply again; other tools using the same ${creds} share the limit`,
+    };
+  }
   if (res.status === 404) return { code: 'NOT_FOUND', cause: `${target.product} has no such API endpoint while trying to ${action} (404)`, fix: `check that ${target.fields.url} is the ${target.product} base address and the version supports this API` };
   if (res.status >= 500) return { code: 'PRODUCT_ERROR', cause: `${target.product} failed while trying to ${action} (${res.status}${said ? `: ${said}` : ''})`, fix: `look at ${target.product}'s log; retry once it is healthy` };
   return { code: 'REJECTED', cause: `${target.product} rejected the request to ${action} (${res.status}${said ? `: ${said}` : ''})`, fix: 'correct the value the message names and apply again' };

@@ -1,6 +1,8 @@
 // Sonatype Nexus Repository 3 (REST API v1): the docker (proxy) repository, the active security
-// realms and the Community Edition EULA. Request shapes from Nexus 3.x's REST reference as
-// summarized in registry-apis.md; proven in CI against playbooks/emulators/nexus.ts, not a live Nexus.
+// realms and the Community Edition EULA. Semantics from sonatype/nexus-public (see
+// docs/emulators.md): a PUT REPLACES the whole configuration, so an update sends back every setting
+// it read and the upstream password again (GET never returns it; a PUT without it deletes it).
+// Proven in CI against playbooks/emulators/nexus.ts, not a live Nexus.
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
@@ -33,10 +35,10 @@ export const NexusDockerProxyRequestSchema = z.object({
     blocked: z.boolean().describe('Block outbound requests to the upstream.'),
     autoBlock: z.boolean().describe('Block the upstream automatically while it is unreachable.'),
     authentication: z
-      .object({
-        type: z.enum(['username', 'ntlm']).describe('Authentication type; "username" for a pull token.'),
-        username: z.string().describe('Pull token identity id.'),
-        password: z.string().optional().describe('Pull token secret (write-only: never returned by GET).'),
+      .looseObject({
+        type: z.enum(['username', 'ntlm', 'bearerToken']).describe('Authentication type; "username" for a pull token.'),
+        username: z.string().nullable().optional().describe('Pull token identity id.'),
+        password: z.string().optional().describe('Pull token secret (write-only: never returned by GET; a PUT without it deletes it).'),
       })
       .nullable()
       .optional()
@@ -76,8 +78,10 @@ export const NexusDockerProxyResponseSchema = z.looseObject({
 });
 export type NexusDockerProxyResponse = z.output<typeof NexusDockerProxyResponseSchema>;
 
-/** Nexus validation errors (400): a list of {id, message}. */
-export const NexusValidationErrorsSchema = z.array(z.looseObject({ id: z.string().optional().describe('"*" or "PARAMETER <name>".'), message: z.string().describe('What is wrong.') }));
+/** One Nexus error: {id, message}. */
+const NexusErrorSchema = z.looseObject({ id: z.string().optional().describe('"*" or "PARAMETER <name>".'), message: z.string().describe('What is wrong.') });
+/** Nexus errors (400): bean validation answers a list of {id, message}; every other create/update failure ONE such object, its message in quotes. */
+export const NexusValidationErrorsSchema = z.union([z.array(NexusErrorSchema), NexusErrorSchema]);
 
 export const NexusEulaSchema = z.looseObject({
   accepted: z.boolean().describe('Whether an administrator accepted the Community Edition EULA.'),
@@ -124,12 +128,14 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     fields: { url: 'nexusUrl', credentials: ['nexusUser', 'nexusPassword'] },
     ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
     ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
   };
 }
 
 function validationMessages(res: ApiResponse): string[] {
   const r = NexusValidationErrorsSchema.safeParse(res.json);
-  if (r.success) return r.data.map((e) => e.message);
+  const unquote = (m: string) => m.replace(/^"([\s\S]*)"$/, '$1');
+  if (r.success) return (Array.isArray(r.data) ? r.data : [r.data]).map((e) => unquote(e.message));
   return res.text ? [res.text.slice(0, 300)] : [];
 }
 
@@ -146,10 +152,27 @@ function failure(t: ApiTarget, res: ApiResponse, action: string, step: ResolvedF
   return new AdapterError(statusDiagnosis(t, res, action, joined), { status: res.status });
 }
 
-/** Fetches a docker proxy repository; undefined when Nexus says 404. */
+/**
+ * Fetches a docker proxy repository; undefined when it does not exist. Nexus answers 404 also to an
+ * account that may not read the repository, so a 404 is taken as "missing" only when the account
+ * can read the security settings (an administrator); otherwise it is FORBIDDEN: the repository may exist.
+ */
 export async function readNexusProxy(t: ApiTarget, name: string, signal?: AbortSignal): Promise<NexusDockerProxyResponse | undefined> {
   const res = await send(t, 'GET', `${API}/repositories/docker/proxy/${encodeURIComponent(name)}`, { signal });
-  if (res.status === 404) return undefined;
+  if (res.status === 404) {
+    const admin = await send(t, 'GET', `${API}/security/realms/active`, { signal });
+    if (admin.status === 403 || admin.status === 401) {
+      throw new AdapterError(
+        {
+          code: 'FORBIDDEN',
+          cause: `Nexus answers 404 for repository "${name}" to account ${t.auth.kind === 'basic' ? `"${t.auth.username}"` : ''}, which is also its answer when the account may not see a repository that exists; this account is not an administrator (it may not read the security settings: ${admin.status})`,
+          fix: `use an administrator account (${t.fields.credentials.join(' and ')}); the repository may already exist, so do not create another one`,
+        },
+        { status: 404 },
+      );
+    }
+    return undefined;
+  }
   if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, `read repository "${name}"`, validationMessages(res).join('; ')), { status: res.status });
   return parseBody(t, res, NexusDockerProxyResponseSchema, `GET repository "${name}"`);
 }
@@ -168,26 +191,74 @@ function defaultProxy(step: ResolvedFieldsStep, name: string): NexusDockerProxyR
   };
 }
 
-/** The request shape of what Nexus holds now (so an update changes only the step's settings). */
-function requestFromResponse(r: NexusDockerProxyResponse): Record<string, unknown> {
-  const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
-  const auth = r.httpClient.authentication;
-  return {
-    name: r.name,
-    online: r.online,
-    storage: pick(r.storage, ['blobStoreName', 'strictContentTypeValidation', 'writePolicy']),
-    proxy: pick(r.proxy, ['remoteUrl', 'contentMaxAge', 'metadataMaxAge']),
-    negativeCache: pick(r.negativeCache, ['enabled', 'timeToLive']),
-    httpClient: { blocked: r.httpClient.blocked, autoBlock: r.httpClient.autoBlock, ...(auth ? { authentication: pick(auth, ['type', 'username']) } : {}) },
-    docker: pick(r.docker, ['v1Enabled', 'forceBasicAuth', 'httpPort', 'httpsPort']),
-    dockerProxy: pick(r.dockerProxy, ['indexType', 'indexUrl']),
+/**
+ * The PUT body that keeps everything Nexus holds now: a PUT replaces the whole configuration, so
+ * every section read (cleanup, routing rule, connection, replication, subdomain, foreign layers,
+ * and keys this adapter has never heard of) goes back. Only what GET adds is dropped (format, type,
+ * url: read-only) and `routingRuleName` goes back under the request's name, `routingRule`.
+ */
+export function requestFromResponse(r: NexusDockerProxyResponse): Record<string, unknown> {
+  const body = deepClone(r) as Record<string, unknown>;
+  for (const k of ['format', 'type', 'url']) delete body[k];
+  if ('routingRuleName' in body) {
+    if (body['routingRule'] === undefined) body['routingRule'] = body['routingRuleName'];
+    delete body['routingRuleName'];
+  }
+  return body;
+}
+
+/** The field ids holding the pull token this guide gives the repository (Production). */
+const PULL_TOKEN_FIELDS = { username: 'identityId', password: 'pullToken' } as const;
+
+/**
+ * The upstream credentials an update must carry so that Nexus keeps them. Nexus never returns the
+ * password and a PUT without it deletes it: the adapter sends the pull token it is responsible for
+ * again (from the guide's secret value); a secret it does not hold means it must not write.
+ */
+function credentialsForUpdate(step: ResolvedFieldsStep, repoName: string, existing: NexusDockerProxyResponse, body: Record<string, unknown>, desired: ReturnType<typeof desiredSettings>): { note?: string } {
+  const current = existing.httpClient.authentication;
+  const stepSetsAuth = desired.some((d) => d.api.startsWith('httpClient.authentication'));
+  const stepSetsPassword = desired.some((d) => d.api === 'httpClient.authentication.password');
+  const httpClient = body['httpClient'] as Record<string, unknown>;
+  if (stepSetsAuth) {
+    const auth = httpClient['authentication'] as Record<string, unknown> | null | undefined;
+    if (auth && auth['type'] !== 'bearerToken') delete auth['bearerToken'];
+    if (stepSetsPassword || !auth) return {};
+    // The step names the username but not the password: fall through to resend the stored one's source.
+  }
+  if (!current && !stepSetsAuth) return {};
+  const type = (current?.type ?? 'username') as string;
+  const storedUser = current?.username ?? undefined;
+  const refuse = (why: string): never => {
+    throw new AdapterError({
+      code: 'SECRET_NEEDED',
+      cause: `repository "${repoName}" authenticates to its upstream ${why}; Nexus never returns that secret, and an update without it deletes it (every pull that needs it would then fail with 401 from the upstream), so nothing was changed`,
+      fix: type === 'username'
+        ? `give the pull token this repository uses, fields ${PULL_TOKEN_FIELDS.username} and ${PULL_TOKEN_FIELDS.password} (CGR_IDENTITY_ID / CGR_PULL_TOKEN), and apply again; or make this change in the Nexus UI and enter the password again there`
+        : 'make this change in the Nexus UI and enter that secret again there; this guide manages only Username credentials (a pull token)',
+    });
   };
+  if (type !== 'username') refuse(`with a credential of type ${type}`);
+  const id = step.values[PULL_TOKEN_FIELDS.username];
+  const secret = step.values[PULL_TOKEN_FIELDS.password];
+  const auth = (httpClient['authentication'] ?? {}) as Record<string, unknown>;
+  if (secret && id && (storedUser === id || (stepSetsAuth && auth['username'] === id))) {
+    httpClient['authentication'] = { ...auth, type: 'username', username: id, password: secret };
+    return {};
+  }
+  if (secret && id && step.path === 'production') {
+    // Production: the guide's pull token is the one this repository is meant to hold (set-auth writes it next).
+    httpClient['authentication'] = { ...auth, type: 'username', username: id, password: secret };
+    return { note: `; its upstream credentials now use the guide's pull token (${id}) instead of ${storedUser ?? 'none'}` };
+  }
+  return refuse(`as "${storedUser ?? ''}" (type username)${id && storedUser !== id ? `, not as the guide's pull token ${id}` : ''}`);
 }
 
 /** The guide's rules for a Chainguard mirror, plus every setting the step names. */
 export function nexusProblems(step: ResolvedFieldsStep, repo: NexusDockerProxyResponse): Problem[] {
   const desired = desiredSettings('nexus.docker-proxy', step, PROXY_KEYS);
   const credsSet = !!repo.httpClient.authentication && repo.httpClient.authentication.type === 'username' && !!repo.httpClient.authentication.username;
+  const authType = repo.httpClient.authentication?.type;
   const problems: Problem[] = [];
   if (!sameUrl(repo.proxy.remoteUrl, NEXUS_UPSTREAM)) {
     const hasPath = /^https?:\/\/[^/]+\/./.test(repo.proxy.remoteUrl);
@@ -201,7 +272,7 @@ export function nexusProblems(step: ResolvedFieldsStep, repo: NexusDockerProxyRe
   if (!repo.online) problems.push({ field: 'Online', actual: 'false', expected: 'true', fix: 'tick Online so the repository answers requests' });
   if (repo.httpClient.blocked) problems.push({ field: 'Blocked (httpClient.blocked)', actual: 'true', expected: 'false', fix: 'untick Blocked in the HTTP section so Nexus may fetch from cgr.dev' });
   if (step.path === 'production' && desired.some((d) => d.api.startsWith('httpClient.authentication')) && !credsSet) {
-    problems.push({ field: 'Authentication', actual: 'not set', expected: 'Username with the pull token', fix: 'tick Authentication in the HTTP section, type Username, and enter the pull token identity id and password' });
+    problems.push({ field: 'Authentication', actual: authType ? `type ${authType}` : 'not set', expected: 'Username with the pull token', fix: 'tick Authentication in the HTTP section, type Username, and enter the pull token identity id and password' });
   }
   for (const d of desired) {
     if (d.api === 'proxy.remoteUrl' && sameUrl(d.value, NEXUS_UPSTREAM)) continue; // covered by the URL rule above
@@ -215,17 +286,38 @@ export function nexusProblems(step: ResolvedFieldsStep, repo: NexusDockerProxyRe
   return problems;
 }
 
+export type NexusEdition = 'PRO' | 'COMMUNITY' | 'OSS';
+
+/**
+ * The edition, from the `Server` header Nexus sends ("Nexus/3.77.0-01 (COMMUNITY)", "(PRO)",
+ * before 3.77 "(OSS)"); undefined when no header says it (a proxy in front may strip it). The EULA
+ * endpoint exists on every edition, so it cannot tell them apart.
+ */
+export async function nexusEdition(t: ApiTarget, signal?: AbortSignal): Promise<NexusEdition | undefined> {
+  const res = await send(t, 'GET', `${API}/status`, { signal });
+  const m = /\bNexus\/\S+\s+\((PRO|COMMUNITY|OSS)[^)]*\)/i.exec(res.headers.get('server') ?? '');
+  return m ? (m[1]!.toUpperCase() as NexusEdition) : undefined;
+}
+
 async function eulaDiagnosis(t: ApiTarget, signal: AbortSignal): Promise<AdapterError | undefined> {
   const res = await send(t, 'GET', `${API}/system/eula`, { signal });
-  if (res.status === 404) return undefined; // Pro, or before 3.77: no EULA gate
+  if (res.status === 404) return undefined; // before 3.77: no EULA gate
   if (res.status !== 200) return undefined;
   const eula = parseBody(t, res, NexusEulaSchema, 'GET system/eula');
   if (eula.accepted) return undefined;
+  if ((await nexusEdition(t, signal)) === 'PRO') return undefined; // Pro has no Community EULA gate
   return new AdapterError({
     code: 'EULA_NOT_ACCEPTED',
     cause: 'Nexus Community Edition has not had its EULA accepted: it answers every pull with 403 until an administrator accepts it',
     fix: 'sign in to Nexus as admin and accept the EULA where it asks; or, if you agree to it, turn on acceptEula and apply the guide\'s accept-eula step (Apply in the page, or --set acceptEula=true --apply) so it accepts it through the API',
   });
+}
+
+/** What a read-back cannot prove: the write-only values the step sets (Nexus never returns a password). */
+function unprovenSettings(step: ResolvedFieldsStep): string[] {
+  return desiredSettings('nexus.docker-proxy', step, PROXY_KEYS)
+    .filter((d) => d.spec.writeOnly)
+    .map((d) => `${LABELS[d.api] ?? d.label} (${d.api})`);
 }
 
 export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapter {
@@ -240,6 +332,8 @@ export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapt
       const desired = desiredSettings(name, step, PROXY_KEYS);
       const existing = await readNexusProxy(t, repo, signal);
       let changed = false;
+      let resent = false;
+      let note = '';
       if (!existing) {
         const body: Record<string, unknown> = deepClone(defaultProxy(step, repo)) as unknown as Record<string, unknown>;
         for (const d of desired) setPath(body, d.api, d.value);
@@ -248,15 +342,18 @@ export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapt
         if (res.status !== 201) throw failure(t, res, `create repository "${repo}"`, step);
         changed = true;
       } else {
-        const credsSet = !!existing.httpClient.authentication?.username;
-        const stale = desired.filter((d) => (d.spec.writeOnly && opts.resendSecrets) || !satisfied(getPath(existing, d.api), d, credsSet));
-        if (stale.length) {
+        const credsSet = existing.httpClient.authentication?.type === 'username' && !!existing.httpClient.authentication.username;
+        // Write-only values (the pull-token password) cannot be compared: they are always sent again.
+        const stale = desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
+        const secrets = desired.filter((d) => d.spec.writeOnly);
+        if (stale.length || secrets.length) {
           const body = requestFromResponse(existing);
           for (const d of desired) setPath(body, d.api, d.value);
-          const parsed = NexusDockerProxyRequestSchema.parse(body);
-          const res = await send(t, 'PUT', `${API}/repositories/docker/proxy/${encodeURIComponent(repo)}`, { body: parsed, signal });
+          note = credentialsForUpdate(step, repo, existing, body, desired).note ?? '';
+          const res = await send(t, 'PUT', `${API}/repositories/docker/proxy/${encodeURIComponent(repo)}`, { body, signal });
           if (res.status !== 204) throw failure(t, res, `update repository "${repo}"`, step);
-          changed = true;
+          changed = stale.length > 0;
+          resent = !changed;
         }
       }
       const after = await readNexusProxy(t, repo, signal);
@@ -265,7 +362,8 @@ export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapt
       if (problems.length) throw new AdapterError({ code: 'WRONG_SETTINGS', cause: summarizeProblems(`repository "${repo}"`, problems), fix: problems.map((p) => p.fix).join('; ') });
       const eula = await eulaDiagnosis(t, signal);
       if (eula) throw eula;
-      return { changed, summary: changed ? `${existing ? 'updated' : 'created'} docker (proxy) repository "${repo}"` : `docker (proxy) repository "${repo}" already has these settings` };
+      if (resent) return { changed: false, summary: `re-sent the pull-token password to docker (proxy) repository "${repo}" (Nexus never returns a password, so a rerun writes it again; only a pull through the repository proves it); every other setting already matched` };
+      return { changed, summary: changed ? `${existing ? 'updated' : 'created'} docker (proxy) repository "${repo}"${note}` : `docker (proxy) repository "${repo}" already has these settings` };
     },
     async check(step, signal): Promise<CheckResult> {
       try {
@@ -277,6 +375,14 @@ export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapt
         if (problems.length) return { ok: false, summary: summarizeProblems(`repository "${repo}"`, problems), problems };
         const eula = await eulaDiagnosis(t, signal);
         if (eula) return { ok: false, summary: eula.diagnosis.cause, diagnosis: eula.diagnosis };
+        const unproven = unprovenSettings(step);
+        if (unproven.length) {
+          return {
+            ok: false,
+            unproven,
+            summary: `repository "${repo}" holds username "${existing.httpClient.authentication?.username ?? ''}"; the password cannot be read back from Nexus (it never returns one), so only a pull through the repository proves it; applying sends it again`,
+          };
+        }
         return { ok: true, summary: `docker (proxy) repository "${repo}" mirrors ${existing.proxy.remoteUrl}${existing.docker.httpPort ? ` on port ${existing.docker.httpPort}` : ''}` };
       } catch (e) {
         return checkFailure(e);
@@ -330,7 +436,11 @@ export function nexusRealmsAdapter(opts: AdapterOptions = {}): ProductAdapter {
   };
 }
 
-/** Accepts the Community Edition EULA (3.77+): GET it, POST it back with accepted=true. No EULA endpoint (Pro, older): nothing to do. */
+/**
+ * Accepts the Community Edition EULA (3.77+): GET it, POST it back with accepted=true. Only on a
+ * server whose `Server` header says Community Edition: the endpoint is registered on Pro too, and
+ * an edition the adapter cannot tell is refused (accept it in the UI). No endpoint (older): nothing to do.
+ */
 export function nexusEulaAdapter(opts: AdapterOptions = {}): ProductAdapter {
   const read = async (t: ApiTarget, signal: AbortSignal) => {
     const res = await send(t, 'GET', `${API}/system/eula`, { signal });
@@ -344,16 +454,27 @@ export function nexusEulaAdapter(opts: AdapterOptions = {}): ProductAdapter {
     async apply(step, signal) {
       const t = target(step, opts);
       const eula = await read(t, signal);
-      if (!eula) return { changed: false, summary: 'this Nexus has no EULA to accept (Pro, or a version before 3.77)' };
+      if (!eula) return { changed: false, summary: 'this Nexus has no EULA to accept (a version before 3.77)' };
       if (eula.accepted) return { changed: false, summary: 'the EULA is already accepted' };
+      const edition = await nexusEdition(t, signal);
+      if (edition === 'PRO') return { changed: false, summary: 'this Nexus is Pro (its Server header says so): the Community Edition EULA does not apply, nothing accepted' };
+      if (!edition) {
+        throw new AdapterError({
+          code: 'EDITION_UNKNOWN',
+          cause: 'Nexus answers the EULA endpoint on every edition, and this server\'s edition cannot be told: no Server header names it (a proxy in front of Nexus may remove it), so the adapter will not accept the Community Edition EULA in your name',
+          fix: 'sign in to Nexus as an administrator and accept the EULA where it asks (Community Edition only); or let the Server header through the proxy and apply again',
+        });
+      }
       const res = await send(t, 'POST', `${API}/system/eula`, { body: { accepted: true, disclaimer: eula.disclaimer }, signal });
       if (res.status !== 204) throw new AdapterError(statusDiagnosis(t, res, 'accept the EULA', validationMessages(res).join('; ')), { status: res.status });
       return { changed: true, summary: 'accepted the Nexus Community Edition EULA' };
     },
     async check(step, signal) {
       try {
-        const eula = await read(target(step, opts), signal);
+        const t = target(step, opts);
+        const eula = await read(t, signal);
         if (!eula) return { ok: true, summary: 'no EULA on this Nexus' };
+        if (!eula.accepted && (await nexusEdition(t, signal)) === 'PRO') return { ok: true, summary: 'Nexus Pro: the Community Edition EULA does not apply' };
         return eula.accepted ? { ok: true, summary: 'EULA accepted' } : { ok: false, summary: 'EULA not accepted', diagnosis: { code: 'EULA_NOT_ACCEPTED', cause: 'the Community Edition EULA is not accepted; pulls answer 403', fix: 'accept it (apply this step, or in the Nexus UI)' } };
       } catch (e) {
         return checkFailure(e);

@@ -6,12 +6,8 @@ export interface AdapterOptions {
   fetch?: typeof fetch;
   /** Time limit of one API request (default 15 s). */
   timeoutMs?: number;
-  /**
-   * Send write-only values (pull-token passwords) even when the product says credentials are set.
-   * Products never return a stored secret, so a rerun cannot tell an old token from a new one:
-   * by default a set secret counts as done; with this, a rotated token reaches the product.
-   */
-  resendSecrets?: boolean;
+  /** Wait used before retrying a 429 (tests record it instead of waiting); default a real timer. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface ProductAdapter {

@@ -1,9 +1,10 @@
 // `--set id=value` parsing shared by show and run: unknown fields and secrets are refused.
 import type { Guide } from '../model/guide.ts';
 import { PlaybookError } from '../errors.ts';
+import { valueRecord } from '../model/own.ts';
 
 export function parseSets(guide: Guide, sets: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = valueRecord<string>();
   const ids = guide.fields.map((f) => f.id);
   for (const s of sets) {
     const eq = s.indexOf('=');

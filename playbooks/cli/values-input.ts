@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Guide } from '../model/guide.ts';
 import { PlaybookError } from '../errors.ts';
 import { parseSets } from './set-values.ts';
+import { ownValue, valueRecord } from '../model/own.ts';
 
 export interface ValueSources {
   env: NodeJS.ProcessEnv;
@@ -15,9 +16,9 @@ export interface ValueSources {
 }
 
 export function valuesFromEnv(guide: Guide, env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out = valueRecord<string>();
   for (const f of guide.fields) {
-    const v = env[f.envVar];
+    const v = ownValue(env, f.envVar);
     if (v !== undefined && v !== '') out[f.id] = v;
   }
   return out;
@@ -42,7 +43,7 @@ export async function valuesFromFile(guide: Guide, file: string, cwd: string): P
   if (data === null || data === undefined) return {};
   if (typeof data !== 'object' || Array.isArray(data)) throw new PlaybookError('values-file', `the values file ${file} must hold a mapping of field ids to values`, { hint: 'e.g. nexusUrl: https://nexus.example.com' });
   const ids = guide.fields.map((f) => f.id);
-  const out: Record<string, string> = {};
+  const out = valueRecord<string>();
   for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
     if (!ids.includes(k)) throw new PlaybookError('unknown-field', `unknown field "${k}" in ${file}; valid fields of ${guide.meta.id}: ${ids.join(', ')}`);
     if (v === null || v === undefined) continue;
@@ -53,9 +54,5 @@ export async function valuesFromFile(guide: Guide, file: string, cwd: string): P
 }
 
 export async function collectValues(guide: Guide, s: ValueSources): Promise<Record<string, string>> {
-  return {
-    ...valuesFromEnv(guide, s.env),
-    ...(s.valuesFile !== undefined ? await valuesFromFile(guide, s.valuesFile, s.cwd) : {}),
-    ...parseSets(guide, s.sets),
-  };
+  return Object.assign(valueRecord<string>(), valuesFromEnv(guide, s.env), s.valuesFile !== undefined ? await valuesFromFile(guide, s.valuesFile, s.cwd) : {}, parseSets(guide, s.sets));
 }

@@ -52,6 +52,8 @@ export async function runDoctor(guide: Guide, opts: DoctorOptions): Promise<Doct
 
   // 2. The product's settings, read back through its API and checked against the guide's rules.
   let settingsWrong = false;
+  /** Write-only settings no read-back can prove, by step: only the pull through the repository proves them. */
+  const unproven: Array<{ step: string; settings: string[] }> = [];
   for (const step of applicableFieldsSteps(guide, opts.path, v)) {
     const id = `settings:${step.id}`;
     const title = `${step.title}: the product holds the guide's settings`;
@@ -69,6 +71,10 @@ export async function runDoctor(guide: Guide, opts: DoctorOptions): Promise<Doct
     const c = await applier.check(resolved, signal);
     if (c.ok) {
       checks.push({ id, title, ok: true, summary: c.summary });
+    } else if (c.unproven?.length && !c.problems?.length && !c.diagnosis) {
+      // Everything readable matches; the rest (a password) is proven by the pull below, or not at all.
+      unproven.push({ step: step.id, settings: c.unproven });
+      checks.push({ id, title, ok: true, summary: `${c.summary} (the pull through the repository below is the proof)`, unproven: c.unproven });
     } else if (c.problems?.length) {
       settingsWrong = true;
       checks.push({ id, title, ok: false, summary: c.summary, cause: c.problems.map((p) => `${p.field} is ${p.actual}, expected ${p.expected}`).join('; '), fix: c.problems.map((p) => p.fix).join('; ') });
@@ -106,13 +112,18 @@ export async function runDoctor(guide: Guide, opts: DoctorOptions): Promise<Doct
     const r = await probes.run({ type: 'pull', image: target.image, insecure: target.insecure, ...(target.username ? { username: target.username } : {}), ...(target.password ? { password: target.password } : {}) }, signal);
     let cause = r.diagnosis?.cause ?? r.summary;
     let fix = r.diagnosis?.fix ?? 'see the checks above';
-    if (!r.ok && upstreamOk) {
+    const secretSteps = unproven.map((u) => u.step);
+    if (!r.ok && upstreamOk && secretSteps.length && !settingsWrong) {
+      cause = `${cause} The upstream serves the image with the pull token and every readable setting matches, so the repository's stored credentials are the likely fault: the password cannot be read back (${unproven.flatMap((u) => u.settings).join(', ')}), and it is missing or stale (an update that did not send it again removes it).`;
+      fix = `apply step ${secretSteps.join(', ')} again (cgr-playbook run ${guide.meta.id} --apply sends the password again), or enter the password again in the product's UI; then pull again`;
+    } else if (!r.ok && upstreamOk) {
       cause = `${cause} The upstream serves the image with the same credentials, so the repository manager's configuration is at fault${settingsWrong ? ' (see the settings check above)' : ''}.`;
       fix = settingsWrong ? 'apply the settings fixes above, then pull again' : `${fix} If the settings look right, clear the repository's cache or create a fresh repository with the guide's values to rule out stale state.`;
     } else if (!r.ok && upstreamOk === false) {
       cause = `${cause} The upstream refuses or cannot serve the image either: fix that first (see the upstream check).`;
     }
-    checks.push({ id: 'cache-pull', title: 'The image can be pulled through the repository', ok: r.ok, summary: r.summary, ...(r.ok ? {} : { cause, fix }) });
+    const proof = r.ok && unproven.length ? ` (this proves the stored pull token, which no read-back can: ${unproven.flatMap((u) => u.settings).join(', ')})` : '';
+    checks.push({ id: 'cache-pull', title: 'The image can be pulled through the repository', ok: r.ok, summary: r.summary + proof, ...(r.ok ? {} : { cause, fix }) });
   }
 
   const clean = checks.map((c) => ({ ...c, summary: masker.mask(c.summary), ...(c.cause ? { cause: masker.mask(c.cause) } : {}), ...(c.fix ? { fix: masker.mask(c.fix) } : {}) }));

@@ -16,7 +16,11 @@ function namespace(v: Values, path: PathId): string | undefined {
   return path === 'production' ? v.cgOrg : 'chainguard';
 }
 
-const image = (v: Values) => `${v.image ?? 'wolfi-base'}:latest`;
+/** The image as the guide's value gives it: `name`, `name:tag` or `name@sha256:…`; a bare name means `latest`. */
+const image = (v: Values) => {
+  const name = v.image ?? 'wolfi-base';
+  return /[:@]/.test(name) ? name : `${name}:latest`;
+};
 
 /** The pull through the repository manager, as the guide's own pull step makes it. Undefined when a value is missing. */
 export function cachePullTarget(guideId: string, v: Values, path: PathId): PullTarget | undefined {
@@ -26,12 +30,14 @@ export function cachePullTarget(guideId: string, v: Values, path: PathId): PullT
   if (guideId === 'nexus') {
     if (!v.nexusHost) return undefined;
     const auth = v.nexusAuth !== 'false' && v.nexusUser && v.nexusPassword ? { username: v.nexusUser, password: v.nexusPassword } : {};
-    // Nexus repository ports are plain HTTP unless an HTTPS connector or a proxy sits in front.
-    return { image: `${v.nexusHost}/${ns}/${image(v)}`, insecure: true, ...auth };
+    // Nexus repository ports are plain HTTP unless an HTTPS connector or a TLS proxy sits in front (nexusScheme=https).
+    return { image: `${v.nexusHost}/${ns}/${image(v)}`, insecure: v.nexusScheme !== 'https', ...auth };
   }
   if (guideId === 'artifactory') {
-    if (!v.artifactoryHost || !v.repoKey) return undefined;
-    return { image: `${v.artifactoryHost}/${v.repoKey}/${ns}/${image(v)}`, insecure: plain, ...(v.artifactoryToken ? { username: v.artifactoryUser ?? 'admin', password: v.artifactoryToken } : {}) };
+    // One repository per path: cgr-public for Developer images, cgr-private (with the pull token) for Production.
+    const key = path === 'production' ? v.privateRepoKey : v.publicRepoKey;
+    if (!v.artifactoryHost || !key) return undefined;
+    return { image: `${v.artifactoryHost}/${key}/${ns}/${image(v)}`, insecure: plain, ...(v.artifactoryToken ? { username: v.artifactoryUser ?? 'admin', password: v.artifactoryToken } : {}) };
   }
   if (guideId === 'cloudsmith') {
     if (!v.cloudsmithRegistry || !v.cloudsmithOrg || !v.cloudsmithRepo) return undefined;

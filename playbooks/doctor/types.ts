@@ -13,6 +13,8 @@ export interface DoctorCheck {
   fix?: string;
   /** Set when the check could not run (missing values, nothing to check); such a check is neither pass nor fail. */
   skipped?: string;
+  /** Settings a read-back cannot prove (write-only passwords); the pull through the repository proves them. */
+  unproven?: string[];
 }
 
 export interface DoctorReport {

@@ -4,7 +4,8 @@
 // message}]}, bearer access-token auth, and a Docker registry on the same host using the
 // repository path method: <host>/<repo-key>/<image> (/v2/<key>/<image>/...), reverse-proxied to
 // one real Distribution pull-through cache per repository. Artifactory ignores a path in a
-// Docker remote URL; so does this emulator.
+// Docker remote URL; so does this emulator. Without a Pro licence (`edition: 'OSS'`) the
+// repositories API answers every call itself with 400 "available only in Artifactory Pro".
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basicAuth, bearer, json, listen, readJson } from './server.ts';
 import { RepoCache, forward, registryError, type DataPlaneOptions } from './data-plane.ts';
@@ -14,7 +15,12 @@ export interface ArtifactoryEmulatorOptions {
   accessToken: string;
   /** Without it, pulls answer 503: control plane only. */
   dataPlane?: DataPlaneOptions;
+  /** PRO (default): the repositories REST API works. OSS: it answers 400 "available only in Artifactory Pro". */
+  edition?: 'PRO' | 'OSS';
 }
+
+/** What an unlicensed Artifactory answers on the repositories API (exact wording UNDETERMINED; the "only in Artifactory Pro" fact is JFrog's). */
+export const ARTIFACTORY_PRO_ONLY_MESSAGE = 'This REST API is available only in Artifactory Pro (see: http://www.jfrog.com/confluence/display/RTF/Artifactory+Pro).';
 
 export interface ArtifactoryRepoConfig {
   key: string;
@@ -88,6 +94,7 @@ export async function startArtifactoryEmulator(opts: ArtifactoryEmulatorOptions)
     if (p === '/artifactory/api/system/ping') return void (res.writeHead(200, { 'content-type': 'text/plain' }), res.end('OK'));
     if (!p.startsWith('/artifactory/')) return errors(res, 404, 'Not Found');
     if (!authed(req)) return errors(res, 401, req.headers.authorization ? 'Bad credentials' : 'Authentication is required');
+    if (opts.edition === 'OSS' && p.startsWith('/artifactory/api/repositories')) return errors(res, 400, ARTIFACTORY_PRO_ONLY_MESSAGE);
     if (p === '/artifactory/api/repositories' && req.method === 'GET') {
       return json(res, 200, [...repos.values()].map((r) => ({ key: r.config.key, type: r.config.rclass.toUpperCase(), packageType: r.config.packageType, url: `${url.origin}/artifactory/${r.config.key}` })));
     }

@@ -5,7 +5,11 @@
 // and POST /v1/repos/{owner}/ to create a repository. A second listener is the Docker registry
 // (docker.cloudsmith.io): <host>/<org>/<repo>/<image>, served by one real Distribution cache per
 // upstream, tried in priority order. An upstream URL with a path (https://cgr.dev/chainguard)
-// puts that path in front of the image name upstream.
+// puts that path in front of the image name upstream. As the service does (sources in
+// docs/emulators.md): lists are paginated (`page`, `page_size`, X-Pagination-* headers), `mode` is
+// "Proxy Only" or "Cache and Proxy" (422 otherwise), a repository created without
+// `repository_type_str` is Public, and a rate limit answers 429 with Retry-After / X-RateLimit-*
+// (on demand: `throttle()`).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { basicAuth, json, listen, readJson } from './server.ts';
@@ -18,6 +22,10 @@ export interface CloudsmithEmulatorOptions {
   repositories?: Array<{ owner: string; slug: string }>;
   /** Without it, pulls answer 503: control plane only. */
   dataPlane?: DataPlaneOptions;
+  /** Page size when the request names none (the service's default is UNDETERMINED; 30 here). */
+  defaultPageSize?: number;
+  /** Largest page the server hands out, whatever `page_size` asks (cloudsmith-cli asks for 1000). Tests set it small. */
+  maxPageSize?: number;
 }
 
 export interface CloudsmithUpstream {
@@ -45,10 +53,15 @@ export interface CloudsmithEmulator {
   cacheStarts(owner: string, repo: string, slugPerm: string): number;
   /** Address of an upstream's running Distribution cache (to inspect what it holds). */
   cacheUrl(owner: string, repo: string, slugPerm: string): Promise<string | undefined>;
+  /** The next `count` API requests answer 429 (rate limited), asking to wait `retryAfterSeconds`. */
+  throttle(count: number, retryAfterSeconds?: number): void;
+  /** API requests answered so far (429s included). */
+  requests(): number;
   stop(): Promise<void>;
 }
 
-const MODES = ['Proxy Only', 'Cache and Proxy', 'Cache Only'];
+/** models/docker_upstream_request.py: the allowed values of `mode`. */
+const MODES = ['Proxy Only', 'Cache and Proxy'];
 const AUTH_MODES = ['None', 'Username and Password'];
 
 function detail(res: ServerResponse, status: number, text: string, fields?: Record<string, string[]>): void {
@@ -60,6 +73,19 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
   const repos = new Map<string, RepoEntry>();
   const newRepo = (name: string, type = 'Private', region = 'default'): RepoEntry => ({ name, type, region, slugPerm: randomBytes(6).toString('hex'), upstreams: new Map() });
   for (const r of opts.repositories ?? []) repos.set(`${r.owner}/${r.slug}`, newRepo(r.slug));
+  let throttled = 0;
+  let retryAfter = 1;
+  let requestCount = 0;
+
+  /** A list answer, paginated the way the service does it: X-Pagination-* headers, 404 "Invalid page." past the end. */
+  const page = <T>(res: ServerResponse, url: URL, items: T[]) => {
+    const asked = Number(url.searchParams.get('page_size') ?? opts.defaultPageSize ?? 30);
+    const size = Math.max(1, Math.min(Number.isInteger(asked) && asked > 0 ? asked : (opts.defaultPageSize ?? 30), opts.maxPageSize ?? 1000));
+    const n = Number(url.searchParams.get('page') ?? 1);
+    const total = Math.max(1, Math.ceil(items.length / size));
+    if (!Number.isInteger(n) || n < 1 || n > total) return detail(res, 404, 'Invalid page.');
+    json(res, 200, items.slice((n - 1) * size, n * size), { 'x-pagination-count': String(items.length), 'x-pagination-page': String(n), 'x-pagination-pagesize': String(size), 'x-pagination-pagetotal': String(total) });
+  };
 
   const fieldErrors = (b: Record<string, unknown>, partial: boolean): Record<string, string[]> => {
     const f: Record<string, string[]> = {};
@@ -84,6 +110,12 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
   });
 
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    requestCount++;
+    if (throttled > 0) {
+      throttled--;
+      const reset = Math.ceil(Date.now() / 1000) + retryAfter;
+      return json(res, 429, { detail: `Request was throttled. Expected available in ${retryAfter} seconds.` }, { 'retry-after': String(retryAfter), 'x-ratelimit-limit': '3600', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset), 'x-ratelimit-interval': String(retryAfter) });
+    }
     const key = req.headers['x-api-key'];
     if (!key) return detail(res, 401, 'Authentication credentials were not provided.');
     if (key !== opts.apiKey) return detail(res, 401, 'Invalid API Key.');
@@ -103,7 +135,8 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
       const body = b.value as Record<string, unknown>;
       if (typeof body['name'] !== 'string' || !body['name']) return detail(res, 422, 'Invalid input.', { name: ['This field is required.'] });
       const slug = String(body['slug'] ?? body['name']).toLowerCase().replace(/[^a-z0-9-]+/g, '-');
-      const type = (body['repository_type_str'] as string | undefined) ?? 'Private';
+      // RepositoryCreateRequest: repository_type_str defaults to Public when not sent.
+      const type = (body['repository_type_str'] as string | undefined) ?? 'Public';
       if (!['Public', 'Private', 'Open-Source'].includes(type)) return detail(res, 422, 'Invalid input.', { repository_type_str: [`"${type}" is not a valid choice.`] });
       const k = `${decodeURIComponent(createRepo[1]!)}/${slug}`;
       if (repos.has(k)) return detail(res, 422, 'Invalid input.', { slug: ['A repository with this slug already exists.'] });
@@ -117,7 +150,7 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
     if (!repo) return detail(res, 404, 'Not found.');
     const slug = m[3] ? decodeURIComponent(m[3]) : undefined;
     if (!slug) {
-      if (req.method === 'GET') return json(res, 200, [...repo.upstreams.values()].sort((a, b) => a.u.priority - b.u.priority).map((e) => view(e.u)));
+      if (req.method === 'GET') return page(res, url, [...repo.upstreams.values()].sort((a, b) => a.u.priority - b.u.priority).map((e) => view(e.u)));
       if (req.method !== 'POST') return detail(res, 405, `Method "${req.method}" not allowed.`);
       const b = await readJson(req);
       if (!b.ok || typeof b.value !== 'object' || b.value === null || Array.isArray(b.value)) return detail(res, 400, 'JSON parse error');
@@ -176,7 +209,7 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
     if (!m) return registryError(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
     const repo = repos.get(`${m[1]}/${m[2]}`);
     if (!repo) return registryError(res, 404, 'NAME_UNKNOWN', `repository ${m[1]}/${m[2]} not found`);
-    const ups = [...repo.upstreams.values()].filter((e) => e.u.is_active && e.u.mode !== 'Cache Only').sort((a, b) => a.u.priority - b.u.priority);
+    const ups = [...repo.upstreams.values()].filter((e) => e.u.is_active).sort((a, b) => a.u.priority - b.u.priority);
     if (!ups.length) return registryError(res, 404, 'MANIFEST_UNKNOWN', 'manifest unknown (no active upstream)');
     let lastError = 'manifest unknown';
     for (const [i, e] of ups.entries()) {
@@ -207,6 +240,11 @@ export async function startCloudsmithEmulator(opts: CloudsmithEmulatorOptions): 
     upstreams: (owner, r) => [...(repos.get(`${owner}/${r}`)?.upstreams.values() ?? [])].map((e) => structuredClone(e.u)),
     cacheStarts: (owner, r, s) => repos.get(`${owner}/${r}`)?.upstreams.get(s)?.cache?.starts ?? 0,
     cacheUrl: async (owner, r, s) => repos.get(`${owner}/${r}`)?.upstreams.get(s)?.cache?.currentUrl(),
+    throttle: (count, seconds = 1) => {
+      throttled = count;
+      retryAfter = seconds;
+    },
+    requests: () => requestCount,
     async stop() {
       for (const r of repos.values()) for (const e of r.upstreams.values()) await e.cache?.stop();
       await apiServer.close();

@@ -1,10 +1,14 @@
 // EMULATOR of Sonatype Nexus Repository 3 — a test double, not Nexus. It implements the REST
-// endpoints the nexus adapters use, with Nexus's documented field names, status codes and
-// validation-error shape ([{id, message}]): docker (proxy) repositories (POST 201, duplicate 400,
-// GET 200/404, PUT 204), active security realms, the Community Edition EULA (3.77+), status.
-// Each repository's HTTP port is a real listener that reverse-proxies to a real Distribution
-// pull-through cache (the data plane). Messages marked UNCONFIRMED in docs/emulators.md are our
-// wording, not Nexus's.
+// endpoints the nexus adapters use the way sonatype/nexus-public does (sources per behaviour in
+// docs/emulators.md): docker (proxy) repositories (POST 201, GET 200/404, PUT 204 that REPLACES
+// the whole configuration: a section or a password left out of the body is gone), bean-validation
+// errors as a list [{id, message}] and every other create/update failure as ONE object
+// {id:"*", message:"\"...\""}, 404 (not 403) on a repository the account may not see, active
+// security realms, the EULA endpoint (registered on every edition), status, and a `Server` header
+// naming version and edition. Each repository's HTTP port is a real listener that reverse-proxies
+// to a real Distribution pull-through cache (the data plane), which gets the upstream
+// credentials only when a password is stored. Messages marked UNDETERMINED in docs/emulators.md
+// are our wording, not Nexus's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basicAuth, empty, json, listen, readJson, type Listening } from './server.ts';
 import { RepoCache, forward, registryError, type DataPlaneOptions } from './data-plane.ts';
@@ -21,10 +25,12 @@ export interface NexusEmulatorOptions {
   adminUser?: string;
   /** Password of the admin user (required: tests choose it). */
   adminPassword: string;
-  /** A user that may sign in but is not an administrator (API calls answer 403). */
+  /** A user that may sign in but is not an administrator: 404 on repositories (as if missing), 403 elsewhere. */
   readOnlyUser?: { username: string; password: string };
-  /** CE has the EULA gate (3.77+); PRO has no EULA endpoint (404). Default CE. */
+  /** CE has the EULA gate (3.77+); PRO answers the EULA endpoint too (no edition check) but has no gate. Default CE. */
   edition?: 'CE' | 'PRO';
+  /** The `Server` header ("Nexus/<version> (<EDITION>)"); false = none (a proxy in front strips it). */
+  serverHeader?: string | false;
   /** Default false for CE: pulls answer 403 until accepted. */
   eulaAccepted?: boolean;
   /** Default ["NexusAuthenticatingRealm"] (a fresh Nexus). */
@@ -35,15 +41,24 @@ export interface NexusEmulatorOptions {
   dataPlane?: DataPlaneOptions;
 }
 
+/** The stored configuration: exactly the last POST/PUT body (a PUT replaces it), secrets included. */
 interface RepoConfig {
   name: string;
   online: boolean;
   storage: { blobStoreName: string; strictContentTypeValidation: boolean; writePolicy?: string };
+  cleanup?: { policyNames?: string[] } | null;
   proxy: { remoteUrl: string; contentMaxAge: number; metadataMaxAge: number };
   negativeCache: { enabled: boolean; timeToLive: number };
-  httpClient: { blocked: boolean; autoBlock: boolean; authentication?: { type: string; username?: string; password?: string } | null };
-  docker: { v1Enabled: boolean; forceBasicAuth: boolean; httpPort?: number | null; httpsPort?: number | null };
-  dockerProxy: { indexType: string; indexUrl?: string | null };
+  httpClient: {
+    blocked: boolean;
+    autoBlock: boolean;
+    connection?: Record<string, unknown> | null;
+    authentication?: { type: string; username?: string | null; password?: string | null; bearerToken?: string | null; ntlmHost?: string | null; ntlmDomain?: string | null; preemptive?: boolean | null } | null;
+  };
+  routingRule?: string | null;
+  replication?: Record<string, unknown> | null;
+  docker: { v1Enabled: boolean; forceBasicAuth: boolean; httpPort?: number | null; httpsPort?: number | null; subdomain?: string | null };
+  dockerProxy: { indexType: string; indexUrl?: string | null; cacheForeignLayers?: boolean | null; foreignLayerUrlWhitelist?: string[] | null };
 }
 
 interface Repo {
@@ -65,15 +80,26 @@ export interface NexusEmulator {
   /** Address of the repository's running Distribution cache (to inspect what it holds). */
   cacheUrl(name: string): Promise<string | undefined>;
   eulaAccepted(): boolean;
+  /** True when someone accepted the Community Edition EULA on this (Pro) server. */
+  proAcceptedCommunityEula(): boolean;
   activeRealms(): string[];
   stop(): Promise<void>;
 }
 
 const API = '/service/rest/v1';
 
+/** Bean validation failures (ConstraintViolationException): a list of {id, message}. */
 function validation(res: ServerResponse, messages: Array<{ id?: string; message: string }>): void {
   json(res, 400, messages.map((m) => ({ id: m.id ?? '*', message: m.message })), { 'content-type': 'application/vnd.siesta-validation-errors-v1+json' });
 }
+
+/** Every other create/update failure (AbstractRepositoriesApiResource wraps it in a WebApplicationMessageException): ONE object, the message in quotes. */
+function messageError(res: ServerResponse, message: string): void {
+  json(res, 400, { id: '*', message: `"${message}"` });
+}
+
+/** The authentication types HttpClientConnectionAuthenticationAttributes allows. */
+export const NEXUS_AUTH_TYPES = ['username', 'ntlm', 'bearerToken'] as const;
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -94,7 +120,7 @@ function validateRepo(body: unknown): { config?: RepoConfig; errors: Array<{ id:
   const hc = body['httpClient'] as Record<string, unknown>;
   const auth = hc['authentication'];
   if (auth !== undefined && auth !== null) {
-    if (!isObj(auth) || (auth['type'] !== 'username' && auth['type'] !== 'ntlm')) errors.push({ id: 'PARAMETER httpClient.authentication.type', message: 'must be one of [username, ntlm]' });
+    if (!isObj(auth) || !(NEXUS_AUTH_TYPES as readonly unknown[]).includes(auth['type'])) errors.push({ id: 'PARAMETER httpClient.authentication.type', message: `must be one of [${NEXUS_AUTH_TYPES.join(', ')}]` });
   }
   const dp = body['dockerProxy'] as Record<string, unknown>;
   if (!['REGISTRY', 'HUB', 'CUSTOM'].includes(String(dp['indexType']))) errors.push({ id: 'PARAMETER dockerProxy.indexType', message: 'must be one of [REGISTRY, HUB, CUSTOM]' });
@@ -102,7 +128,11 @@ function validateRepo(body: unknown): { config?: RepoConfig; errors: Array<{ id:
   return { config: structuredClone(body) as unknown as RepoConfig, errors };
 }
 
-/** What GET returns: the configuration plus format/type/url; the password never leaves. */
+/**
+ * What GET returns (SimpleApiProxyRepository / DockerProxyApiRepository): the stored configuration
+ * plus format/type/url, `routingRule` read back as `routingRuleName`, absent sections as null; the
+ * password and bearer token never leave (write-only).
+ */
 function view(base: string, c: RepoConfig): Record<string, unknown> {
   const auth = c.httpClient.authentication;
   return {
@@ -111,14 +141,20 @@ function view(base: string, c: RepoConfig): Record<string, unknown> {
     type: 'proxy',
     url: `${base}/repository/${c.name}`,
     online: c.online,
-    storage: { writePolicy: 'ALLOW', ...c.storage },
-    cleanup: null,
+    storage: c.storage,
+    cleanup: c.cleanup ?? null,
     proxy: c.proxy,
     negativeCache: c.negativeCache,
-    httpClient: { blocked: c.httpClient.blocked, autoBlock: c.httpClient.autoBlock, connection: null, authentication: auth ? { type: auth.type, username: auth.username ?? null, ntlmHost: null, ntlmDomain: null } : null },
-    routingRuleName: null,
-    docker: { httpPort: null, httpsPort: null, subdomain: null, ...c.docker },
-    dockerProxy: { indexUrl: null, cacheForeignLayers: false, foreignLayerUrlWhitelist: [], ...c.dockerProxy },
+    httpClient: {
+      blocked: c.httpClient.blocked,
+      autoBlock: c.httpClient.autoBlock,
+      connection: c.httpClient.connection ?? null,
+      authentication: auth ? { type: auth.type, username: auth.username ?? null, ntlmHost: auth.ntlmHost ?? null, ntlmDomain: auth.ntlmDomain ?? null, ...(auth.preemptive !== undefined ? { preemptive: auth.preemptive } : {}) } : null,
+    },
+    routingRuleName: c.routingRule ?? null,
+    ...(c.replication ? { replication: c.replication } : {}),
+    docker: { v1Enabled: c.docker.v1Enabled, forceBasicAuth: c.docker.forceBasicAuth, httpPort: c.docker.httpPort ?? null, httpsPort: c.docker.httpsPort ?? null, subdomain: c.docker.subdomain ?? null },
+    dockerProxy: { indexType: c.dockerProxy.indexType, indexUrl: c.dockerProxy.indexUrl ?? null, cacheForeignLayers: c.dockerProxy.cacheForeignLayers ?? false, foreignLayerUrlWhitelist: c.dockerProxy.foreignLayerUrlWhitelist ?? [] },
   };
 }
 
@@ -126,6 +162,8 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
   const adminUser = opts.adminUser ?? 'admin';
   const edition = opts.edition ?? 'CE';
   let eulaAccepted = opts.eulaAccepted ?? false;
+  /** A Pro server that was made to accept the Community Edition EULA (what an adapter must never do). */
+  let proEulaAccepted = false;
   let realms = [...(opts.activeRealms ?? ['NexusAuthenticatingRealm'])];
   const repos = new Map<string, Repo>();
   let base = '';
@@ -179,11 +217,11 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     }
   };
 
-  const cacheSpec = (c: RepoConfig) => ({
-    remoteUrl: c.proxy.remoteUrl,
-    ...(c.httpClient.authentication?.username ? { username: c.httpClient.authentication.username } : {}),
-    ...(c.httpClient.authentication?.password ? { password: c.httpClient.authentication.password } : {}),
-  });
+  /** The cache gets credentials only when a username AND a password are stored: with a null password the upstream (cgr.dev) answers 401, as it does to real Nexus. */
+  const cacheSpec = (c: RepoConfig) => {
+    const a = c.httpClient.authentication;
+    return { remoteUrl: c.proxy.remoteUrl, ...(a && a.type === 'username' && a.username && a.password ? { username: a.username, password: a.password } : {}) };
+  };
 
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const p = url.pathname;
@@ -191,16 +229,21 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     if (!p.startsWith(API + '/')) return empty(res, 404);
     const user = who(req);
     if (!user) return unauthorized(res);
-    if (user !== 'admin') return empty(res, 403);
+    if (user !== 'admin') {
+      // AuthorizingRepositoryManagerImpl: a repository the account may not read is "not found".
+      if (/^\/service\/rest\/v1\/repositories\/docker\/proxy\/[^/]+$/.test(p) && (req.method === 'GET' || req.method === 'PUT')) return empty(res, 404);
+      return empty(res, 403);
+    }
 
     if (p === `${API}/system/eula`) {
-      if (edition !== 'CE') return empty(res, 404);
-      if (req.method === 'GET') return json(res, 200, { accepted: eulaAccepted, disclaimer: NEXUS_EULA_TEXT });
+      // CommunityEulaApiResourceV1 is registered without an edition check: Pro answers too.
+      if (req.method === 'GET') return json(res, 200, { accepted: edition === 'CE' ? eulaAccepted : proEulaAccepted, disclaimer: NEXUS_EULA_TEXT });
       if (req.method === 'POST') {
         const b = await readJson(req);
         if (!b.ok || !isObj(b.value) || typeof b.value['accepted'] !== 'boolean') return validation(res, [{ message: 'accepted must be true or false' }]);
-        if (b.value['disclaimer'] !== NEXUS_EULA_TEXT) return validation(res, [{ id: 'PARAMETER disclaimer', message: 'disclaimer does not match the current EULA' }]);
-        eulaAccepted = b.value['accepted'];
+        if (b.value['disclaimer'] !== NEXUS_EULA_TEXT) return json(res, 500, { id: '*', message: 'disclaimer does not match the current EULA' });
+        if (edition === 'CE') eulaAccepted = b.value['accepted'];
+        else proEulaAccepted = b.value['accepted'];
         return empty(res, 204);
       }
       return empty(res, 405);
@@ -229,11 +272,11 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
       if (!b.ok) return validation(res, [{ message: 'Unable to parse the request body as JSON' }]);
       const v = validateRepo(b.value);
       if (!v.config) return validation(res, v.errors);
-      if ([...repos.keys()].some((n) => n.toLowerCase() === v.config!.name.toLowerCase())) return validation(res, [{ id: 'PARAMETER name', message: `Repository with name '${v.config.name}' already exists` }]);
+      if ([...repos.keys()].some((n) => n.toLowerCase() === v.config!.name.toLowerCase())) return messageError(res, `Repository with name '${v.config.name}' already exists`);
       const repo: Repo = { config: v.config };
       if (v.config.docker.httpPort) {
         const err = await openPort(repo, v.config.docker.httpPort);
-        if (err) return validation(res, [{ message: err }]);
+        if (err) return messageError(res, err);
       }
       if (opts.dataPlane) repo.cache = new RepoCache(opts.dataPlane, `nexus-${v.config.name}`, cacheSpec(v.config));
       repos.set(v.config.name, repo);
@@ -258,11 +301,9 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
         if (!b.ok) return validation(res, [{ message: 'Unable to parse the request body as JSON' }]);
         const v = validateRepo(b.value);
         if (!v.config) return validation(res, v.errors);
-        if (v.config.name !== name) return validation(res, [{ id: 'PARAMETER name', message: 'Renaming a repository is not supported' }]);
-        // A PUT without a password keeps the stored one (the UI never has it either).
-        const oldAuth = repo.config.httpClient.authentication;
-        const newAuth = v.config.httpClient.authentication;
-        if (newAuth && oldAuth && newAuth.password === undefined && newAuth.username === oldAuth.username) newAuth.password = oldAuth.password;
+        if (v.config.name !== name) return messageError(res, 'Renaming a repository is not supported');
+        // The PUT body REPLACES the configuration: no keeping of old sections, and an authentication
+        // without a password stores none ("No new secret. Removing old secret").
         const newPort = v.config.docker.httpPort ?? undefined;
         const oldPort = repo.config.docker.httpPort ?? undefined;
         if (newPort !== oldPort) {
@@ -274,7 +315,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
           if (err) {
             repo.config = oldConfig;
             if (oldPort) await openPort(repo, oldPort);
-            return validation(res, [{ message: err }]);
+            return messageError(res, err);
           }
         }
         repo.config = v.config;
@@ -286,7 +327,11 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     return empty(res, 404);
   };
 
-  const main = await listen(api);
+  const serverHeader = opts.serverHeader === undefined ? `Nexus/3.77.0-01 (${edition === 'CE' ? 'COMMUNITY' : 'PRO'})` : opts.serverHeader;
+  const main = await listen((req, res, url) => {
+    if (serverHeader) res.setHeader('server', serverHeader);
+    return api(req, res, url);
+  });
   base = main.url;
   return {
     url: main.url,
@@ -296,6 +341,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
     cacheStarts: (n) => repos.get(n)?.cache?.starts ?? 0,
     cacheUrl: async (n) => repos.get(n)?.cache?.currentUrl(),
     eulaAccepted: () => eulaAccepted,
+    proAcceptedCommunityEula: () => proEulaAccepted,
     activeRealms: () => [...realms],
     async stop() {
       for (const r of repos.values()) {

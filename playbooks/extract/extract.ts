@@ -7,6 +7,8 @@ import { parseDocument, isMap, isScalar, LineCounter } from 'yaml';
 import { CHECK_KEYS, CHILD_BLOCKS, PROSE_BLOCKS, SHELL_LANGS, STEP_BLOCKS, isOutputFence, type StepBlockName } from './blocks.ts';
 import { NotStatic, staticValue } from './static-value.ts';
 import type { Position } from './diagnostics.ts';
+import type { DocBlock } from '../model/doc.ts';
+import { guideDoc } from './prose.ts';
 
 type Element = MdxJsxFlowElement | MdxJsxTextElement;
 
@@ -18,7 +20,7 @@ export interface RawProblem {
 }
 
 export interface Extracted {
-  raw: { meta: Record<string, unknown>; fields: Record<string, unknown>[]; steps: Record<string, unknown>[] };
+  raw: { meta: Record<string, unknown>; fields: Record<string, unknown>[]; steps: Record<string, unknown>[]; doc?: DocBlock[] };
   /** JSON path (joined with "/") -> where it is written. */
   positions: Map<string, Position>;
   problems: RawProblem[];
@@ -77,7 +79,14 @@ export function extractGuide(tree: Root, source: string): Extracted {
       const e = doc.errors[0]!;
       problems.push({ at: toPos(e.pos[0]), code: 'frontmatter', message: `frontmatter is not valid YAML: ${e.message.split('\n')[0]}`, hint: 'check indentation and quote values that contain ":"' });
     } else {
-      const value = doc.toJS() as unknown;
+      let value: unknown;
+      try {
+        // An alias that expands to a huge tree (a "billion laughs" frontmatter) is refused, not expanded.
+        value = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        problems.push({ at: base, code: 'frontmatter', message: `frontmatter cannot be read: ${(e as Error).message.split('\n')[0]}`, hint: 'write plain key: value lines; YAML anchors and aliases (&a, *a) are not needed in a guide' });
+        value = {};
+      }
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
         problems.push({ at: base, code: 'frontmatter', message: 'frontmatter must be a YAML mapping', hint: 'write key: value lines' });
       } else {
@@ -114,7 +123,9 @@ export function extractGuide(tree: Root, source: string): Extracted {
         if (name === 'Field') {
           if (inStep) problems.push({ at: startOf(node), code: 'misplaced-block', message: '<Field> must be at the top level of the guide', hint: 'move it out of the step' });
           const index = raw.fields.length;
-          raw.fields.push(readProps(node, ['fields', index]));
+          const props = readProps(node, ['fields', index]);
+          refuseAlways(props, ['fields', index], 'Field');
+          raw.fields.push(props);
           continue;
         }
         if (name in STEP_BLOCKS) {
@@ -185,6 +196,7 @@ export function extractGuide(tree: Root, source: string): Extracted {
     const path: (string | number)[] = ['steps', index];
     const props = readProps(node, path);
     const step: Record<string, unknown> = { kind: STEP_BLOCKS[name], ...props };
+    if (name !== 'Command' && name !== 'Verify') refuseAlways(step, path, name);
     if ('kind' in props) problems.push({ at: positions.get(key([...path, 'kind']))!, code: 'unknown-prop', message: 'unknown prop "kind"', hint: 'the block name sets the kind' });
     if (inheritedPath !== undefined) {
       if (props.path !== undefined && props.path !== inheritedPath) {
@@ -220,6 +232,7 @@ export function extractGuide(tree: Root, source: string): Extracted {
           const list = (lists[spec.into] ??= []);
           const childPath = [...path, spec.into, list.length];
           let p = readProps(c, childPath);
+          refuseAlways(p, childPath, c.name!);
           if (c.name === 'Check') p = checkFromProps(p, childPath);
           list.push(p);
         } else if (isElement(c) && (c.name ?? '') in STEP_BLOCKS) {
@@ -238,6 +251,13 @@ export function extractGuide(tree: Root, source: string): Extracted {
     }
     step.description = proseText(children);
     raw.steps.push(step);
+  }
+
+  /** `always` (cleanup) is a prop of whole steps that run a command: <Command> and <Verify>. */
+  function refuseAlways(props: Record<string, unknown>, path: (string | number)[], name: string): void {
+    if (!('always' in props)) return;
+    problems.push({ at: positions.get(key([...path, 'always']))!, code: 'invalid-prop', message: `always applies to <Command> and <Verify> only, not <${name}>`, hint: name in CHILD_BLOCKS ? 'put always on the enclosing step: <Verify id=... always>' : 'a cleanup step is one the runner can run by itself: write the cleanup as a <Command always>' });
+    delete props.always;
   }
 
   function checkFromProps(p: Record<string, unknown>, childPath: (string | number)[]): Record<string, unknown> {
@@ -269,6 +289,7 @@ export function extractGuide(tree: Root, source: string): Extracted {
     if ('children' in n) for (const c of n.children as RootContent[]) findValues(c);
   };
   findValues(tree);
+  raw.doc = guideDoc(tree);
   void source;
   return { raw, positions, problems, valueRefs };
 }

@@ -40,7 +40,10 @@ function codeFor(message: string, zodCode: string): string {
   if (/unresolved reference|captured by step .* later/.test(message)) return 'unresolved-ref';
   if (/duplicate/.test(message)) return 'duplicate-id';
   if (/invalid regular expression/.test(message)) return 'invalid-regex';
-  if (/^expected a duration/.test(message)) return 'invalid-prop';
+  if (/can take exponential time/.test(message)) return 'slow-regex';
+  if (/built-in property of every JavaScript object/.test(message)) return 'reserved-name';
+  if (/^expected a duration|^expected a whole number/.test(message)) return 'invalid-prop';
+  if (/needs a ```sh fence with the command|holds no command/.test(message)) return 'empty-command';
   if (/^when refers/.test(message)) return 'unknown-field';
   if (/default fails|example fails/.test(message)) return 'invalid-default';
   if (/secret .* URL/.test(message)) return 'secret-in-url';
@@ -50,11 +53,21 @@ function codeFor(message: string, zodCode: string): string {
   if (/malformed reference/.test(message)) return 'malformed-ref';
   if (/^verify refers to/.test(message)) return 'unresolved-ref';
   if (/^provides unknown field/.test(message)) return 'unknown-field';
+  if (/needs success=/.test(message)) return 'missing-success';
   if (/enum field needs options|options only apply|secret field cannot have a default/.test(message)) return 'invalid-prop';
   return 'invalid-guide';
 }
 
+/** Validates a guide's source. Whatever the source holds, the answer is diagnostics, never a throw. */
 export function loadGuideSource(source: string, file: string): LoadResult {
+  try {
+    return loadUnchecked(source, file);
+  } catch (e) {
+    return { diagnostics: [{ file, line: 1, column: 1, code: 'unreadable', message: `cannot read this guide: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`, hint: 'simplify the construct the message names; if the guide looks right, report it as a bug of cgr-playbook' }] };
+  }
+}
+
+function loadUnchecked(source: string, file: string): LoadResult {
   const diagnostics: Diagnostic[] = [];
   let tree;
   try {
@@ -86,15 +99,7 @@ export function loadGuideSource(source: string, file: string): LoadResult {
 
   const result = GuideSchema.safeParse(raw, { reportInput: true });
   if (result.success) {
-    if (diagnostics.length === 0) {
-      // Where each step starts (its opening tag): CI annotations and reports point at it.
-      const stepAt: Record<string, { line: number; column: number }> = {};
-      result.data.steps.forEach((st, i) => {
-        const at = positions.get(`steps/${i}`);
-        if (at) stepAt[st.id] = { line: at.line, column: at.column };
-      });
-      return { guide: { ...result.data, file, stepAt }, diagnostics };
-    }
+    if (diagnostics.length === 0) return { guide: { ...result.data, file, positions: stepPositions(result.data, positions) }, diagnostics };
     return { diagnostics: sortDiagnostics(diagnostics) };
   }
   const issues = friendlyIssues(result.error);
@@ -127,6 +132,20 @@ export function loadGuideSource(source: string, file: string): LoadResult {
     });
   });
   return { diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Where each step, check and capture is written, keyed by step id (see Guide.positions). */
+function stepPositions(guide: { steps: Guide['steps'] }, positions: Map<string, Position>): Record<string, { line: number; column: number }> {
+  const out: Record<string, { line: number; column: number }> = Object.create(null) as Record<string, { line: number; column: number }>;
+  const put = (key: string, at: Position | undefined) => {
+    if (at) out[key] = { line: at.line, column: at.column };
+  };
+  guide.steps.forEach((step, i) => {
+    put(step.id, positions.get(`steps/${i}`));
+    if (step.kind === 'verify') step.checks.forEach((_, k) => put(`${step.id}/checks/${k}`, positions.get(`steps/${i}/checks/${k}`)));
+    if (step.kind === 'command') step.captures.forEach((_, k) => put(`${step.id}/captures/${k}`, positions.get(`steps/${i}/captures/${k}`)));
+  });
+  return out;
 }
 
 /** `provides` + `[0]` -> `provides[0]`: name the prop a list item belongs to. */

@@ -27,7 +27,8 @@ export function staticValue(node: Node): unknown {
         if (p.type !== 'Property' || p.computed || p.kind !== 'init' || p.method) throw new NotStatic('only plain `key: value` properties are static');
         const key = p.key.type === 'Identifier' ? p.key.name : p.key.type === 'Literal' ? String(p.key.value) : undefined;
         if (key === undefined) throw new NotStatic('unsupported object key');
-        out[key] = staticValue(p.value as Node);
+        // defineProperty: a key named __proto__ is data like any other, never the object's prototype.
+        Object.defineProperty(out, key, { value: staticValue(p.value as Node), enumerable: true, writable: true, configurable: true });
       }
       return out;
     }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import { FIELD_TYPES } from './field-types.ts';
 import { envVarFor, regexError } from './field-check.ts';
+import { regexSlowness, SLOW_REGEX_HINT } from './regex-safety.ts';
+import { reservedNameError } from './reserved-names.ts';
 
 export { FIELD_TYPES, type FieldType } from './field-types.ts';
 // Moved to field-check.ts (zod-free, for browser code); re-exported so existing imports keep working.
@@ -14,8 +16,10 @@ const stringish = z.union([z.string(), z.number(), z.boolean()]).transform((v) =
 export const fieldIdSchema = z
   .string()
   .regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase id such as "nexusUrl"' })
-  // CGR_PLAYBOOK_* environment variables are cgr-playbook's own settings (playbooks/config.ts).
-  .refine((id) => !/^playbook([A-Z]|$)/.test(id), { message: 'field ids starting with "playbook" are reserved: their CGR_PLAYBOOK_* environment variables are cgr-playbook\'s own settings' });
+  .superRefine((id, ctx) => {
+    const err = reservedNameError(id);
+    if (err) ctx.addIssue({ code: 'custom', message: err, params: { hint: 'rename the field, e.g. "registryHost"' } });
+  });
 
 export const FieldSchema = z
   .strictObject({
@@ -41,6 +45,8 @@ export const FieldSchema = z
     options: z.array(z.string().min(1)).optional().describe("Choices for `enum` fields."),
     /** Paths on which the field is asked for; default: every path. */
     path: z.enum(['developer', 'production', 'both']).default('both').describe("Paths on which the field is asked for; default: every path."),
+    /** `advanced`: a setting readers keep at its default (test-lab addresses, plain HTTP for a local instance); the page shows these in one collapsed "Advanced / testing" group, placed where the first of them is. */
+    group: z.enum(['main', 'advanced']).default('main').describe('`advanced`: a setting readers keep at its default (test-lab addresses, plain HTTP for a local instance); the page shows these in one collapsed "Advanced / testing" group, placed where the first of them is.'),
   })
   .superRefine((f, ctx) => {
     if (f.type === 'enum' && (!f.options || f.options.length === 0)) {
@@ -52,6 +58,14 @@ export const FieldSchema = z
     if (f.pattern !== undefined) {
       const err = regexError(f.pattern);
       if (err) ctx.addIssue({ code: 'custom', path: ['pattern'], message: `invalid regular expression: ${err}`, params: { hint: 'escape special characters with a backslash' } });
+      else {
+        // The page and the engine both test values against it: it must not be able to hang either.
+        const slow = regexSlowness(`^(?:${f.pattern})$`);
+        if (slow) ctx.addIssue({ code: 'custom', path: ['pattern'], message: `regular expression can take exponential time: ${slow}`, params: { hint: SLOW_REGEX_HINT } });
+      }
+    }
+    if (f.group === 'advanced' && f.required && f.default === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['group'], message: 'an advanced field needs a default: readers leave it alone', params: { hint: 'add default="…", or required={false}, or move the field out of the advanced group' } });
     }
     if (f.type === 'secret' && f.default !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'a secret field cannot have a default', params: { hint: 'remove default; secrets come from the environment, a file or the prompt' } });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FieldSchema, checkFieldValue, envVarFor, type Field } from './field.ts';
 import { StepSchema, type Step } from './step.ts';
 import { PATH_IDS, pathsOf, type PathId } from './props.ts';
+import type { DocBlock } from './doc.ts';
 import { parseCondition } from './when.ts';
 import { findMalformedRefs, findRefs } from '../template/refs.ts';
 import { shellContexts } from '../template/shell.ts';
@@ -38,7 +39,8 @@ export const GuideMetaSchema = z.strictObject({
   paths: z.array(PathInfoSchema).default(DEFAULT_PATHS).describe("Path titles; both paths exist in every guide."),
 });
 
-export type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean };
+/** `url`: the whole template ends up in a URL (a probe's image reference or upstream), so no secret may appear in it. */
+export type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean; url?: boolean };
 
 export function templatesOf(step: Step, index: number): TemplateSite[] {
   const at = (...p: (string | number)[]) => ['steps', index, ...p];
@@ -56,12 +58,15 @@ export function templatesOf(step: Step, index: number): TemplateSite[] {
       // contains / notContains texts may name values (`<Check contains="{{cgOrg}}/" />`); the runner resolves them.
       step.checks.forEach((c, i) => {
         if (c.type === 'contains' || c.type === 'notContains') out.push({ step, path: at('checks', i, 'text'), template: c.text, shell: false });
+        // The success statement may name values too ("{{image}} comes through the cache").
+        if (c.success) out.push({ step, path: at('checks', i, 'success'), template: c.success, shell: false });
       });
       step.probes.forEach((p, i) => {
-        out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false });
+        out.push({ step, path: at('probes', i, 'image'), template: p.image, shell: false, url: true });
+        if (p.success) out.push({ step, path: at('probes', i, 'success'), template: p.success, shell: false });
         if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });
         if (p.password !== undefined) out.push({ step, path: at('probes', i, 'password'), template: p.password, shell: false });
-        if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false });
+        if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false, url: true });
       });
       break;
     case 'manual':
@@ -75,6 +80,8 @@ export const GuideSchema = z
     meta: GuideMetaSchema,
     fields: z.array(FieldSchema).default([]),
     steps: z.array(StepSchema).min(1, { message: 'a guide needs at least one step' }),
+    /** The prose in reading order, with where each field and step sits (extracted, not written as a prop). */
+    doc: z.array(z.custom<DocBlock>()).default([]),
   })
   .superRefine((parsed, ctx) => {
     // zod skips the transform of a step or field that has a problem of its own (a bad regex, say)
@@ -152,7 +159,9 @@ export const GuideSchema = z
             // The run of text since the last whitespace: a scheme in it puts the secret in a URL
             // (credentials, path or query string alike: `https://h/?key={{secret}}`).
             const word = before.slice(before.search(/\S*$/));
-            if (/[a-z][a-z0-9+.-]*:\/\//i.test(word)) {
+            if (site.url) {
+              issue(site.path, `secret {{${ref.name}}} is interpolated into an image reference, which becomes part of a URL`, 'image references name the registry and the image only; give credentials with username= and password=');
+            } else if (/[a-z][a-z0-9+.-]*:\/\//i.test(word)) {
               issue(site.path, `secret {{${ref.name}}} is interpolated into a URL`, 'URLs are shown on the page and end up in logs and histories; pass the secret as a header, a password prompt or --password-stdin');
             }
           }
@@ -193,9 +202,9 @@ export const GuideSchema = z
 
 export type GuideInput = z.input<typeof GuideSchema>;
 export type Guide = z.output<typeof GuideSchema> & {
-  /** The guide's file as loaded (relative to the working directory). */
   file?: string;
-  /** Step id -> where its block starts in the file (set by the loader). */
-  stepAt?: Record<string, { line: number; column: number }>;
+  /** Where steps, checks and captures are written (line, column in `file`), keyed `<stepId>`,
+   * `<stepId>/checks/<n>`, `<stepId>/captures/<n>`; set by the loader, used in run-time diagnoses. */
+  positions?: Readonly<Record<string, { line: number; column: number }>>;
 };
 export type GuideMeta = z.output<typeof GuideMetaSchema>;

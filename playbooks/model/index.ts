@@ -4,3 +4,4 @@ export * from './guide.ts';
 export * from './props.ts';
 export * from './when.ts';
 export * from './friendly.ts';
+export * from './doc.ts';

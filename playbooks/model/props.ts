@@ -11,21 +11,46 @@ export const intProp = z.union([
     .transform((v) => Number(v)),
 ]);
 
+/** A whole number between `min` and `max`, written as a number or a string of digits. */
+export function boundedIntProp(min: number, max: number) {
+  return intProp.superRefine((n, ctx) => {
+    if (n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}, got ${n}`, params: { hint: `write a number between ${min} and ${max}` } });
+    }
+  });
+}
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** A duration: a number of milliseconds, or a string such as "500ms", "30s", "2m". */
+/** The longest duration a guide (or --timeout) may ask for. Timers hold at most 2^31-1 ms (about
+ * 24.8 days); past that Node fires them after 1 ms, so the bound keeps well inside. */
+export const MAX_DURATION_MS = 24 * 3_600_000;
+
+/** A duration: a number of milliseconds, or a string such as "500ms", "30s", "2m". At most 24h. */
 export const durationProp = z.union([z.number().int().nonnegative(), z.string().meta({ format: 'duration' })]).transform((v, ctx) => {
-  if (typeof v === 'number') return v;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim());
-  if (!m) {
+  let ms: number;
+  if (typeof v === 'number') ms = v;
+  else {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim());
+    if (!m) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration such as "30s", "2m" or "500ms", got ${JSON.stringify(v)}`,
+        params: { hint: 'write a number with one unit: ms, s, m or h (or a whole number of milliseconds in braces: {30000})' },
+      });
+      return z.NEVER;
+    }
+    ms = Math.round(Number(m[1]) * UNITS[m[2]!]!);
+  }
+  if (ms > MAX_DURATION_MS) {
     ctx.addIssue({
       code: 'custom',
-      message: `expected a duration such as "30s", "2m" or "500ms", got ${JSON.stringify(v)}`,
-      params: { hint: 'write a number with one unit: ms, s, m or h (or a whole number of milliseconds in braces: {30000})' },
+      message: `expected a duration of at most 24h, got ${JSON.stringify(v)}`,
+      params: { hint: 'a step that needs longer than a day should be split, or run outside the guide' },
     });
     return z.NEVER;
   }
-  return Math.round(Number(m[1]) * UNITS[m[2]!]!);
+  return ms;
 });
 
 export const stepIdSchema = z

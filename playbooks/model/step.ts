@@ -1,13 +1,25 @@
 // Playbook steps: what the reader does, and what the runner executes and checks. Browser-safe.
 import { z } from 'zod';
-import { booleanProp, durationProp, intProp, pathProp, pathsOf, stepIdSchema } from './props.ts';
+import { booleanProp, boundedIntProp, durationProp, pathProp, pathsOf, stepIdSchema } from './props.ts';
 import { parseCondition } from './when.ts';
 import { regexError } from './field.ts';
+import { regexSlowness, SLOW_REGEX_HINT } from './regex-safety.ts';
+import { reservedNameError } from './reserved-names.ts';
 
 const regexString = z.string().superRefine((src, ctx) => {
   const err = regexError(src);
   if (err) ctx.addIssue({ code: 'custom', message: `invalid regular expression: ${err}`, params: { hint: 'escape special characters such as ( [ { . with a backslash' } });
+  else {
+    const slow = regexSlowness(src);
+    if (slow) ctx.addIssue({ code: 'custom', message: `regular expression can take exponential time: ${slow}`, params: { hint: SLOW_REGEX_HINT } });
+  }
 });
+
+/** A command: something other than blanks (a fence holding only spaces would run nothing and pass). */
+const commandText = (message: string) =>
+  z.string().superRefine((src, ctx) => {
+    if (src.trim() === '') ctx.addIssue({ code: 'custom', message, params: { hint: 'write the command in the ```sh fence' } });
+  });
 
 /** Props every step has. */
 const stepBase = {
@@ -56,11 +68,18 @@ export const FieldsStepSchema = z.strictObject({
 /** A named value parsed from a command's output for later steps. */
 export const CaptureSchema = z.strictObject({
   /** Name used as `{{name}}` in later steps. */
-  name: z.string().regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase name such as "identityId"' }).describe("Name used as `{{name}}` in later steps."),
+  name: z
+    .string()
+    .regex(/^[a-z][A-Za-z0-9]*$/, { message: 'expected a camelCase name such as "identityId"' })
+    .superRefine((name, ctx) => {
+      const err = reservedNameError(name);
+      if (err) ctx.addIssue({ code: 'custom', message: err, params: { hint: 'rename it, e.g. "identityId"' } });
+    })
+    .describe("Name used as `{{name}}` in later steps."),
   /** Regular expression run on the output; group 1 (or `group`) is the value. */
   regex: regexString.describe("Regular expression run on the output; group 1 (or `group`) is the value."),
   /** Which capture group holds the value. */
-  group: intProp.default(1).describe("Which capture group holds the value."),
+  group: boundedIntProp(0, 99).default(1).describe("Which capture group holds the value."),
   /** Masked everywhere, like a secret field (e.g. a pull token's password). */
   secret: booleanProp.default(false).describe("Masked everywhere, like a secret field (e.g. a pull token's password)."),
 });
@@ -69,31 +88,58 @@ export const CommandStepSchema = z.strictObject({
   ...stepBase,
   kind: z.literal('command'),
   /** The shell command template (from the block's ```sh fence). */
-  run: z.string().min(1, { message: 'a command needs a ```sh fence with the command' }).describe("The shell command template (from the block's ```sh fence)."),
+  run: commandText('a command needs a ```sh fence with the command').describe("The shell command template (from the block's ```sh fence)."),
   /** Exit code that counts as success. */
-  expectExit: intProp.default(0).describe("Exit code that counts as success."),
+  expectExit: boundedIntProp(0, 255).default(0).describe("Exit code that counts as success."),
   /** How long the command may run. */
   timeout: durationProp.default(120_000).describe("How long the command may run."),
   /** The command reads from the keyboard (e.g. a password prompt). In CI it fails fast instead of waiting. */
   interactive: booleanProp.default(false).describe("The command reads from the keyboard (e.g. a password prompt). In CI it fails fast instead of waiting."),
+  /** Cleanup: run this step even when an earlier step failed or the run was stopped ("finally"). */
+  always: booleanProp.default(false).describe("A cleanup step: it still runs when an earlier step failed or the run was stopped (Ctrl-C, a time limit, Stop in the page), in guide order after the failure. Its own result counts: a failed cleanup fails the run, and the first failure stays the one reported. Only on <Command> and <Verify>."),
   /** Values parsed from the output. */
   captures: z.array(CaptureSchema).default([]).describe("Values parsed from the output."),
   description: z.string().default('').describe("Plain-text instructions from the block's body."),
 });
 
-export const CheckSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('exitCode'), equals: intProp }),
-  z.strictObject({ type: z.literal('contains'), text: z.string().min(1) }),
-  z.strictObject({ type: z.literal('notContains'), text: z.string().min(1) }),
-  z.strictObject({ type: z.literal('regex'), pattern: regexString }),
-]);
+/** What success looks like, in the reader's words: shown instead of the technical condition. */
+const successProp = z
+  .string()
+  .trim()
+  .min(1, { message: 'success must say what success looks like, in a few words' })
+  .optional()
+  .describe('What success looks like, in plain words (e.g. "The registry answers 200, or 401 asking for a login"). The page shows it instead of the condition ("Done when: …") and a failure names it ("expected: …; got: …"). Required on every condition but exitCode, which defaults to "The command succeeds" (or "The command exits with status N").');
+
+/** The plain-language statement of an exit code check that gives none. */
+export function defaultExitSuccess(equals: number): string {
+  return equals === 0 ? 'The command succeeds' : `The command exits with status ${equals}`;
+}
+
+const needsSuccess = (what: string, example: string) => (c: { success?: string | undefined }, ctx: z.RefinementCtx) => {
+  if (c.success === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['success'], message: `${what} needs success="…": what success looks like, in the reader's words`, params: { hint: `e.g. success="${example}"` } });
+  }
+};
+
+export const CheckSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('exitCode'), equals: boundedIntProp(0, 255), success: successProp }),
+    z.strictObject({ type: z.literal('contains'), text: z.string().min(1), success: successProp }),
+    z.strictObject({ type: z.literal('notContains'), text: z.string().min(1), success: successProp }),
+    z.strictObject({ type: z.literal('regex'), pattern: regexString, success: successProp }),
+  ])
+  .superRefine((c, ctx) => {
+    if (c.type !== 'exitCode') needsSuccess(`a ${c.type === 'regex' ? 'regex' : c.type} check`, 'The registry answers 200, or 401 asking for a login')(c, ctx);
+  })
+  .transform((c) => ({ ...c, success: c.success ?? (c.type === 'exitCode' ? defaultExitSuccess(c.equals) : '') }));
 
 /** Registry probes, run by the engine itself. */
-export const ProbeSchema = z.strictObject({
+export const ProbeSchema = z
+  .strictObject({
   /** `pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials. */
   type: z.enum(['pull', 'upstream']).describe("`pull`: pull an image through a registry and check every digest; `upstream`: the same pull straight from the upstream with the same credentials."),
-  /** Image reference template, e.g. "{{nexusHost}}/chainguard/wolfi-base:latest". */
-  image: z.string().min(1).describe("Image reference template, e.g. \"{{nexusHost}}/chainguard/wolfi-base:latest\"."),
+  /** Image reference template: `host/name`, `host/name:tag` or `host/name@sha256:…`; without a tag or digest `:latest` is pulled. */
+  image: z.string().min(1).describe("Image reference template: `host/name`, `host/name:tag` or `host/name@sha256:…`, e.g. \"{{nexusHost}}/chainguard/{{image}}\" (the reader's image value may carry a tag or a digest); without either, `:latest` is pulled."),
   /** Username template (optional). */
   username: z.string().optional().describe("Username template (optional)."),
   /** Password template (optional; usually a secret field). */
@@ -102,7 +148,10 @@ export const ProbeSchema = z.strictObject({
   upstream: z.string().optional().describe("`upstream` probes: the registry to pull from directly (template); default https://cgr.dev."),
   /** Use plain HTTP (a local lab or an http-only port). */
   insecure: booleanProp.default(false).describe("Use plain HTTP (a local lab or an http-only port)."),
-});
+  success: successProp.describe('What success looks like, in plain words (e.g. "wolfi-base comes through the cache intact"). Required. The page shows it instead of the probe\'s mechanics; a failure names it ("expected: …; got: …").'),
+})
+  .superRefine(needsSuccess('a <Probe>', 'The image comes through the cache, every layer intact'))
+  .transform((p) => ({ ...p, success: p.success ?? '' }));
 
 export const VerifyStepSchema = z
   .strictObject({
@@ -111,17 +160,19 @@ export const VerifyStepSchema = z
     /** Check the recorded output of this earlier step instead of running a command. */
     step: stepIdSchema.optional().describe("Check the recorded output of this earlier step instead of running a command."),
     /** A command to run on each attempt; its output is checked. */
-    run: z.string().optional().describe("A command to run on each attempt; its output is checked."),
+    run: commandText('the ```sh fence of a verify step holds no command').optional().describe("A command to run on each attempt; its output is checked."),
     /** What must hold of the output. */
     checks: z.array(CheckSchema).default([]).describe("What must hold of the output."),
     /** Registry probes (HTTP, image pull) evaluated by the engine. */
     probes: z.array(ProbeSchema).default([]).describe("Registry probes (HTTP, image pull) evaluated by the engine."),
     /** Attempts after the first failure. */
-    retries: intProp.default(0).describe("Attempts after the first failure."),
+    retries: boundedIntProp(0, 100).default(0).describe("Attempts after the first failure."),
     /** Pause between attempts. */
     interval: durationProp.default(2_000).describe("Pause between attempts."),
     /** Time limit of each attempt. */
     timeout: durationProp.default(60_000).describe("Time limit of each attempt."),
+    /** Cleanup: run this step even when an earlier step failed or the run was stopped ("finally"). */
+    always: booleanProp.default(false).describe("A cleanup step: it still runs when an earlier step failed or the run was stopped (Ctrl-C, a time limit, Stop in the page), in guide order after the failure. Its own result counts: a failed cleanup fails the run, and the first failure stays the one reported. Only on <Command> and <Verify>."),
     description: z.string().default('').describe("Plain-text instructions from the block's body."),
   })
   .superRefine((v, ctx) => {

@@ -24,7 +24,8 @@ export function isTruthy(value: string | undefined): boolean {
 }
 
 export function evaluateCondition(cond: Condition, values: Readonly<Record<string, string | undefined>>): boolean {
-  const v = values[cond.field];
+  // Own properties only: a field named like a built-in (`constructor`) is never found on the prototype.
+  const v = Object.hasOwn(values, cond.field) ? values[cond.field] : undefined;
   switch (cond.op) {
     case 'truthy':
       return isTruthy(v);

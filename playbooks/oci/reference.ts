@@ -1,4 +1,5 @@
-// Image references: `host[:port]/repo/path[:tag][@sha256:...]`, as docker and the guides write them.
+// Image references: `host[:port]/repo/path[:tag][@sha256:...]`, as docker and the guides write them;
+// without a tag or digest the reference means `:latest`.
 
 export interface ImageReference {
   /** Registry host with optional port, e.g. "cgr.dev" or "127.0.0.1:5000". */
@@ -38,6 +39,7 @@ export function parseReference(ref: string): ImageReference {
   if (colon >= 0) {
     tag = path.slice(colon + 1);
     path = path.slice(0, colon);
+    if (path.includes(':')) throw new Error(`image reference ${JSON.stringify(ref)} has more than one tag; give one tag (name:tag) or none (:latest is used)`);
     if (!TAG_RE.test(tag)) throw new Error(`image reference ${JSON.stringify(ref)}: ${JSON.stringify(tag)} is not a valid tag`);
   }
   if (!REPO_RE.test(path)) throw new Error(`image reference ${JSON.stringify(ref)}: ${JSON.stringify(path)} is not a valid repository path (lower-case letters, digits, . _ - and /)`);

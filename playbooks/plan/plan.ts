@@ -5,6 +5,7 @@ import type { Step } from '../model/step.ts';
 import { evaluateCondition, parseCondition, conditionToString } from '../model/when.ts';
 import { displayPlain, displayShell, executableShell, segmentShell, type RefValue, type ShellScript } from '../template/shell.ts';
 import { envVarFor } from '../model/field-check.ts';
+import { ownValue } from '../model/own.ts';
 
 export interface PlannedStep {
   step: Step;
@@ -32,8 +33,8 @@ export function refLookup(guide: Guide, values: Readonly<Record<string, string |
   const fields = new Map(guide.fields.map((f) => [f.id, f]));
   return (name) => {
     const f = fields.get(name);
-    if (f) return { value: values[name], secret: f.secret, envVar: f.envVar };
-    return { value: values[name], secret: secretCaptures.has(name), envVar: envVarFor(name) };
+    if (f) return { value: ownValue(values, name), secret: f.secret, envVar: f.envVar };
+    return { value: ownValue(values, name), secret: secretCaptures.has(name), envVar: envVarFor(name) };
   };
 }
 

@@ -5,6 +5,7 @@ import type { PathId } from '../model/props.ts';
 import { templatesOf } from '../model/guide.ts';
 import { findRefs } from '../template/refs.ts';
 import { evaluateCondition, parseCondition } from '../model/when.ts';
+import { ownValue, valueRecord } from '../model/own.ts';
 
 export interface ValueProblem {
   field: string;
@@ -27,11 +28,11 @@ export function fieldsForPath(guide: Guide, path: PathId): Field[] {
 }
 
 export function resolveValues(guide: Guide, path: PathId, given: Readonly<Record<string, string | undefined>>): ResolvedValues {
-  const values: Record<string, string> = {};
+  const values = valueRecord<string>();
   const invalid: ValueProblem[] = [];
   const missing: Field[] = [];
   for (const f of fieldsForPath(guide, path)) {
-    const raw = given[f.id];
+    const raw = ownValue(given, f.id);
     if (raw !== undefined && raw !== '') {
       const r = checkFieldValue(f, raw);
       if (r.ok) values[f.id] = r.value;
@@ -40,7 +41,7 @@ export function resolveValues(guide: Guide, path: PathId, given: Readonly<Record
       values[f.id] = checkFieldValue(f, f.default).ok ? (checkFieldValue(f, f.default) as { value: string }).value : f.default;
     }
   }
-  const used = usedFields(guide, path, { ...values });
+  const used = usedFields(guide, path, Object.assign(valueRecord<string>(), values));
   for (const f of fieldsForPath(guide, path)) if (f.required && values[f.id] === undefined && used.has(f.id) && !invalid.some((p) => p.field === f.id)) missing.push(f);
   return { values, invalid, missing };
 }

@@ -7,7 +7,7 @@ import { junitXml, type JUnitCase } from './junit.ts';
 /** Where the guide's steps are written: JUnit cases get `file` and `line` from it. */
 export interface ReportSource {
   file?: string;
-  stepAt?: Record<string, { line: number; column: number }>;
+  positions?: Readonly<Record<string, { line: number; column: number }>>;
 }
 
 export interface RunCounts {
@@ -31,6 +31,8 @@ export interface JsonRunReport {
   startedAt: string;
   durationMs: number;
   counts: RunCounts;
+  /** Id of the first failed step: the run's cause, even when a cleanup step failed after it. */
+  firstFailure?: string;
   error?: RunResult['error'];
   steps: StepRecord[];
 }
@@ -53,6 +55,7 @@ export function jsonReport(result: RunResult): JsonRunReport {
     startedAt: new Date(result.startedAt).toISOString(),
     durationMs: result.durationMs,
     counts: countSteps(result.steps),
+    ...(result.firstFailure !== undefined ? { firstFailure: result.firstFailure } : {}),
     ...(result.error ? { error: result.error } : {}),
     steps: result.steps,
   };
@@ -63,15 +66,15 @@ export function jsonReportText(result: RunResult, mask: (s: string) => string = 
 }
 
 function stepCase(result: RunResult, s: StepRecord, source: ReportSource): JUnitCase {
-  const line = source.stepAt?.[s.id]?.line;
+  const line = source.positions?.[s.id]?.line;
   const c: JUnitCase = {
-    name: `${String(s.number).padStart(2, '0')} ${s.id}: ${s.title}`,
+    name: `${String(s.number).padStart(2, '0')} ${s.id}: ${s.title}${s.always ? ' (cleanup)' : ''}`,
     classname: `cgr-playbook.${result.guide.id}.${result.path}`,
     time: s.durationMs / 1000,
     ...(source.file !== undefined ? { file: source.file, ...(line !== undefined ? { line } : {}) } : {}),
   };
   if (s.verdict === 'failed') {
-    const body = [s.reason ?? 'failed', s.command ? `$ ${s.command}` : '', s.outputTail ? `--- output (last part) ---\n${s.outputTail}` : ''].filter(Boolean).join('\n');
+    const body = [s.reason ?? 'failed', s.detail ?? '', s.command ? `$ ${s.command}` : '', s.outputTail ? `--- output (last part) ---\n${s.outputTail}` : ''].filter(Boolean).join('\n');
     c.failure = { message: s.reason ?? 'failed', body };
   }
   if (s.verdict === 'skipped') c.skipped = s.reason ?? 'skipped';

@@ -28,7 +28,7 @@ export function markdownSummary(result: RunResult, source: ReportSource = {}): s
   if (result.steps.length) {
     lines.push('| # | Step | Result | Time | Detail |', '|---:|---|---|---:|---|');
     for (const s of result.steps) {
-      const line = source.stepAt?.[s.id]?.line;
+      const line = source.positions?.[s.id]?.line;
       const where = source.file && line !== undefined ? ` <sub>${mdCell(`${source.file}:${line}`)}</sub>` : '';
       lines.push(`| ${s.number} | ${mdCell(s.title)} (\`${mdCell(s.id)}\`)${where} | ${MARK[s.verdict]} | ${s.verdict === 'skipped' && s.durationMs === 0 ? '' : formatDuration(s.durationMs)} | ${mdCell(s.reason ?? '')} |`);
     }

@@ -3,6 +3,7 @@
 import type { Masker } from '../mask/masker.ts';
 import type { Clock, Keyboard, PtyProcess, SpawnPty } from './types.ts';
 import { groupAlive, memberReadingTerminal } from './pty.ts';
+import { boundedDelay } from './clock.ts';
 
 export interface ExecRequest {
   script: string;
@@ -84,7 +85,7 @@ export async function execInPty(req: ExecRequest): Promise<ExecResult> {
     timer = setTimeout(() => {
       timedOut = true;
       resolve();
-    }, req.timeoutMs);
+    }, boundedDelay(req.timeoutMs));
     onAbort = () => {
       aborted = true;
       resolve();

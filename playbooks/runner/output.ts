@@ -25,6 +25,16 @@ export function tail(text: string, max: number): string {
   return nl >= 0 && nl < 200 ? cut.slice(nl + 1) : cut;
 }
 
+/**
+ * What came back, for a failure's "got: …": one line, control characters removed, at most `max`
+ * characters. Give it masked text: cutting first could split a secret the masker then misses.
+ */
+export function shortOutput(text: string, max = 80): string {
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  if (line === '') return 'no output';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 export interface CheckOutcome {
   ok: boolean;
   /** Why it failed, in words. */

@@ -10,16 +10,21 @@ import { displayCommand, displayValue, executableCommand, resolveValue, stepsFor
 import { resolveValues } from '../plan/values.ts';
 import { describeProbe } from '../plan/describe.ts';
 import { createMasker, type Masker } from '../mask/masker.ts';
+import { ownValue, valueRecord } from '../model/own.ts';
 import type { ResolvedFieldsStep, ResolvedProbe } from '../contracts.ts';
 import { realClock } from './clock.ts';
 import { execInPty, type ExecResult } from './exec.ts';
 import { loadNodePtySpawn } from './pty.ts';
-import { cleanOutput, evaluateCheck, tail } from './output.ts';
+import { cleanOutput, evaluateCheck, shortOutput, tail } from './output.ts';
+import { execBounded, REGEX_DEADLINE_MS } from './regex-match.ts';
+import { boundedDelay } from './clock.ts';
 import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
 
 interface StepOutcome {
   verdict: Verdict;
   reason?: string;
+  /** The technical side of a failure (the condition, the attempts), for reports and a second line. */
+  detail?: string;
   exitCode?: number;
   attempts?: number;
 }
@@ -28,6 +33,11 @@ class RunAbort extends Error {
   constructor() {
     super('interrupted');
   }
+}
+
+/** A cleanup step: it runs even after a failure or an interruption. */
+function isCleanup(step: Step): boolean {
+  return (step.kind === 'command' || step.kind === 'verify') && step.always;
 }
 
 export function formatDuration(ms: number): string {
@@ -39,7 +49,10 @@ export function formatDuration(ms: number): string {
 export function runPlaybook(guide: Guide, options: RunOptions = {}): RunHandle {
   const events: RunEvent[] = [];
   const listeners = new Set<RunListener>();
+  // The first cancel() stops the run; cleanup steps (always) then run under a second signal, which
+  // a second cancel() aborts.
   const controller = new AbortController();
+  const cleanupController = new AbortController();
   const emit = (e: RunEvent) => {
     events.push(e);
     for (const l of [...listeners]) {
@@ -51,7 +64,7 @@ export function runPlaybook(guide: Guide, options: RunOptions = {}): RunHandle {
     }
   };
   // Start on the next turn so that subscribers attached right after the call see run-start.
-  const done = Promise.resolve().then(() => new Run(guide, options, emit, controller.signal).execute());
+  const done = Promise.resolve().then(() => new Run(guide, options, emit, controller.signal, cleanupController.signal).execute());
   return {
     subscribe(listener) {
       for (const e of events) listener(e);
@@ -61,6 +74,7 @@ export function runPlaybook(guide: Guide, options: RunOptions = {}): RunHandle {
     done,
     cancel() {
       if (!controller.signal.aborted) controller.abort(new RunAbort());
+      else if (!cleanupController.signal.aborted) cleanupController.abort(new RunAbort());
     },
   };
 }
@@ -69,7 +83,8 @@ class Run {
   private readonly clock;
   private readonly ci: boolean;
   private readonly masker: Masker = createMasker();
-  private values: Record<string, string> = {};
+  /** Field values and captures by name: a record without a prototype, read through ownValue(). */
+  private values: Record<string, string> = valueRecord<string>();
   private readonly outputs = new Map<string, { output: string; exitCode?: number }>();
   private spawn: SpawnPty | undefined;
   private path: PathId = 'developer';
@@ -79,13 +94,20 @@ class Run {
   private readonly guide: Guide;
   private readonly opts: RunOptions;
   private readonly emit: (e: RunEvent) => void;
-  private readonly signal: AbortSignal;
+  /** Aborted by the first cancel(): the run is interrupted. */
+  private readonly main: AbortSignal;
+  /** Aborted by a second cancel(): the cleanup steps that run after an interruption stop too. */
+  private readonly cleanupSignal: AbortSignal;
+  /** The signal the current step, prompt or wait obeys. */
+  private signal: AbortSignal;
 
-  constructor(guide: Guide, opts: RunOptions, emit: (e: RunEvent) => void, signal: AbortSignal) {
+  constructor(guide: Guide, opts: RunOptions, emit: (e: RunEvent) => void, signal: AbortSignal, cleanupSignal: AbortSignal) {
     this.guide = guide;
     this.opts = opts;
     this.emit = emit;
     this.signal = signal;
+    this.main = signal;
+    this.cleanupSignal = cleanupSignal;
     this.clock = opts.clock ?? realClock;
     this.ci = opts.ci ?? false;
     this.spawn = opts.spawn;
@@ -105,15 +127,16 @@ class Run {
       const selError = this.checkSelection(planned);
       if (selError) return this.finish('error', selError);
       await this.runSteps(planned);
-      return this.finish(this.signal.aborted ? 'interrupted' : this.records.some((r) => r.verdict === 'failed') ? 'failed' : 'passed');
+      return this.finish(this.main.aborted ? 'interrupted' : this.records.some((r) => r.verdict === 'failed') ? 'failed' : 'passed');
     } catch (e) {
-      if (this.signal.aborted) return this.finish('interrupted');
+      if (this.main.aborted) return this.finish('interrupted');
       return this.finish('error', { code: 'run-error', message: this.masker.mask(e instanceof Error ? e.message : String(e)) });
     }
   }
 
   private finish(status: RunResult['status'], error?: RunError): RunResult {
     const exitCode = status === 'passed' ? 0 : status === 'failed' ? 1 : status === 'interrupted' ? 130 : 2;
+    const firstFailure = this.records.find((r) => r.verdict === 'failed')?.id;
     const result: RunResult = {
       guide: { id: this.guide.meta.id, title: this.guide.meta.title },
       path: this.path,
@@ -124,6 +147,7 @@ class Run {
       durationMs: this.clock.now() - this.startedAt,
       dryRun: this.opts.dryRun ?? false,
       ci: this.ci,
+      ...(firstFailure !== undefined ? { firstFailure } : {}),
       ...(error ? { error } : {}),
     };
     this.emit({ type: 'run-end', result });
@@ -170,13 +194,14 @@ class Run {
 
   private async resolveAllValues(): Promise<RunError | undefined> {
     const given = this.opts.values ?? {};
-    for (const f of this.guide.fields) if (f.secret) this.masker.add(given[f.id]);
+    for (const f of this.guide.fields) if (f.secret) this.masker.add(ownValue(given, f.id));
     const r = resolveValues(this.guide, this.path, given);
     for (const [id, v] of Object.entries(r.values)) {
       const f = this.guide.fields.find((x) => x.id === id)!;
       this.setValue(f, v);
     }
     for (const [name, c] of Object.entries(this.opts.captured ?? {})) {
+      if (c === null || typeof c !== 'object' || typeof c.value !== 'string') continue;
       if (this.guide.fields.some((f) => f.id === name)) continue;
       this.values[name] = c.value;
       if (c.secret) this.masker.add(c.value);
@@ -225,7 +250,7 @@ class Run {
   }
 
   private info(p: PlannedStep): StepInfo {
-    return { id: p.step.id, number: p.number, kind: p.step.kind, title: p.step.title };
+    return { id: p.step.id, number: p.number, kind: p.step.kind, title: p.step.title, ...(isCleanup(p.step) ? { always: true as const } : {}) };
   }
 
   private displayOf(step: Step): string | undefined {
@@ -241,13 +266,15 @@ class Run {
     for (const [i, p] of planned.entries()) {
       const info = this.info(p);
       const skip = (reason: string) => this.end(info, total, { verdict: 'skipped', reason }, 0);
-      if (this.signal.aborted) skip('not run: interrupted');
-      else if (failedAt) skip(`not run: step ${failedAt} failed`);
+      // Cleanup steps (always) still run after a failure or an interruption, in guide order.
+      const cleanup = isCleanup(p.step);
+      if (this.cleanupSignal.aborted || (this.main.aborted && !cleanup)) skip('not run: interrupted');
+      else if (failedAt && !cleanup) skip(`not run: step ${failedAt} failed`);
       else if (this.opts.only !== undefined && p.step.id !== this.opts.only) skip(`not selected (--only ${this.opts.only})`);
       else if (i < fromIndex) skip(`before --from ${this.opts.from}`);
       else if (p.skipReason) skip(p.skipReason);
       else {
-        // `when` may depend on a value prompted for since the plan was made.
+        if (this.main.aborted) this.signal = this.cleanupSignal;
         const command = this.displayOf(p.step);
         this.emit({ type: 'step-start', step: info, total, ...(command !== undefined ? { command } : {}), at: this.clock.now() });
         const started = this.clock.now();
@@ -263,7 +290,7 @@ class Run {
           if (this.signal.aborted && outcome.verdict !== 'failed') outcome = { verdict: 'failed', reason: 'interrupted' };
         }
         this.end(info, total, outcome, this.clock.now() - started, command);
-        if (outcome.verdict === 'failed') failedAt = p.step.id;
+        if (outcome.verdict === 'failed') failedAt ??= p.step.id;
       }
     }
   }
@@ -279,10 +306,12 @@ class Run {
     const outputTail = this.currentOutput ? tail(cleanOutput(this.masker.mask(this.currentOutput)), this.opts.outputTail ?? 4000) : undefined;
     this.currentOutput = '';
     const reason = o.reason !== undefined ? this.masker.mask(o.reason) : undefined;
+    const detail = o.detail !== undefined ? this.masker.mask(o.detail) : undefined;
     const record: StepRecord = {
       ...info,
       verdict: o.verdict,
       ...(reason !== undefined ? { reason } : {}),
+      ...(detail !== undefined ? { detail } : {}),
       durationMs,
       ...(command !== undefined ? { command } : {}),
       ...(o.exitCode !== undefined ? { exitCode: o.exitCode } : {}),
@@ -304,6 +333,20 @@ class Run {
       case 'manual':
         return this.runManual(step, info);
     }
+  }
+
+  /**
+   * A cleanup step that needs a value an earlier step did not capture has nothing to clean up
+   * (the thing was never made): it is skipped, not failed.
+   */
+  private nothingToCleanUp(step: Step, missing: string[]): StepOutcome | undefined {
+    if (!isCleanup(step)) return undefined;
+    for (const name of missing) {
+      if (this.guide.fields.some((f) => f.id === name)) continue;
+      const by = this.guide.steps.find((s) => s.kind === 'command' && s.captures.some((c) => c.name === name));
+      return { verdict: 'skipped', reason: `nothing to clean up: ${by ? `step ${by.id} did not capture ${name}` : `${name} was not captured`}` };
+    }
+    return undefined;
   }
 
   /** Values a step needs but that are not known: prompted for when interactive. */
@@ -357,6 +400,8 @@ class Run {
     }
     let sc = executableCommand(this.guide, step.run, this.values);
     if (sc.missing.length) {
+      const nothing = this.nothingToCleanUp(step, sc.missing);
+      if (nothing) return nothing;
       const problem = await this.fillMissing(sc.missing, info);
       if (problem) return { verdict: 'failed', reason: problem };
       sc = executableCommand(this.guide, step.run, this.values);
@@ -366,25 +411,37 @@ class Run {
     const r = await this.exec(info, sc.script, sc.env, timeoutMs, holdOutput);
     const clean = cleanOutput(r.output);
     this.outputs.set(step.id, { output: clean, ...(r.exitCode !== undefined ? { exitCode: r.exitCode } : {}) });
-    const outcome = this.commandOutcome(step, r, clean, timeoutMs);
+    const outcome = await this.commandOutcome(step, r, clean, timeoutMs);
     if (holdOutput) this.output(info, this.masker.mask(r.output));
     return outcome;
   }
 
-  private commandOutcome(step: CommandStep, r: ExecResult, clean: string, timeoutMs: number): StepOutcome {
+  private async commandOutcome(step: CommandStep, r: ExecResult, clean: string, timeoutMs: number): Promise<StepOutcome> {
     const exitCode = r.exitCode !== undefined ? { exitCode: r.exitCode } : {};
     const stopped = this.execFailure(r, timeoutMs);
     if (stopped) return { verdict: 'failed', reason: stopped, ...exitCode };
     if (r.exitCode !== step.expectExit) return { verdict: 'failed', reason: `exit code ${r.exitCode ?? `none (signal ${r.signal})`}, expected ${step.expectExit}`, ...exitCode };
-    for (const c of step.captures) {
-      const m = new RegExp(c.regex, 'm').exec(clean);
-      const value = m?.[c.group];
+    for (const [k, c] of step.captures.entries()) {
+      const r = await this.matchRegex(step, 'captures', k, c.regex, clean);
+      if ('problem' in r) return { verdict: 'failed', reason: r.problem, ...exitCode };
+      const value = r.match?.[c.group];
       if (value === undefined) return { verdict: 'failed', reason: `capture ${c.name}: /${c.regex}/ found nothing in the output`, ...exitCode };
       this.values[c.name] = value;
       if (c.secret) this.masker.add(value);
       this.opts.onCapture?.(c.name, value, c.secret);
     }
     return { verdict: 'passed', ...exitCode };
+  }
+
+  /** A guide's regex on a command's output, in a worker with a deadline (a catastrophic pattern must not hang the run). */
+  private async matchRegex(step: Step, kind: 'checks' | 'captures', index: number, pattern: string, text: string): Promise<{ match: (string | undefined)[] | null } | { problem: string }> {
+    const deadline = boundedDelay(this.opts.regexDeadlineMs ?? REGEX_DEADLINE_MS);
+    const r = await execBounded(pattern, 'm', text, deadline);
+    if (r.ok) return { match: r.match };
+    const at = this.guide.positions?.[`${step.id}/${kind}/${index}`];
+    const what = `<${kind === 'checks' ? 'Check' : 'Capture'} regex="${pattern}"> (${kind === 'checks' ? 'check' : 'capture'} ${index + 1} of step ${step.id}${at ? `, ${this.guide.file ?? 'the guide'}:${at.line}:${at.column}` : ''})`;
+    if (!r.timedOut) return { problem: `${what} could not run: ${r.error}` };
+    return { problem: `${what} was stopped after ${formatDuration(deadline)} on ${text.length} characters of output: the pattern backtracks catastrophically; rewrite it without a repetition inside a repetition, e.g. (a+)+ as a+` };
   }
 
   private async runVerify(step: VerifyStep, info: StepInfo): Promise<StepOutcome> {
@@ -400,7 +457,7 @@ class Run {
     }
     const tries = Math.min(attempts, this.attemptsMade);
     this.attemptsMade = 0;
-    if (last.verdict === 'failed' && tries > 1) last = { ...last, reason: `${last.reason} (after ${tries} attempts)` };
+    if (last.verdict === 'failed' && tries > 1) last = { ...last, detail: last.detail !== undefined ? `${last.detail} (after ${tries} attempts)` : `after ${tries} attempts` };
     return { ...last, attempts: tries };
   }
 
@@ -414,6 +471,8 @@ class Run {
     if (step.run !== undefined) {
       let sc = executableCommand(this.guide, step.run, this.values);
       if (sc.missing.length) {
+        const nothing = this.nothingToCleanUp(step, sc.missing);
+        if (nothing) return nothing;
         const problem = await this.fillMissing(sc.missing, info);
         if (problem) return { verdict: 'failed', reason: problem };
         sc = executableCommand(this.guide, step.run, this.values);
@@ -430,12 +489,24 @@ class Run {
       exitCode = rec.exitCode;
     }
     const problems: string[] = [];
-    for (const check of step.checks) {
+    let expected: { success: string; got: string } | undefined;
+    for (const [k, check] of step.checks.entries()) {
+      const got = () => (check.type === 'exitCode' ? `exit code ${exitCode ?? 'none'}` : shortOutput(this.masker.mask(output)));
+      if (check.type === 'regex') {
+        const r = await this.matchRegex(step, 'checks', k, check.pattern, output);
+        if ('problem' in r) return { verdict: 'failed', reason: r.problem, ...(exitCode !== undefined ? { exitCode } : {}) };
+        if (r.match) continue;
+        problems.push(`output does not match /${check.pattern}/`);
+        expected ??= { success: this.successText(check.success), got: got() };
+        continue;
+      }
       const resolved = check.type === 'contains' || check.type === 'notContains' ? { ...check, text: resolveValue(this.guide, check.text, this.values).value } : check;
       const o = evaluateCheck(resolved, exitCode, output);
-      if (!o.ok) problems.push(o.message!);
+      if (o.ok) continue;
+      problems.push(o.message!);
+      expected ??= { success: this.successText(check.success), got: got() };
     }
-    if (problems.length) return { verdict: 'failed', reason: problems.join('; '), ...(exitCode !== undefined ? { exitCode } : {}) };
+    if (expected) return { verdict: 'failed', reason: `expected: ${expected.success}; got: ${expected.got}`, detail: problems.join('; '), ...(exitCode !== undefined ? { exitCode } : {}) };
     for (const probe of step.probes) {
       const what = describeProbe(this.guide, probe, this.values);
       const runner = this.opts.probeRunner;
@@ -447,7 +518,7 @@ class Run {
         missing.push(...r.missing);
         return r.value;
       };
-      const { image, username, password, upstream, ...rest } = probe;
+      const { image, username, password, upstream, success: _success, ...rest } = probe;
       const resolved: ResolvedProbe = { ...rest, image: res(image)! };
       const u = res(username);
       const pw = res(password);
@@ -456,19 +527,26 @@ class Run {
       if (pw !== undefined) resolved.password = pw;
       if (up !== undefined) resolved.upstream = up;
       if (missing.length) {
+        const nothing = this.nothingToCleanUp(step, missing);
+        if (nothing) return nothing;
         const problem = await this.fillMissing([...new Set(missing)], info);
         if (problem) return { verdict: 'failed', reason: problem };
         this.attemptsMade--;
         return this.verifyAttempt(step, info);
       }
-      const r = await runner.run(resolved, AbortSignal.any([this.signal, AbortSignal.timeout(timeoutMs)]));
+      const r = await runner.run(resolved, AbortSignal.any([this.signal, AbortSignal.timeout(boundedDelay(timeoutMs))]));
       this.output(info, this.masker.mask(`${r.ok ? '✔' : '✘'} ${r.summary}\r\n`));
       if (!r.ok) {
         const d = r.diagnosis ? ` — ${r.diagnosis.cause}; fix: ${r.diagnosis.fix}` : '';
-        return { verdict: 'failed', reason: `${r.summary}${d}` };
+        return { verdict: 'failed', reason: `expected: ${this.successText(probe.success)}; got: ${r.summary}${d}`, detail: what };
       }
     }
     return { verdict: 'passed', ...(exitCode !== undefined ? { exitCode } : {}) };
+  }
+
+  /** A success statement with its `{{refs}}` filled in (secrets masked). */
+  private successText(template: string): string {
+    return this.masker.mask(displayValue(this.guide, template, this.values));
   }
 
   private async runFields(step: FieldsStep, info: StepInfo): Promise<StepOutcome> {
@@ -485,7 +563,7 @@ class Run {
         if (problem) return { verdict: 'failed', reason: problem };
         return this.runFields(step, info);
       }
-      const resolved: ResolvedFieldsStep = { step, path: this.path, entries, values: { ...this.values } };
+      const resolved: ResolvedFieldsStep = { step, path: this.path, entries, values: Object.assign(valueRecord<string>(), this.values) };
       if (applier.check) {
         const c = await applier.check(resolved, this.signal);
         if (c.ok) return { verdict: 'skipped', reason: `already done: ${c.summary}` };
@@ -509,7 +587,7 @@ class Run {
   private async runManual(step: ManualStep, info: StepInfo): Promise<StepOutcome> {
     if (!this.interactive) {
       if (step.ci === 'provided') {
-        const missing = step.provides.filter((id) => this.values[id] === undefined);
+        const missing = step.provides.filter((id) => ownValue(this.values, id) === undefined);
         if (missing.length === 0) return { verdict: 'passed', reason: `provided: ${step.provides.join(', ')}` };
         return { verdict: 'skipped', reason: `manual step; its CI stand-in needs values for ${missing.join(', ')}` };
       }
@@ -521,7 +599,7 @@ class Run {
     if (!yes) return { verdict: 'skipped', reason: 'the operator skipped it' };
     for (const id of step.provides) {
       const f = this.guide.fields.find((x) => x.id === id);
-      if (f && this.values[id] === undefined) this.setValue(f, await this.askField(f, undefined, info.id));
+      if (f && ownValue(this.values, id) === undefined) this.setValue(f, await this.askField(f, undefined, info.id));
     }
     return { verdict: 'passed', reason: 'confirmed by the operator' };
   }

@@ -92,6 +92,8 @@ export interface RunOptions {
   cwd?: string;
   /** Grace between HUP, TERM and KILL when stopping a command's process group (default 1500 ms). */
   killGraceMs?: number;
+  /** Longest a <Check regex> or <Capture regex> may take on one output before it is stopped and the step fails (default 2000 ms). */
+  regexDeadlineMs?: number;
   /** Keep at most this many characters of each step's output for reports (default 4000). */
   outputTail?: number;
   /** Injected parts; defaults: node-pty, no prompter (as in CI), the real clock, no keyboard. */
@@ -116,11 +118,16 @@ export interface StepInfo {
   number: number;
   kind: StepKind;
   title: string;
+  /** A cleanup step (`always`): it runs even after a failure or an interruption. */
+  always?: true;
 }
 
 export interface StepRecord extends StepInfo {
   verdict: Verdict;
+  /** Why it failed or was skipped; a failed check reads "expected: <success>; got: <what came back>". */
   reason?: string;
+  /** The technical side of a failure: the condition that failed (a regex, a probe), the attempts. */
+  detail?: string;
   durationMs: number;
   /** Command as shown (secrets as "$CGR_..."). */
   command?: string;
@@ -150,6 +157,8 @@ export interface RunResult {
   durationMs: number;
   dryRun: boolean;
   ci: boolean;
+  /** Id of the first step that failed: the run's cause even when a cleanup step failed after it. */
+  firstFailure?: string;
   error?: RunError;
 }
 

@@ -7,7 +7,7 @@ import { homedir } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Guide } from '../model/guide.ts';
 import { createToken, hostAllowed, originAllowed, tokenFromProtocols, tokenMatches, WS_PROTOCOL } from './security.ts';
-import { runnerHeadTags, serveStatic } from './static.ts';
+import { createStaticSite, runnerHeadTags } from './static.ts';
 import { TerminalSession, parseSessionId } from './session.ts';
 import { baseEnv, spawnNodePty, type SpawnPty } from './pty.ts';
 import { getDefaultServices, loadDefaultServices, type RunnerServices } from '../runner/services.ts';
@@ -28,8 +28,12 @@ export interface UiServerOptions {
   shell?: { file: string; args: string[] };
   cwd?: string;
   env?: NodeJS.ProcessEnv;
-  /** Most sockets open at once. */
+  /** Most sockets open at once (upgrades in progress included). */
   maxClients?: number;
+  /** Most terminal sessions, each an interactive shell, alive at once: attached, waiting for their
+   * page to come back, or still stopping (default maxClients). A new page takes the place of the
+   * session whose page left longest ago, once that one's shell is gone; with none idle it is refused. */
+  maxSessions?: number;
   /** Largest message a page may send, in bytes. */
   maxPayload?: number;
   graceMs?: number;
@@ -57,16 +61,23 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
   const token = o.token ?? createToken();
   const log = o.log ?? (() => {});
   const maxClients = o.maxClients ?? 4;
+  const maxSessions = o.maxSessions ?? maxClients;
+  /** Upgrades accepted but not yet connected: they hold a socket slot already. */
+  let upgrading = 0;
+  /** Sessions admitted but not yet created (waiting for an evicted session's shell to end). */
+  let starting = 0;
+  const evicting = new Set<TerminalSession>();
   const spawnPty = o.spawnPty ?? spawnNodePty;
   const sessions = new Map<string, TerminalSession>();
   const sockets = new Set<WebSocket>();
-  const headTags = runnerHeadTags(WS_PATH);
+  const site = createStaticSite(o.siteDir, runnerHeadTags(WS_PATH));
   let services = o.services;
   if (!services) {
     await loadDefaultServices();
     services = getDefaultServices();
   }
   let port = 0;
+  let closing = false;
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -81,7 +92,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('forbidden host');
       return;
     }
-    serveStatic(o.siteDir, req, res, headTags).catch(() => {
+    site.handle(req, res, req.headers.host!.toLowerCase()).catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
@@ -94,47 +105,98 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
     if (url.pathname !== WS_PATH) return refuseLogged(socket, 404, 'Not Found', 'unknown path');
     if (!originAllowed(req.headers.origin, port)) return refuseLogged(socket, 403, 'Forbidden', 'Origin not allowed');
     if (!tokenMatches(token, tokenFromProtocols(req.headers['sec-websocket-protocol']))) return refuseLogged(socket, 401, 'Unauthorized', 'missing or wrong token');
-    if (sockets.size >= maxClients) return refuseLogged(socket, 503, 'Service Unavailable', `client cap (${maxClients}) reached`);
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, url));
+    if (sockets.size + upgrading >= maxClients) return refuseLogged(socket, 503, 'Service Unavailable', `client cap (${maxClients}) reached`);
+    upgrading++;
+    let counted = true;
+    const release = () => {
+      if (counted) upgrading--;
+      counted = false;
+    };
+    socket.once('close', release);
+    try {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        release();
+        sockets.add(ws);
+        onConnection(ws, url).catch((e: unknown) => {
+          log(`terminal connection failed while starting a session (${e instanceof Error ? e.name : typeof e})`);
+          sockets.delete(ws);
+          ws.close(1011, 'internal error');
+        });
+      });
+    } catch (e) {
+      release();
+      log(`terminal upgrade failed (${e instanceof Error ? e.name : typeof e})`);
+      socket.destroy();
+    }
   });
+
+  /** A place for one more session: free, or freed by ending the longest-idle one (its shell is
+   * gone when this resolves). False when every session has a page attached. */
+  async function admitSession(): Promise<boolean> {
+    if (sessions.size + starting < maxSessions) {
+      starting++;
+      return true;
+    }
+    // A session already ending (its page gone past the grace period) frees its place first;
+    // then the one whose page left longest ago. Sessions with a page attached are never taken.
+    const candidates = [...sessions.values()].filter((x) => !x.attached && !evicting.has(x));
+    const idle = candidates.find((x) => x.disposed) ?? candidates.sort((a, b) => a.detachedAt - b.detachedAt)[0];
+    if (!idle) return false;
+    evicting.add(idle);
+    starting++;
+    if (!idle.disposed) log('terminal session ended to make room for a new page');
+    try {
+      await idle.dispose();
+    } finally {
+      evicting.delete(idle);
+    }
+    return true;
+  }
 
   function refuseLogged(socket: Duplex, status: number, text: string, why: string): void {
     log(`refused a terminal connection: ${why}`);
     refuse(socket, status, text);
   }
 
-  function onConnection(ws: WebSocket, url: URL): void {
-    sockets.add(ws);
+  async function onConnection(ws: WebSocket, url: URL): Promise<void> {
     const cols = Number(url.searchParams.get('cols')) || 80;
     const rows = Number(url.searchParams.get('rows')) || 24;
     const wanted = parseSessionId(url.searchParams.get('session'));
     let session = wanted ? sessions.get(wanted) : undefined;
     let resumed = true;
+    if (session?.disposed) session = undefined;
     if (!session) {
-      if (sessions.size >= maxClients) {
-        // Make room by ending the session whose page left longest ago; live ones are never taken.
-        const idle = [...sessions.values()].filter((x) => !x.attached).sort((a, b) => a.detachedAt - b.detachedAt)[0];
-        if (!idle) {
-          ws.close(1013, 'too many sessions');
-          sockets.delete(ws);
-          return;
-        }
-        void idle.dispose();
+      // Make room by ending the session whose page left longest ago; live ones are never taken.
+      if (!(await admitSession())) {
+        log(`refused a terminal session: session cap (${maxSessions}) reached`);
+        ws.close(1013, 'too many sessions');
+        sockets.delete(ws);
+        return;
+      }
+      if (ws.readyState !== ws.OPEN || closing) {
+        starting--;
+        sockets.delete(ws);
+        return;
       }
       resumed = false;
-      const s: TerminalSession = new TerminalSession({
-        spawnPty,
-        shell: o.shell ?? { file: process.env.SHELL && /\/(bash|zsh|sh)$/.test(process.env.SHELL) ? process.env.SHELL : 'bash', args: [] },
-        cwd: o.cwd ?? homedir(),
-        env: baseEnv(o.env ?? process.env),
-        loadGuide: o.loadGuide,
-        services,
-        log,
-        cols,
-        rows,
-        ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
-        onDispose: () => sessions.delete(s.id),
-      });
+      let s: TerminalSession;
+      try {
+        s = new TerminalSession({
+          spawnPty,
+          shell: o.shell ?? { file: process.env.SHELL && /\/(bash|zsh|sh)$/.test(process.env.SHELL) ? process.env.SHELL : 'bash', args: [] },
+          cwd: o.cwd ?? homedir(),
+          env: baseEnv(o.env ?? process.env),
+          loadGuide: o.loadGuide,
+          services,
+          log,
+          cols,
+          rows,
+          ...(o.graceMs !== undefined ? { graceMs: o.graceMs } : {}),
+          onDispose: () => sessions.delete(s.id),
+        });
+      } finally {
+        starting--;
+      }
       session = s;
       sessions.set(s.id, s);
       log(`terminal session started`);
@@ -143,11 +205,12 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
       log(`terminal session resumed`);
     }
     const s = session;
-    s.attach(ws, resumed);
-    ws.on('message', (data, isBinary) => s.handleMessage(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer), isBinary));
+    // Every event of this socket runs guarded: an error ends this session only (see TerminalSession.guard).
+    s.guard('attach', () => s.attach(ws, resumed));
+    ws.on('message', (data, isBinary) => s.guard(isBinary ? 'keyboard input' : 'message', () => s.handleMessage(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer), isBinary)));
     ws.on('close', () => {
       sockets.delete(ws);
-      s.detach(ws);
+      s.guard('close', () => s.detach(ws));
     });
     ws.on('error', () => ws.terminate());
   }
@@ -167,6 +230,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
     url: `http://${shownHost}:${port}/#token=${token}`,
     sessions,
     async close() {
+      closing = true;
       for (const ws of sockets) ws.terminate();
       await Promise.all([...sessions.values()].map((s) => s.dispose()));
       wss.close();

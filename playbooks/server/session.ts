@@ -8,6 +8,7 @@ import type { WebSocket } from 'ws';
 import type { Guide } from '../model/guide.ts';
 import { resolveValues } from '../plan/values.ts';
 import { createMasker } from '../mask/masker.ts';
+import { ownValue, valueRecord } from '../model/own.ts';
 import type { PtyProcess, RunHandle } from '../runner/types.ts';
 import { ClientMessageSchema, clampSize, type ClientMessage, type ServerMessage } from './protocol.ts';
 import { FLOW, FlowGate } from './flow.ts';
@@ -85,15 +86,47 @@ export class TerminalSession {
     this.#shellReady = new Promise<void>((r) => (ready = r));
     const readyTimer = setTimeout(ready, SHELL_READY_WAIT_MS);
     readyTimer.unref();
-    this.#shell.onData((d) => {
-      ready();
-      if (this.#heldShell) this.#heldShell.push(d);
-      else this.#output(d);
-    });
-    this.#shell.onExit(({ exitCode }) => {
-      this.#send({ type: 'exit', code: exitCode });
-      this.dispose();
-    });
+    this.#shell.onData((d) =>
+      this.guard('shell output', () => {
+        ready();
+        if (this.#heldShell) this.#heldShell.push(d);
+        else this.#output(d);
+      }),
+    );
+    this.#shell.onExit(({ exitCode }) =>
+      this.guard('shell exit', () => {
+        this.#send({ type: 'exit', code: exitCode });
+        void this.dispose();
+      }),
+    );
+  }
+
+  /** Runs one event's handler: an error in it ends this session (logged by event name, the page
+   * told), never the server and never another session. */
+  guard(event: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.fail(event, e);
+    }
+  }
+
+  /** An unexpected error in this session: log the event and the error's kind (not its message,
+   * which could quote a value), tell the page, end this session only. */
+  fail(event: string, e: unknown): void {
+    if (this.#disposed) return;
+    this.#o.log(`terminal session ended by an internal error while handling ${event} (${e instanceof Error ? e.name : typeof e})`);
+    try {
+      this.#send({ type: 'error', code: 'internal', message: 'the local runner hit an internal error and ended this terminal session; reload the page to start a new one' });
+    } catch {
+      /* the socket is gone too */
+    }
+    void this.dispose().catch(() => {});
+  }
+
+  /** Ended (or ending): its shell is stopped or being stopped. */
+  get disposed(): boolean {
+    return this.#disposed;
   }
 
   /** When the page last went away (0: never detached). */
@@ -127,7 +160,7 @@ export class TerminalSession {
       this.#chunks = [];
       this.#chunkLen = 0;
       this.#replaying = true;
-      this.#screen.write('', () => {
+      this.#screen.write('', () => this.guard('reattach', () => {
         if (this.#ws !== ws) return;
         this.#replaying = false;
         const screen = this.#serializer.serialize({ scrollback: 1000 });
@@ -135,7 +168,7 @@ export class TerminalSession {
         this.#flush();
         // A run waiting for the reader asks the page that came back.
         this.#run?.prompter.resend();
-      });
+      }));
     }
   }
 
@@ -143,9 +176,14 @@ export class TerminalSession {
   detach(ws: Ws): void {
     if (this.#ws !== ws) return;
     this.#ws = undefined;
+    // A session being ended (server shutdown, eviction) closes its socket: nothing to wait for.
+    if (this.#disposed) return;
     this.detachedAt = Date.now();
     this.#gate.reset();
-    this.#graceTimer = setTimeout(() => this.dispose(), this.#o.graceMs ?? 60_000);
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = setTimeout(() => void this.dispose().catch(() => {}), this.#o.graceMs ?? 60_000);
+    // The timer alone never keeps the process up (a stopping `ui` exits at once).
+    this.#graceTimer.unref();
   }
 
   handleMessage(data: Buffer, isBinary: boolean): void {
@@ -186,7 +224,7 @@ export class TerminalSession {
       case 'run':
       case 'run-from':
       case 'apply':
-        void this.#startRun(msg);
+        this.#startRun(msg).catch((e: unknown) => this.fail(msg.type, e));
         return;
     }
   }
@@ -270,10 +308,10 @@ export class TerminalSession {
       this.#send({ type: 'error', code: 'missing-value', field: missing.id, message: `${missing.label}: a value is needed for this step` });
       return;
     }
-    for (const f of guide.fields) if (f.secret) this.#masker.add(resolved.values[f.id]);
+    for (const f of guide.fields) if (f.secret) this.#masker.add(ownValue(resolved.values, f.id));
 
     const guideId = guide.meta.id;
-    const captured = this.#captured.get(guideId) ?? {};
+    const captured = this.#captured.get(guideId) ?? valueRecord<{ value: string; secret: boolean }>();
     this.#captured.set(guideId, captured);
     const onCapture = (name: string, value: string, secret: boolean) => {
       captured[name] = { value, secret };
@@ -282,7 +320,7 @@ export class TerminalSession {
     const prompter = new PagePrompter(guideId, (m) => this.#send(m), (secret) => this.#masker.add(secret));
     const states = new Map<string, Extract<ServerMessage, { type: 'step' }>>();
     const handle = startStepRun(
-      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId, captured: { ...captured }, onCapture },
+      { guide, path: msg.path, values: resolved.values, mode: msg.type, stepId: msg.stepId, captured: Object.assign(valueRecord<{ value: string; secret: boolean }>(), captured), onCapture },
       { spawn: (script, options) => this.#spawnStep(script, options), env: this.#o.env, cwd: this.#o.cwd, ...this.#size, prompter, ...(this.#o.services ? { services: this.#o.services } : {}) },
       {
         output: (text) => this.#output(text),
@@ -350,7 +388,7 @@ export class TerminalSession {
     const masked = this.#stream.write(data);
     // A tail that could start a secret is held back; release it when no more output follows.
     if (this.#maskTimer) clearTimeout(this.#maskTimer);
-    this.#maskTimer = setTimeout(() => this.#push(this.#stream.flush()), 25);
+    this.#maskTimer = setTimeout(() => this.guard('output', () => this.#push(this.#stream.flush())), 25);
     if (masked) this.#push(masked);
   }
 
@@ -363,7 +401,7 @@ export class TerminalSession {
     this.#chunks.push(text);
     this.#chunkLen += n;
     if (this.#chunkLen >= FLOW.batchMax) this.#flush();
-    else this.#batchTimer ??= setTimeout(() => this.#flush(), FLOW.batchMs);
+    else this.#batchTimer ??= setTimeout(() => this.guard('output', () => this.#flush()), FLOW.batchMs);
   }
 
   #flush(): void {
@@ -403,8 +441,15 @@ export class TerminalSession {
   }
 
   /** Ends the session: stops a running step and the shell (whole process groups), frees the screen. */
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
+  dispose(): Promise<void> {
+    // A second call (the shell exiting during a shutdown, say) waits for the same end.
+    this.#ended ??= this.#end();
+    return this.#ended;
+  }
+
+  #ended: Promise<void> | undefined;
+
+  async #end(): Promise<void> {
     this.#disposed = true;
     for (const t of [this.#batchTimer, this.#maskTimer, this.#graceTimer]) if (t) clearTimeout(t);
     this.#run?.handle.cancel();
@@ -414,11 +459,19 @@ export class TerminalSession {
     const stops: Promise<void>[] = [];
     if (this.#step) stops.push(stopProcessGroup(this.#step.pty, this.#step.exited));
     stops.push(stopProcessGroup(this.#shell, shellExited));
-    await Promise.all(stops);
-    this.#ws?.close(1000, 'session ended');
+    await Promise.allSettled(stops);
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    try {
+      this.#ws?.close(1000, 'session ended');
+    } catch {
+      /* already closed */
+    }
     this.#ws = undefined;
-    this.#screen.dispose();
-    this.#o.onDispose?.();
+    try {
+      this.#screen.dispose();
+    } finally {
+      this.#o.onDispose?.();
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { plainPieces, shellPieces, type Piece } from './pieces.ts';
 import { hintParts, hintsFor } from './hints.ts';
 import { checkFieldValue } from '../../playbooks/model/field-check.ts';
 import { evaluateCondition, parseCondition } from '../../playbooks/model/when.ts';
+import { ownValue, valueRecord } from '../../playbooks/model/own.ts';
 import { loadPath, loadValues, savePath, saveValues, type KeyValueStore } from './storage.ts';
 import type { RunnerContext } from './runner/contract.ts';
 
@@ -40,11 +41,11 @@ export function start(): void {
   for (const el of root.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field-input]')) inputs.set(el.name, el);
 
   // Raw values: stored ones over what the page was rendered with (defaults). Secrets: memory only.
-  const raw: Record<string, string> = {};
+  const raw = valueRecord<string>();
   const stored = loadValues(store, model);
   for (const f of model.fields) {
     const el = inputs.get(f.id);
-    const v = stored[f.id];
+    const v = ownValue(stored, f.id);
     if (el && v !== undefined && !f.secret) {
       if (el instanceof HTMLInputElement && el.type === 'checkbox') el.checked = v === 'true';
       else el.value = v;
@@ -64,7 +65,7 @@ export function start(): void {
     const el = inputs.get(id);
     const msg = root.querySelector<HTMLElement>(`#cgr-field-${id} [data-field-error]`);
     if (!f || !el || !msg) return;
-    const value = raw[id] ?? '';
+    const value = ownValue(raw, id) ?? '';
     let message = '';
     if (value !== '') {
       const r = checkFieldValue(f, value);
@@ -142,7 +143,6 @@ export function start(): void {
       render();
     });
   }
-
   // Copy buttons copy exactly the text shown next to them.
   const status = document.createElement('p');
   status.className = 'sr-only';
@@ -169,14 +169,36 @@ export function start(): void {
     });
   }
 
-  for (const f of model.fields) if ((raw[f.id] ?? '') !== '') showFieldState(f.id, false);
+  for (const f of model.fields) if ((ownValue(raw, f.id) ?? '') !== '') showFieldState(f.id, false);
   render();
+
+  // A link to a step of the other path (a search result, a shared address) switches the path
+  // instead of landing on a hidden step.
+  const revealTarget = () => {
+    let id: string;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch {
+      return;
+    }
+    const target = id ? document.getElementById(id) : null;
+    const paths = target?.closest<HTMLElement>('[data-paths]')?.dataset.paths?.split(' ') ?? [];
+    if (!target || !paths.length || paths.includes(path)) return;
+    const radio = radios.find((r) => r.value === paths[0]);
+    if (!radio) return;
+    radio.checked = true;
+    radio.dispatchEvent(new Event('change'));
+    target.scrollIntoView();
+    status.textContent = `Switched to ${radio.closest('label')?.querySelector('strong')?.textContent ?? paths[0]}: the linked step is on that path.`;
+  };
+  window.addEventListener('hashchange', revealTarget);
+  revealTarget();
 
   const ctx: RunnerContext = {
     guideId: model.guideId,
     getValues: () => {
-      const out: Record<string, string> = {};
-      for (const f of model.fields) if (onPath(f, path) && current.values[f.id] !== undefined) out[f.id] = current.values[f.id]!;
+      const out = valueRecord<string>();
+      for (const f of model.fields) if (onPath(f, path) && ownValue(current.values, f.id) !== undefined) out[f.id] = ownValue(current.values, f.id)!;
       return out;
     },
     getPath: () => path,

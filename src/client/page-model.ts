@@ -1,6 +1,7 @@
 // The slice of a guide the browser needs (embedded in the page as JSON), and how references resolve.
 // Browser-safe: imports only zod-free engine modules.
 import { checkFieldValue } from '../../playbooks/model/field-check.ts';
+import { ownValue, valueRecord } from '../../playbooks/model/own.ts';
 import type { FieldType } from '../../playbooks/model/field-types.ts';
 import type { RefValue } from '../../playbooks/template/shell.ts';
 
@@ -47,11 +48,11 @@ export interface EffectiveValues {
 
 /** What the page shows for the given raw input: each value checked by the model's own field check. */
 export function effectiveValues(model: PageModel, path: PathId, raw: Readonly<Record<string, string | undefined>>): EffectiveValues {
-  const values: Record<string, string> = {};
-  const invalid: Record<string, string> = {};
+  const values = valueRecord<string>();
+  const invalid = valueRecord<string>();
   for (const f of model.fields) {
     if (!onPath(f, path)) continue;
-    const given = raw[f.id];
+    const given = ownValue(raw, f.id);
     if (given !== undefined && given !== '') {
       const r = checkFieldValue(f, given);
       if (r.ok) values[f.id] = r.value;
@@ -70,9 +71,9 @@ export function lookupFor(model: PageModel, values: Readonly<Record<string, stri
   const captures = new Map(model.captures.map((c) => [c.name, c]));
   return (name) => {
     const f = fields.get(name);
-    if (f) return { value: values[name], secret: f.secret, envVar: f.envVar };
+    if (f) return { value: ownValue(values, name), secret: f.secret, envVar: f.envVar };
     const c = captures.get(name);
-    if (c) return { value: values[name], secret: c.secret, envVar: c.envVar };
+    if (c) return { value: ownValue(values, name), secret: c.secret, envVar: c.envVar };
     return undefined;
   };
 }

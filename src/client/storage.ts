@@ -1,5 +1,6 @@
 // Where the page keeps the reader's values: localStorage, never for secrets. Browser-safe.
 import type { PageModel, PathId } from './page-model.ts';
+import { ownValue, valueRecord } from '../../playbooks/model/own.ts';
 
 export interface KeyValueStore {
   getItem(key: string): string | null;
@@ -14,9 +15,9 @@ export function loadValues(store: KeyValueStore | undefined, model: PageModel): 
   try {
     const raw = JSON.parse(store?.getItem(valuesKey(model.guideId)) ?? '{}') as unknown;
     if (!raw || typeof raw !== 'object') return {};
-    const out: Record<string, string> = {};
+    const out = valueRecord<string>();
     for (const f of model.fields) {
-      const v = (raw as Record<string, unknown>)[f.id];
+      const v = ownValue(raw as Record<string, unknown>, f.id);
       if (!f.secret && typeof v === 'string') out[f.id] = v;
     }
     return out;
@@ -27,8 +28,8 @@ export function loadValues(store: KeyValueStore | undefined, model: PageModel): 
 
 /** Saves the non-secret values; secret fields are dropped here, whatever the caller passes. */
 export function saveValues(store: KeyValueStore | undefined, model: PageModel, raw: Readonly<Record<string, string>>): void {
-  const out: Record<string, string> = {};
-  for (const f of model.fields) if (!f.secret && raw[f.id] !== undefined) out[f.id] = raw[f.id]!;
+  const out = valueRecord<string>();
+  for (const f of model.fields) if (!f.secret && ownValue(raw, f.id) !== undefined) out[f.id] = ownValue(raw, f.id)!;
   try {
     store?.setItem(valuesKey(model.guideId), JSON.stringify(out));
   } catch {

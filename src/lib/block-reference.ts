@@ -89,7 +89,8 @@ export function propsOf(schema: z.ZodType, opts: { omit?: string[] } = {}): Prop
     const v = p.default !== undefined ? p.default : defaults[name];
     if (v === undefined) return undefined;
     if (typeof v === 'number' && typeText(p).startsWith('duration')) return ms(v);
-    return typeof v === 'string' ? v : JSON.stringify(v);
+    // Objects and lists one line, with spaces after `,` and `:` so a narrow column can wrap them.
+    return typeof v === 'string' ? v : typeof v === 'object' && v !== null ? JSON.stringify(v, null, 1).replace(/\n\s*/g, ' ') : JSON.stringify(v);
   };
   const props = (js.properties ?? {}) as Record<string, Json>;
   const required = new Set((js.required as string[] | undefined) ?? []);
@@ -109,16 +110,18 @@ function checkProps(): PropDoc[] {
   const js = z.toJSONSchema(CheckSchema, { io: 'input', unrepresentable: 'any' }) as Json;
   const options = (js.oneOf ?? js.anyOf) as Json[];
   const examples: Record<string, Check> = {
-    exitCode: { type: 'exitCode', equals: 0 },
-    contains: { type: 'contains', text: 'Login Succeeded' },
-    notContains: { type: 'notContains', text: 'error' },
-    regex: { type: 'regex', pattern: '^(200|401)$' },
+    exitCode: { type: 'exitCode', equals: 0, success: 'The command succeeds' },
+    contains: { type: 'contains', text: 'Login Succeeded', success: 'docker logs in' },
+    notContains: { type: 'notContains', text: 'error', success: 'No errors' },
+    regex: { type: 'regex', pattern: '^(200|401)$', success: 'The registry answers 200, or 401 asking for a login' },
   };
-  return Object.entries(CHECK_KEYS).map(([prop, spec]) => {
+  const conditions = Object.entries(CHECK_KEYS).map(([prop, spec]) => {
     const option = options.find((o) => ((o.properties as Record<string, Json>).type as Json).const === spec.type);
     const schema = (option?.properties as Record<string, Json> | undefined)?.[spec.as];
-    return { name: prop, type: typeText(schema), required: false, description: `Passes when the ${describeCheck(examples[prop]!).replace(/^output /, 'output ')}${prop === 'exitCode' ? '' : ''} (example). Give exactly one condition per <Check>.` };
+    return { name: prop, type: typeText(schema), required: false, description: `Passes when the ${describeCheck(examples[prop]!)} (example). Give exactly one condition per <Check>.` };
   });
+  const success = ((options[0]?.properties as Record<string, Json> | undefined)?.success ?? {}) as Json;
+  return [...conditions, { name: 'success', type: 'string', required: false, description: typeof success.description === 'string' ? success.description : '' }];
 }
 
 const STEP_SCHEMAS = { Command: CommandStepSchema, Verify: VerifyStepSchema, Fields: FieldsStepSchema, Manual: ManualStepSchema } as const;
@@ -148,7 +151,7 @@ export function blockReference(): { meta: PropDoc[]; blocks: BlockDoc[]; prose: 
       name,
       where: `inside <${spec.parent}>`,
       summary: SUMMARY[name]!,
-      props: name === 'Set' ? propsOf(FieldEntrySchema) : name === 'Capture' ? propsOf(CaptureSchema) : name === 'Probe' ? propsOf(ProbeSchema) : checkProps(),
+      props: name === 'Set' ? propsOf(FieldEntrySchema) : name === 'Capture' ? propsOf(CaptureSchema) : name === 'Probe' ? propsOf(ProbeSchema).map((p) => (p.name === 'success' ? { ...p, required: true } : p)) : checkProps(),
     })),
   ];
   const prose: BlockDoc[] = [

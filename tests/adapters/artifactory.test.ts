@@ -15,7 +15,7 @@ afterEach(async () => {
   await art.stop();
 });
 
-const values = (extra: Record<string, string> = {}) => ({ artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: TOKEN, repoKey: 'cgr-public', artifactoryHost: art.host, ...extra });
+const values = (extra: Record<string, string> = {}) => ({ artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: TOKEN, publicRepoKey: 'cgr-public', artifactoryHost: art.host, ...extra });
 const adminPut = (key: string, body: unknown, method = 'PUT') =>
   fetch(`${art.url}/artifactory/api/repositories/${key}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
@@ -31,13 +31,15 @@ describe('artifactory.docker-remote', () => {
   });
 
   it('production: credentials set; the base address may end in /artifactory', async () => {
-    const v = values({ repoKey: 'cgr-private', artifactoryUrl: `${art.url}/artifactory/`, cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
+    const v = values({ privateRepoKey: 'cgr-private', artifactoryUrl: `${art.url}/artifactory/`, cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
     const step = await fieldsStep('artifactory', 'create-remote-production', 'production', v);
     const a = artifactoryDockerRemoteAdapter();
     expect((await a.apply(step, signal())).changed).toBe(true);
     expect(art.repository('cgr-private')).toMatchObject({ username: 'abc123/def456', password: PULL_TOKEN });
-    expect((await a.apply(step, signal())).changed).toBe(false);
-    expect((await a.check(step, signal())).ok).toBe(true);
+    // A rerun cannot read the password back: check says so, apply sends it again and changes nothing else.
+    expect(await a.check(step, signal())).toMatchObject({ ok: false, unproven: [expect.stringContaining('password')], summary: expect.stringContaining('cannot be read back') });
+    expect(await a.apply(step, signal())).toEqual({ changed: false, summary: expect.stringContaining('re-sent') });
+    expect(art.repository('cgr-private')).toMatchObject({ username: 'abc123/def456', password: PULL_TOKEN });
   });
 
   it('check names every wrong field: URL with an organization, include pattern, mime types', async () => {
@@ -59,7 +61,7 @@ describe('artifactory.docker-remote', () => {
 
   it('production: a repository without credentials is reported', async () => {
     await adminPut('cgr-private', { key: 'cgr-private', rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/' });
-    const v = values({ repoKey: 'cgr-private', cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
+    const v = values({ privateRepoKey: 'cgr-private', cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
     const c = await artifactoryDockerRemoteAdapter().check(await fieldsStep('artifactory', 'create-remote-production', 'production', v), signal());
     expect(c.ok).toBe(false);
     expect(c.problems?.map((p) => p.field)).toEqual(['User Name / Password']);
@@ -96,5 +98,31 @@ describe('Artifactory emulator: documented statuses', () => {
     const noAuth = await fetch(`${art.url}/artifactory/api/repositories/x`);
     expect(noAuth.status).toBe(401);
     expect(((await noAuth.json()) as { errors: unknown[] }).errors).toHaveLength(1);
+  });
+});
+
+describe('artifactory.docker-remote against an Artifactory without a Pro licence', () => {
+  it('the emulator answers the repositories API itself with 400 "available only in Artifactory Pro"', async () => {
+    const oss = await startArtifactoryEmulator({ accessToken: TOKEN, edition: 'OSS' });
+    try {
+      const r = await fetch(`${oss.url}/artifactory/api/repositories/cgr-public`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(r.status).toBe(400);
+      expect(JSON.stringify(await r.json())).toMatch(/available only in Artifactory Pro/);
+    } finally {
+      await oss.stop();
+    }
+  });
+
+  it('check and apply: LICENSE, with the UI path, never "correct the value"', async () => {
+    await art.stop();
+    art = await startArtifactoryEmulator({ accessToken: TOKEN, edition: 'OSS' });
+    const step = await fieldsStep('artifactory', 'create-remote-developer', 'developer', values());
+    const c = await artifactoryDockerRemoteAdapter().check(step, signal());
+    expect(c.diagnosis?.code).toBe('LICENSE');
+    expect(c.diagnosis?.fix).toMatch(/Repositories › Create a Repository › Remote › Docker/);
+    expect(c.diagnosis?.fix).not.toMatch(/correct the value/);
+    const e = (await artifactoryDockerRemoteAdapter().apply(step, signal()).catch((x: unknown) => x)) as AdapterError;
+    expect(e.diagnosis.code).toBe('LICENSE');
+    expect(art.repositoryKeys()).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCloudsmithEmulator, type CloudsmithEmulator } from '../../playbooks/emulators/index.ts';
 import { AdapterError, cloudsmithDockerUpstreamAdapter, cloudsmithRepositoryAdapter } from '../../playbooks/adapters/index.ts';
+import { CLOUDSMITH_MODES } from '../../playbooks/adapters/cloudsmith.ts';
 import { closedPort, fieldsStep, signal } from './support.ts';
 
 const KEY = 'cloudsmith-API-key-0123456789abcdef';
@@ -36,8 +37,10 @@ describe('cloudsmith.docker-upstream', () => {
     expect(cs.upstreams('acme', 'chainguard')[0]).toMatchObject({ upstream_url: 'https://cgr.dev', auth_mode: 'Username and Password', auth_username: 'abc123/def456', auth_secret: PULL_TOKEN });
     const listed = await (await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, { headers: { 'x-api-key': KEY } })).text();
     expect(listed).not.toContain(PULL_TOKEN);
-    expect((await a.apply(step, signal())).changed).toBe(false);
-    expect((await a.check(step, signal())).ok).toBe(true);
+    // A rerun cannot read the secret back: check says so, apply sends it again and changes nothing else.
+    expect(await a.check(step, signal())).toMatchObject({ ok: false, unproven: [expect.stringContaining('auth_secret')], summary: expect.stringContaining('cannot be read back') });
+    expect(await a.apply(step, signal())).toEqual({ changed: false, summary: expect.stringContaining('re-sent') });
+    expect(cs.upstreams('acme', 'chainguard')).toHaveLength(1);
   });
 
   it('check names the wrong fields and apply PATCHes them', async () => {
@@ -67,7 +70,8 @@ describe('cloudsmith.docker-upstream', () => {
       body: JSON.stringify({ name: 'Chainguard Production Upstream', upstream_url: 'https://cgr.dev/', mode: 'Cache and Proxy', priority: 1, auth_mode: 'Username and Password', auth_username: 'abc123/def456', auth_secret: PULL_TOKEN }),
     });
     const c = await cloudsmithDockerUpstreamAdapter().check(await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues()), signal());
-    expect(c).toMatchObject({ ok: true });
+    expect(c.problems ?? []).toEqual([]);
+    expect(c.unproven).toHaveLength(1);
   });
 
   it('a repository that does not exist: REPOSITORY_MISSING; cloudsmith.repository creates it', async () => {
@@ -99,5 +103,71 @@ describe('cloudsmith.docker-upstream', () => {
     const r = await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'x', upstream_url: 'https://cgr.dev', mode: 'Sometimes' }) });
     expect(r.status).toBe(422);
     expect(await r.json()).toEqual({ detail: 'Invalid input.', fields: { mode: ['"Sometimes" is not a valid choice.'] } });
+  });
+});
+
+// The service's real semantics (cloudsmith-api bindings, cloudsmith-cli; docs/emulators.md).
+describe('cloudsmith adapters against Cloudsmith semantics', () => {
+  const post = async (body: Record<string, unknown>) => {
+    const r = await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'Proxy Only', ...body }) });
+    expect(r.status).toBe(201);
+  };
+
+  it('the upstream on page 2 of a paginated list is found: no duplicate, check passes', async () => {
+    await cs.stop();
+    cs = await startCloudsmithEmulator({ apiKey: KEY, repositories: [{ owner: 'acme', slug: 'chainguard' }], maxPageSize: 2 });
+    await post({ name: 'npm mirror', upstream_url: 'https://registry.example.invalid', priority: 1 });
+    await post({ name: 'hub', upstream_url: 'https://hub.example.invalid', priority: 2 });
+    await post({ name: 'Chainguard Public Upstream', upstream_url: 'https://cgr.dev/chainguard', mode: 'Cache and Proxy', priority: 3 });
+    const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());
+    const a = cloudsmithDockerUpstreamAdapter();
+    expect((await a.check(step, signal())).problems?.map((p) => p.field)).toEqual(['Priority (priority)']);
+    const r = await a.apply(step, signal());
+    expect(r.summary).toMatch(/^updated /);
+    expect(cs.upstreams('acme', 'chainguard').filter((u) => u.name === 'Chainguard Public Upstream')).toHaveLength(1);
+    expect(cs.upstreams('acme', 'chainguard')).toHaveLength(3);
+    expect((await a.check(step, signal())).ok).toBe(true);
+  });
+
+  it('429: waits as asked and retries (bounded), then succeeds', async () => {
+    const waits: number[] = [];
+    const a = cloudsmithDockerUpstreamAdapter({ sleep: async (ms) => void waits.push(ms) });
+    cs.throttle(2, 3);
+    const r = await a.apply(await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values()), signal());
+    expect(r.changed).toBe(true);
+    expect(waits).toEqual([3000, 3000]);
+  });
+
+  it('429 that does not end: RATE_LIMITED, not "correct the value"', async () => {
+    const waits: number[] = [];
+    const a = cloudsmithDockerUpstreamAdapter({ sleep: async (ms) => void waits.push(ms) });
+    cs.throttle(100, 2);
+    const e = (await a.apply(await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values()), signal()).catch((x: unknown) => x)) as AdapterError;
+    expect(e).toBeInstanceOf(AdapterError);
+    expect(e.diagnosis.code).toBe('RATE_LIMITED');
+    expect(e.diagnosis.cause).toMatch(/rate/i);
+    expect(e.diagnosis.fix).not.toMatch(/correct the value/);
+    expect(waits.length).toBeGreaterThan(0);
+    expect(waits.length).toBeLessThanOrEqual(3);
+    const c = await a.check(await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values()), signal());
+    expect(c.diagnosis?.code).toBe('RATE_LIMITED');
+  });
+
+  it('mode takes only "Proxy Only" and "Cache and Proxy": another value is refused before any request', async () => {
+    expect([...CLOUDSMITH_MODES]).toEqual(['Proxy Only', 'Cache and Proxy']);
+    const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());
+    const bad = { ...step, entries: step.entries.map((e) => (e.api === 'mode' ? { ...e, value: 'Cache Only' } : e)) };
+    const before = cs.requests();
+    const e = (await cloudsmithDockerUpstreamAdapter().apply(bad, signal()).catch((x: unknown) => x)) as AdapterError;
+    expect(e.diagnosis.code).toBe('BAD_VALUE');
+    expect(cs.requests()).toBe(before);
+  });
+
+  it('a repository created by a step that names no type is Private, not the service\'s default Public', async () => {
+    const step = await fieldsStep('cloudsmith', 'create-repo', 'developer', values({ cloudsmithRepo: 'fresh' }));
+    const untyped = { ...step, entries: step.entries.filter((e) => e.api !== 'repository_type_str') };
+    await cloudsmithRepositoryAdapter().apply(untyped, signal());
+    const r = await fetch(`${cs.apiUrl}/v1/repos/acme/fresh/`, { headers: { 'x-api-key': KEY } });
+    expect(((await r.json()) as { repository_type_str: string }).repository_type_str).toBe('Private');
   });
 });

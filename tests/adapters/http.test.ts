@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import { AdapterError, scrub, nexusDockerProxyAdapter } from '../../playbooks/adapters/index.ts';
-import { apiUrl } from '../../playbooks/adapters/http.ts';
+import { apiUrl, rateLimitWaitMs, send } from '../../playbooks/adapters/http.ts';
 import { fieldsStep, signal } from './support.ts';
 
 describe('scrub', () => {
@@ -49,5 +49,27 @@ describe('an address that is not the product', () => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+});
+
+describe('rate limits (429)', () => {
+  const now = Date.parse('2026-01-01T00:00:00Z');
+  it('reads the wait from Retry-After (seconds or a date), else X-RateLimit-Reset, else X-RateLimit-Interval, else 1 s', () => {
+    expect(rateLimitWaitMs(new Headers({ 'retry-after': '12' }), now)).toBe(12_000);
+    expect(rateLimitWaitMs(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }), now)).toBe(5_000);
+    expect(rateLimitWaitMs(new Headers({ 'x-ratelimit-reset': String(now / 1000 + 30) }), now)).toBe(30_000);
+    expect(rateLimitWaitMs(new Headers({ 'x-ratelimit-interval': '0.5' }), now)).toBe(500);
+    expect(rateLimitWaitMs(new Headers(), now)).toBe(1000);
+  });
+
+  it('a wait longer than the bound is not waited for: the 429 comes back at once', async () => {
+    const waits: number[] = [];
+    let calls = 0;
+    const fetch429 = (async () => (calls++, new Response('{"detail":"Request was throttled."}', { status: 429, headers: { 'retry-after': '3600' } }))) as typeof fetch;
+    const t = { product: 'Cloudsmith', baseUrl: 'http://127.0.0.1:1', auth: { kind: 'header' as const, name: 'x-api-key', value: 'k-123' }, fields: { url: 'cloudsmithApiUrl', credentials: ['cloudsmithApiKey'] }, fetch: fetch429, rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: async (ms: number) => void waits.push(ms) } };
+    const res = await send(t, 'GET', '/v1/user/self/');
+    expect(res.status).toBe(429);
+    expect(calls).toBe(1);
+    expect(waits).toEqual([]);
   });
 });

@@ -56,9 +56,12 @@ describe('nexus.docker-proxy', () => {
     expect((await applier.check!(auth, signal())).ok).toBe(false);
     const r = await applier.apply(auth, signal());
     expect(r.changed).toBe(true);
-    expect(nexus.repository('chainguard')!.httpClient.authentication).toEqual({ type: 'username', username: 'abc123/def456', password: PULL_TOKEN });
-    expect((await applier.apply(auth, signal())).changed).toBe(false);
-    expect((await applier.check!(auth, signal())).ok).toBe(true);
+    expect(nexus.repository('chainguard')!.httpClient.authentication).toMatchObject({ type: 'username', username: 'abc123/def456', password: PULL_TOKEN });
+    // a rerun sends the password again (Nexus cannot show it back) and changes nothing else
+    expect(await applier.apply(auth, signal())).toEqual({ changed: false, summary: expect.stringContaining('re-sent') });
+    const rerun = await applier.check!(auth, signal());
+    expect(rerun).toMatchObject({ ok: false, unproven: [expect.stringContaining('Password')] });
+    expect(rerun.problems ?? []).toEqual([]);
     // the create step, rerun after set-auth, still counts as done and keeps the credentials
     expect((await applier.apply(await fieldsStep('nexus', 'create-proxy', 'production', v), signal())).changed).toBe(false);
     expect(nexus.repository('chainguard')!.httpClient.authentication?.password).toBe(PULL_TOKEN);
@@ -158,13 +161,6 @@ describe('nexus EULA (Community Edition 3.77+)', () => {
     expect((await eula.apply(proxy, signal())).changed).toBe(false);
     expect((await nexusDockerProxyAdapter().apply(proxy, signal())).changed).toBe(false);
   });
-
-  it('Pro has no EULA endpoint: nothing to accept', async () => {
-    await nexus.stop();
-    nexus = await startNexusEmulator({ adminPassword: PASSWORD, edition: 'PRO' });
-    const r = await nexusEulaAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal());
-    expect(r).toEqual({ changed: false, summary: expect.stringContaining('no EULA') });
-  });
 });
 
 describe('nexus.realms', () => {
@@ -189,5 +185,140 @@ describe('createFieldsApplier', () => {
     expect(applier.canApply({ ...step.step, apply: 'nexus.nope' })).toBe(false);
     expect(applier.canApply({ ...step.step, apply: undefined })).toBe(false);
     await expect(applier.apply({ ...step, step: { ...step.step, apply: 'nexus.nope' } }, signal())).rejects.toThrow(/does not exist/);
+  });
+});
+
+// Nexus's real semantics (sonatype/nexus-public; docs/emulators.md): PUT replaces, GET never returns
+// the password, 404 for a repository the account may not see, errors as one object or a list.
+describe('nexus.docker-proxy against Nexus semantics', () => {
+  const basic = 'Basic ' + Buffer.from(`admin:${PASSWORD}`).toString('base64');
+  /** A repository a reader already has: pull token, cleanup policy, routing rule, connection tuning, subdomain, foreign layers. */
+  const existing = (extra: Record<string, unknown> = {}) => ({
+    name: 'chainguard',
+    online: true,
+    storage: { blobStoreName: 'default', strictContentTypeValidation: true },
+    cleanup: { policyNames: ['weekly'] },
+    proxy: { remoteUrl: 'https://cgr.dev/', contentMaxAge: 1440, metadataMaxAge: 1440 },
+    negativeCache: { enabled: true, timeToLive: 1440 },
+    httpClient: { blocked: false, autoBlock: true, connection: { retries: 3, timeout: 90, userAgentSuffix: 'corp' }, authentication: { type: 'username', username: 'abc123/def456', password: PULL_TOKEN } },
+    routingRule: 'only-chainguard',
+    docker: { v1Enabled: false, forceBasicAuth: false, httpPort: port, subdomain: 'cg' },
+    dockerProxy: { indexType: 'REGISTRY', cacheForeignLayers: true, foreignLayerUrlWhitelist: ['.*'] },
+    ...extra,
+  });
+  const post = async (body: unknown) => {
+    const r = await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(r.status).toBe(201);
+  };
+  const unmanaged = () => {
+    const c = nexus.repository('chainguard')!;
+    return { cleanup: c.cleanup, routingRule: c.routingRule, connection: c.httpClient.connection, subdomain: c.docker.subdomain, cacheForeignLayers: c.dockerProxy.cacheForeignLayers };
+  };
+  const UNMANAGED = { cleanup: { policyNames: ['weekly'] }, routingRule: 'only-chainguard', connection: { retries: 3, timeout: 90, userAgentSuffix: 'corp' }, subdomain: 'cg', cacheForeignLayers: true };
+
+  it('an update (new port) keeps the pull-token password and every setting it does not manage', async () => {
+    await post(existing());
+    const newPort = await closedPort();
+    const v = values({ repoPort: String(newPort), cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
+    const r = await nexusDockerProxyAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'production', v), signal());
+    expect(r.changed).toBe(true);
+    const c = nexus.repository('chainguard')!;
+    expect(c.docker.httpPort).toBe(newPort);
+    expect(c.httpClient.authentication).toMatchObject({ type: 'username', username: 'abc123/def456', password: PULL_TOKEN });
+    expect(unmanaged()).toEqual(UNMANAGED);
+  });
+
+  it('an update that would drop a password it cannot resend is refused, and nothing is written', async () => {
+    await post(existing());
+    const before = nexus.repository('chainguard');
+    const v = values({ repoPort: String(await closedPort()) }); // developer path: no pull token at hand
+    const e = await expectAdapterError(nexusDockerProxyAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'developer', v), signal()));
+    expect(e.diagnosis.code).toBe('SECRET_NEEDED');
+    expect(e.diagnosis.cause).toContain('abc123/def456');
+    expect(e.diagnosis.fix).toMatch(/pullToken|CGR_PULL_TOKEN/);
+    expect(nexus.repository('chainguard')).toEqual(before);
+  });
+
+  it('set-auth on an existing repository keeps the unmanaged settings too', async () => {
+    await post(existing({ httpClient: { blocked: false, autoBlock: true, connection: { retries: 3, timeout: 90, userAgentSuffix: 'corp' } } }));
+    const v = values({ cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
+    await nexusDockerProxyAdapter().apply(await fieldsStep('nexus', 'set-auth', 'production', v), signal());
+    expect(nexus.repository('chainguard')!.httpClient.authentication).toMatchObject({ username: 'abc123/def456', password: PULL_TOKEN });
+    expect(unmanaged()).toEqual(UNMANAGED);
+  });
+
+  it('a rerun never calls a password "done" by its username: check says what it could not prove, apply writes it again', async () => {
+    const v = values({ cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN });
+    const adapter = nexusDockerProxyAdapter();
+    await adapter.apply(await fieldsStep('nexus', 'create-proxy', 'production', v), signal());
+    const auth = await fieldsStep('nexus', 'set-auth', 'production', v);
+    await adapter.apply(auth, signal());
+    // Another tool's PUT without the password removes the secret; the username still reads back.
+    const cur = nexus.repository('chainguard')!;
+    await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { method: 'PUT', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify({ ...cur, httpClient: { ...cur.httpClient, authentication: { type: 'username', username: 'abc123/def456' } } }) });
+    expect(nexus.repository('chainguard')!.httpClient.authentication?.password ?? null).toBeNull();
+    const check = await adapter.check(auth, signal());
+    expect(check.ok).toBe(false);
+    expect(check.summary).toMatch(/password cannot be read back/);
+    expect(check.unproven).toEqual([expect.stringContaining('Password')]);
+    const again = await adapter.apply(auth, signal());
+    expect(again.summary).toMatch(/re-?sent/);
+    expect(nexus.repository('chainguard')!.httpClient.authentication?.password).toBe(PULL_TOKEN);
+  });
+
+  it('an account that may not see the repository (Nexus answers 404): not "create it"', async () => {
+    await post(existing());
+    const step = await fieldsStep('nexus', 'create-proxy', 'developer', values({ nexusUser: 'viewer', nexusPassword: 'viewer-pw' }));
+    const check = await nexusDockerProxyAdapter().check(step, signal());
+    expect(check.ok).toBe(false);
+    expect(check.diagnosis?.code).toBe('FORBIDDEN');
+    expect(check.diagnosis?.cause).toMatch(/404/);
+    expect(check.diagnosis?.fix).not.toMatch(/create it/);
+    expect(check.diagnosis?.fix).toContain('nexusUser');
+    const e = await expectAdapterError(nexusDockerProxyAdapter().apply(step, signal()));
+    expect(e.diagnosis.code).toBe('FORBIDDEN');
+    expect(nexus.repository('chainguard')!.docker.httpPort).toBe(port);
+  });
+
+  it('an upstream authentication of type bearerToken or ntlm is read without a crash, and never overwritten by a step that does not manage it', async () => {
+    await post(existing({ httpClient: { blocked: false, autoBlock: true, authentication: { type: 'bearerToken', bearerToken: 'bearer-secret-abc' } } }));
+    const create = await fieldsStep('nexus', 'create-proxy', 'developer', values());
+    expect((await nexusDockerProxyAdapter().check(create, signal())).ok).toBe(true);
+    const moved = await fieldsStep('nexus', 'create-proxy', 'developer', values({ repoPort: String(await closedPort()) }));
+    const e = await expectAdapterError(nexusDockerProxyAdapter().apply(moved, signal()));
+    expect(e.diagnosis.code).toBe('SECRET_NEEDED');
+    expect(e.diagnosis.cause).toContain('bearerToken');
+    const auth = await fieldsStep('nexus', 'set-auth', 'production', values({ cgOrg: 'acme.example', identityId: 'abc123/def456', pullToken: PULL_TOKEN }));
+    const check = await nexusDockerProxyAdapter().check(auth, signal());
+    expect(check.ok).toBe(false);
+    expect(check.problems?.[0]).toMatchObject({ actual: expect.stringContaining('bearerToken') });
+  });
+
+  it('a create/update error answered as ONE {id, message} object reaches the diagnosis', async () => {
+    await post(existing({ name: 'other', httpClient: { blocked: false, autoBlock: true } }));
+    // "chainguard" on the port "other" holds: Nexus answers {"id":"*","message":"\"Port ... in use ...\""}
+    const e = await expectAdapterError(nexusDockerProxyAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal()));
+    expect(e.diagnosis.code).toBe('PORT_IN_USE');
+    expect(e.diagnosis.cause).toContain('repository other');
+    expect(e.diagnosis.cause).not.toMatch(/"id"|\\"/);
+  });
+});
+
+describe('nexus.eula: tells the editions apart first', () => {
+  it('Pro answers the EULA endpoint too: the Community EULA is not accepted there', async () => {
+    await nexus.stop();
+    nexus = await startNexusEmulator({ adminPassword: PASSWORD, edition: 'PRO' });
+    const r = await nexusEulaAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal());
+    expect(r).toEqual({ changed: false, summary: expect.stringContaining('Pro') });
+    expect(nexus.proAcceptedCommunityEula()).toBe(false);
+    expect((await nexusEulaAdapter().check(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal())).ok).toBe(true);
+  });
+
+  it('an edition it cannot tell (no Server header): refuses to accept in the reader\'s name', async () => {
+    await nexus.stop();
+    nexus = await startNexusEmulator({ adminPassword: PASSWORD, serverHeader: false });
+    const e = await expectAdapterError(nexusEulaAdapter().apply(await fieldsStep('nexus', 'create-proxy', 'developer', values()), signal()));
+    expect(e.diagnosis.code).toBe('EDITION_UNKNOWN');
+    expect(nexus.eulaAccepted()).toBe(false);
   });
 });

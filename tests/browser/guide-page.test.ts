@@ -134,7 +134,13 @@ describe('Nexus guide page', () => {
   });
 
   it('tells the reader how to run steps from the page when no runner serves it', async () => {
-    const page = await open('/guides/nexus/');
+    // The built pages served by any other static host: no runner meta tag.
+    const page = await ctx.newPage();
+    await page.route(`${server.url}/guides/nexus/`, async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, body: (await res.text()).replace(/<meta name="cgr-runner"[^>]*>/, '') });
+    });
+    await page.goto(`${server.url}/guides/nexus/`);
     await expect(page.locator('[data-runner-note]').innerText()).resolves.toContain('npx cgr-playbook ui');
     const steps = page.locator('[data-step-id]');
     expect(await steps.count()).toBeGreaterThan(10);
@@ -144,12 +150,27 @@ describe('Nexus guide page', () => {
   });
 });
 
+describe('Cloudsmith guide page', () => {
+  it('keeps the test-lab settings in a collapsed "Advanced / testing" group, still live when opened', async () => {
+    const page = await open('/guides/cloudsmith/');
+    const group = page.locator('details[data-field-group="advanced"]');
+    await expect(group.count()).resolves.toBe(1);
+    await expect(group.evaluate((d) => (d as HTMLDetailsElement).open)).resolves.toBe(false);
+    await expect(group.locator('[data-field-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-field-id')))).resolves.toEqual(['cloudsmithApiUrl', 'plainHttp', 'upstreamUrl']);
+    // Each field is rendered once, inside the group only; the reader's own values stay outside it.
+    await expect(page.locator('[data-field-id="cloudsmithApiUrl"]').count()).resolves.toBe(1);
+    await expect(page.locator('[data-field-id="cloudsmithRepo"]').evaluate((e) => e.closest('details') === null)).resolves.toBe(true);
+    await expect(page.getByLabel('Cloudsmith API address', { exact: true }).isVisible()).resolves.toBe(false);
+    await group.locator('summary').click();
+    await page.getByLabel('Cloudsmith API address', { exact: true }).fill('http://127.0.0.1:9999');
+    await expect(command(page, 'repo-exists').textContent()).resolves.toContain('http://127.0.0.1:9999/v1/repos/');
+    await page.close();
+  });
+});
+
 describe('site', () => {
-  it('finds guides with the search (Pagefind), loaded only when the reader opens it', async () => {
+  it('finds guides with the search (Starlight with Pagefind)', async () => {
     const page = await open('/');
-    const loaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /pagefind/.test(e.name)));
-    await page.waitForLoadState('networkidle');
-    await expect(loaded()).resolves.toBe(false);
     await page.getByRole('button', { name: 'Search' }).click();
     const input = page.locator('site-search dialog input').first();
     await input.waitFor({ timeout: 15_000 }).catch((e: Error) => {

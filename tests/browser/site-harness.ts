@@ -1,5 +1,5 @@
 // Shared set-up of the browser tests: build the site into the test's temp dir, serve it on
-// 127.0.0.1 with scripts/static-server.mjs, drive Debian's chromium with playwright-core.
+// 127.0.0.1 with `cgr-playbook ui` (the server readers get), drive Debian's chromium with playwright-core.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -56,24 +56,41 @@ function buildSiteNow(out: string): void {
 }
 
 export interface Served {
+  /** The site's origin, e.g. http://127.0.0.1:40123 */
   url: string;
+  /** The address `cgr-playbook ui` printed (token in the fragment). */
+  tokenUrl: string;
   proc: ChildProcess;
+  /** What the server wrote to stderr so far (its log). */
+  log(): string;
   stop(): Promise<void>;
 }
 
-export function serve(dir: string): Promise<Served> {
-  const proc = spawn(process.execPath, [join(root, 'scripts', 'static-server.mjs'), '--root', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Serves `dir` the way readers get the site: `cgr-playbook ui --port 0 --site dir` (the one
+ * server: gzip, caching, CSP, the runner's meta tag), with `home` as its HOME and working folder.
+ */
+export function serve(dir: string, home = dirname(dir)): Promise<Served> {
+  const proc = spawn(process.execPath, [join(root, 'bin', 'cgr-playbook.js'), 'ui', '--port', '0', '--site', dir], {
+    cwd: home,
+    env: { PATH: process.env.PATH, HOME: home, SHELL: '/bin/bash', LANG: 'C.UTF-8' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((ok, fail) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error(`static server did not start: ${out}`)), 10_000);
+    const timer = setTimeout(() => fail(new Error(`cgr-playbook ui did not start: ${out}${err}`)), 20_000);
     proc.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      const m = /open (http:\/\/127\.0\.0\.1:\d+)\/(#token=[0-9a-f]{32})/.exec(out);
       if (m) {
         clearTimeout(timer);
         ok({
           url: m[1]!,
+          tokenUrl: `${m[1]!}/${m[2]!}`,
           proc,
+          log: () => err,
           stop: () =>
             new Promise<void>((done) => {
               if (proc.exitCode !== null) return done();
@@ -83,8 +100,7 @@ export function serve(dir: string): Promise<Served> {
         });
       }
     });
-    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    proc.once('exit', (code) => fail(new Error(`static server exited (${code}): ${out}`)));
+    proc.once('exit', (code) => fail(new Error(`cgr-playbook ui exited (${code}): ${out}${err}`)));
   });
 }
 

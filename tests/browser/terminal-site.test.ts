@@ -63,8 +63,14 @@ describe('cgr-playbook ui with the built site', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // The page runs under the server's Content-Security-Policy: nothing the terminal needs is blocked.
+    await page.addInitScript(() => document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP blocked ${e.violatedDirective}: ${e.blockedURI}`)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && m.text().startsWith('CSP blocked')) errors.push(m.text());
+    });
     const base = new URL(url);
-    await page.goto(url);
+    const first = await page.goto(url);
+    expect(first?.headers()['content-security-policy']).toContain(`connect-src 'self' ws://${base.host}`);
     await expect.poll(() => page.evaluate(() => location.hash), { timeout: 15_000 }).toBe('');
     await page.goto(`${base.origin}/guides/nexus/`);
     expect(await page.locator('[data-runner-note]').isHidden()).toBe(true);

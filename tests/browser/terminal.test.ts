@@ -62,7 +62,8 @@ describe('terminal in the page', () => {
     await page.click('[data-step-id="always-fails"] [data-run-step]');
     await expect.poll(() => badge(page, 'always-fails').getAttribute('data-status'), { timeout: 20_000 }).toBe('failed');
     await waitForText(page, 'nope');
-    expect(await badge(page, 'always-fails').getAttribute('title')).toContain('this text never appears');
+    // The failure names what success looks like (the check's success=) and what came back.
+    expect(await badge(page, 'always-fails').getAttribute('title')).toContain('expected: The impossible text appears; got: nope');
   });
 
   it('runs all from a step in order and stops at the first failure', async () => {

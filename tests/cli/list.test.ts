@@ -16,10 +16,10 @@ describe('list', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatchInlineSnapshot(`
       "ID            TITLE                                                  PATHS (steps)
-      nexus         Sonatype Nexus as a pull-through cache for cgr.dev     developer (11), production (15)
+      nexus         Sonatype Nexus as a pull-through cache for cgr.dev     developer (18), production (21)
       artifactory   JFrog Artifactory as a pull-through cache for cgr.dev  developer (12), production (15)
       cloudsmith    Cloudsmith as a pull-through cache for cgr.dev         developer (13), production (15)
-      distribution  CNCF Distribution as a pull-through cache for cgr.dev  developer (10), production (13)
+      distribution  CNCF Distribution as a pull-through cache for cgr.dev  developer (11), production (14)
       "
     `);
   });

@@ -6,6 +6,7 @@ import { cli, repoRoot } from './memory-io.ts';
 import { loadAllGuides } from '../../playbooks/guides.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 import type { DescribedPlan } from '../../playbooks/plan/describe.ts';
+import { inlineText } from '../../playbooks/model/doc.ts';
 
 let guides: Guide[];
 beforeAll(async () => {
@@ -33,7 +34,7 @@ describe('show, every guide and path with sample values', () => {
         // Every step of the path, numbered in order, with its id.
         const steps = g.steps.filter((s) => s.paths.includes(path));
         const heads = r.stdout.split('\n').filter((l) => /^\s*\d+\. \[/.test(l));
-        expect(heads.map((l) => /\(([a-z0-9-]+)\)(?:  — skipped: .*)?$/.exec(l)![1])).toEqual(steps.map((s) => s.id));
+        expect(heads.map((l) => /\(([a-z0-9-]+)\)(?:  · cleanup: runs even after a failure)?(?:  — skipped: .*)?$/.exec(l)![1])).toEqual(steps.map((s) => s.id));
         expect(heads.map((l) => Number(/^\s*(\d+)\./.exec(l)![1]))).toEqual(steps.map((_, i) => i + 1));
         // No template syntax left; every sample value that a step uses shows up.
         expect(r.stdout).not.toContain('{{');
@@ -74,111 +75,26 @@ describe('show, every guide and path with sample values', () => {
       }
     }
     expect(out.join('\n')).toMatchInlineSnapshot(`
-      "nexus developer: 1.c:start-nexus(skip) 2.v:nexus-up 3.f:accept-eula(skip) 4.f:create-proxy 5.f:docker-realm 6.v:proxy-port 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:cgr-reachable(skip) 11.v:remote-url(skip)
-      nexus production: 1.c:start-nexus(skip) 2.v:nexus-up 3.m:chainctl-login 4.c:create-pull-token 5.f:accept-eula(skip) 6.f:create-proxy 7.f:set-auth 8.f:docker-realm 9.v:proxy-port 10.c:docker-login 11.c:pull-production 12.v:pulled-production 13.v:cgr-reachable(skip) 14.v:remote-url(skip) 15.v:upstream-direct(skip)
+      "nexus developer: 1.c:start-nexus(skip) 2.v:nexus-up 3.f:accept-eula(skip) 4.f:create-proxy 5.f:docker-realm 6.f:anonymous-pull(skip) 7.m:tls-front(skip) 8.m:insecure-registry 9.v:proxy-port 10.v:insecure-listed 11.c:docker-login 12.c:pull-developer 13.v:pulled-developer 14.v:pulled-developer-https(skip) 15.v:cgr-reachable(skip) 16.v:remote-url(skip) 17.v:upstream-public(skip) 18.c:remove-nexus(skip)
+      nexus production: 1.c:start-nexus(skip) 2.v:nexus-up 3.m:chainctl-login 4.c:create-pull-token 5.f:accept-eula(skip) 6.f:create-proxy 7.f:set-auth 8.f:docker-realm 9.f:anonymous-pull(skip) 10.m:tls-front(skip) 11.m:insecure-registry 12.v:proxy-port 13.v:insecure-listed 14.c:docker-login 15.c:pull-production 16.v:pulled-production 17.v:pulled-production-https(skip) 18.v:cgr-reachable(skip) 19.v:remote-url(skip) 20.v:upstream-direct(skip) 21.c:remove-nexus(skip)
       artifactory developer: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.f:create-remote-developer 5.v:remote-url 6.c:docker-login 7.c:pull-developer 8.v:pulled-developer 9.v:pulled-developer-http(skip) 10.v:cgr-reachable(skip) 11.v:upstream-public(skip) 12.v:remote-settings(skip)
-      artifactory production: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.m:chainctl-login 5.c:find-org(skip) 6.c:create-pull-token 7.f:create-remote-production 8.v:remote-url 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:remote-settings(skip)
+      artifactory production: 1.v:artifactory-up 2.m:access-token 3.v:token-works 4.m:chainctl-login 5.c:find-org(skip) 6.c:create-pull-token 7.f:create-remote-production 8.v:remote-url-production 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:remote-settings-production(skip)
       cloudsmith developer: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.f:upstream-developer 6.v:upstream-url-developer 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:pulled-developer-http(skip) 11.v:cgr-reachable(skip) 12.v:upstream-public(skip) 13.v:upstream-active(skip)
       cloudsmith production: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.m:chainctl-login 6.c:create-pull-token 7.f:upstream-production 8.v:upstream-url-production 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:upstream-active(skip)
-      distribution developer: 1.v:registry-installed 2.v:upstream-answers 3.c:write-config 4.c:start-cache 5.v:cache-answers 6.c:pull-developer 7.v:pulled-developer 8.v:cached-developer 9.v:registry-log(skip) 10.c:stop-cache
-      distribution production: 1.v:registry-installed 2.v:upstream-answers 3.m:chainctl-login 4.c:create-pull-token 5.c:write-config 6.c:start-cache-auth 7.v:cache-answers 8.c:pull-production 9.v:pulled-production 10.v:cached-production 11.v:upstream-direct(skip) 12.v:registry-log(skip) 13.c:stop-cache"
+      distribution developer: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.c:write-config 5.c:start-cache 6.v:cache-answers 7.c:pull-developer 8.v:pulled-developer 9.v:cached-developer 10.v:registry-log(skip) 11.c:stop-cache
+      distribution production: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.m:chainctl-login 5.c:create-pull-token 6.c:write-config 7.c:start-cache-auth 8.v:cache-answers 9.c:pull-production 10.v:pulled-production 11.v:cached-production 12.v:upstream-direct(skip) 13.v:registry-log(skip) 14.c:stop-cache"
     `);
   });
 
-  it('golden: cloudsmith, production path, full text', async () => {
+  it('golden: cloudsmith, production path, the whole guide as text and as Markdown', async () => {
     const g = guides.find((x) => x.meta.id === 'cloudsmith')!;
-    const r = await cli(['show', 'cloudsmith', '--path', 'production', ...sampleSets(g), '--set', 'troubleshoot=yes']);
-    expect(r.code).toBe(0);
-    expect(r.stdout).toMatchInlineSnapshot(`
-      "Cloudsmith as a pull-through cache for cgr.dev
-      path: production — Production images
-
-      Values:
-        cloudsmithApiUrl   https://api.cloudsmith.io
-        cloudsmithUser     jane-doe
-        cloudsmithApiKey   <from $CGR_CLOUDSMITH_API_KEY>
-        cloudsmithOrg      chainguard-example
-        cloudsmithRepo     chainguard
-        cloudsmithRegistry docker.cloudsmith.io
-        image              wolfi-base
-        cgOrg              chainguard.edu
-        plainHttp          false
-        upstreamUrl        https://cgr.dev
-        troubleshoot       true
-
-       1. [manual] Copy your Cloudsmith API key  (api-key)
-            Sign in to the Cloudsmith web app, open the menu under your username in the top-right corner and choose API Settings. The API Key field holds a 40-character string: it works for the API and as the password of docker login. Give it to the runner as the Cloudsmith API key value (environment variable CGR_CLOUDSMITH_API_KEY). The runner keeps it in memory only; the docker login step stores Docker's own copy in its credential store, as every docker login does.
-
-       2. [verify] The API key is accepted  (api-key-works)
-            $ curl -sS -o /dev/null -w '%{http_code}\\n' -K - https://api.cloudsmith.io/v1/user/self/ <<EOF
-              header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
-              EOF
-            check: output matches /^200\\s*$/
-
-       3. [fields] Create a repository  (create-repo)
-            in: Repositories › + Create Repository
-            Name             chainguard   (any name; chainguard-public or chainguard-private read well)
-            Storage Region   the region closest to you   (for example Oregon, United States)
-            Repository Type  Private   (Public and Open-Source also work; Private keeps pulls behind a login)
-
-       4. [verify] The repository exists  (repo-exists)
-            $ curl -sS -o /dev/null -w '%{http_code}\\n' -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/ <<EOF
-              header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
-              EOF
-            check: output matches /^200\\s*$/
-
-       5. [manual] Sign in to chainctl  (chainctl-login)
-            Run chainctl auth login and complete the sign-in in your browser, with an account allowed to create pull tokens in chainguard.edu.
-
-       6. [command] Create a pull token for the organization  (create-pull-token)
-            $ chainctl auth configure-docker --pull-token --parent chainguard.edu
-
-       7. [fields] Create a Docker upstream that signs in with the pull token  (upstream-production)
-            in: chainguard › Upstream Proxying › ➕ Create Upstream › Docker
-            Name                     Chainguard Production Upstream   (any descriptive name)
-            Priority                 1   (use 2 if the repository also has the public upstream)
-            Upstream URL             https://cgr.dev   (the registry root; any other URL fails, and the organization goes in the pull address)
-            Mode                     Cache and Proxy
-            Verify SSL Certificates  checked
-            Method                   Username and Password   (in the Authentication section)
-            Username                 <identityId>   (the pull token's identity id)
-            Password                 ••••••••   (the pull token's password)
-
-       8. [verify] An upstream points at https://cgr.dev with credentials  (upstream-url-production)
-            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/ <<EOF
-              header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
-              EOF
-            check: output matches /"upstream_url" *: *"https://cgr\\.dev/?"/
-            check: output matches /"auth_mode" *: *"Username and Password"/
-
-       9. [command] Log in to the Cloudsmith registry  (docker-login)
-            $ printf '%s\\n' "$CGR_CLOUDSMITH_API_KEY" | docker login --username jane-doe --password-stdin docker.cloudsmith.io
-
-      10. [command] Pull a Production image through Cloudsmith  (pull-production)
-            $ docker pull docker.cloudsmith.io/chainguard-example/chainguard/chainguard.edu/wolfi-base
-
-      11. [verify] Every layer came through Cloudsmith intact  (pulled-production)
-            check: pull docker.cloudsmith.io/chainguard-example/chainguard/chainguard.edu/wolfi-base:latest: manifest and every layer download and match their digests
-
-      12. [verify] Every layer came through Cloudsmith intact (plain HTTP)  (pulled-production-http)  — skipped: condition not met: plainHttp
-            check: pull docker.cloudsmith.io/chainguard-example/chainguard/chainguard.edu/wolfi-base:latest: manifest and every layer download and match their digests
-
-      13. [verify] This machine reaches cgr.dev over HTTPS  (cgr-reachable)
-            $ curl -sS -o /dev/null -w '%{http_code}\\n' https://cgr.dev/v2/
-            check: output matches /^(200|401)\\s*$/
-
-      14. [verify] The pull token works against cgr.dev directly  (upstream-direct)
-            check: pull cgr.dev/chainguard.edu/wolfi-base:latest straight from the upstream with the same credentials
-
-      15. [verify] The upstream is active and verifies TLS  (upstream-active)
-            $ curl -sS -K - https://api.cloudsmith.io/v1/repos/chainguard-example/chainguard/upstream/docker/ <<EOF
-              header = "X-Api-Key: \${CGR_CLOUDSMITH_API_KEY}"
-              EOF
-            check: output matches /"is_active" *: *true/
-            check: output matches /"verify_ssl" *: *true/
-
-      "
-    `);
+    const args = ['show', 'cloudsmith', '--path', 'production', ...sampleSets(g), '--set', 'troubleshoot=yes'];
+    const text = await cli(args);
+    expect(text.code).toBe(0);
+    await expect(text.stdout).toMatchFileSnapshot('golden/cloudsmith.production.txt');
+    const md = await cli([...args, '--format', 'markdown']);
+    expect(md.code).toBe(0);
+    await expect(md.stdout).toMatchFileSnapshot('golden/cloudsmith.production.md');
   });
 
   it('values needing quotes are quoted in commands so they paste as one word', async () => {
@@ -216,7 +132,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
 
   it('unknown field', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'nexusPort=8081'])).toMatchInlineSnapshot(`
-      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot
+      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl
       "
     `);
   });
@@ -268,8 +184,80 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
   it('--set without =', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'repoPort'])).toMatchInlineSnapshot(`
       "cgr-playbook show: --set expects id=value, got "repoPort"
-        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot
+        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl
       "
     `);
+  });
+});
+
+const PROSE = join(repoRoot, 'tests/fixtures/show/prose.mdx');
+
+describe('show: the whole guide for one path, in reading order', () => {
+  for (const path of PATHS) {
+    it(`golden: every kind of prose block, ${path} path, text and Markdown`, async () => {
+      const text = await cli(['show', PROSE, '--path', path, '--set', 'host=localhost:5000']);
+      expect(text.stderr).toBe('');
+      await expect(text.stdout).toMatchFileSnapshot(`golden/prose.${path}.txt`);
+      const md = await cli(['show', PROSE, '--path', path, '--format', 'markdown']);
+      expect(md.stderr).toBe('');
+      await expect(md.stdout).toMatchFileSnapshot(`golden/prose.${path}.md`);
+    });
+  }
+
+  it('--json carries the same content: the prose in reading order with the steps and fields where they sit', async () => {
+    const r = await cli(['show', PROSE, '--path', 'production', '--set', 'host=localhost:5000', '--json']);
+    const plan = JSON.parse(r.stdout) as DescribedPlan;
+    const kinds = plan.body.map((b) => (b.kind === 'step' || b.kind === 'field' ? `${b.kind}:${b.id}` : b.kind));
+    expect(kinds).toEqual(['paragraph', 'heading', 'field:host', 'field:image', 'field:token', 'field:cgOrg', 'heading', 'paragraph', 'list', 'aside', 'step:create-token', 'heading', 'paragraph', 'step:settings', 'heading', 'step:pull', 'step:pulled', 'step:intact', 'step:tidy', 'heading', 'step:prod-only']);
+    // Every step of the path sits in the body once, in plan order.
+    expect(plan.body.flatMap((b) => (b.kind === 'step' ? [b.id] : []))).toEqual(plan.steps.map((s) => s.id));
+    // <Value id="host"/> carries its value; prose in a step travels with the step.
+    const start = plan.body[7]!;
+    expect(start.kind === 'paragraph' && start.text).toEqual([{ t: 'text', v: 'Your cache answers on ' }, { t: 'value', id: 'host', value: 'localhost:5000' }, { t: 'text', v: '. Before you start:' }]);
+    const token = plan.body.find((b) => b.kind === 'step' && b.id === 'create-token')!;
+    expect(token.kind === 'step' && token.blocks.map((b) => b.kind)).toEqual(['paragraph', 'code']);
+    expect(plan.steps.find((s) => s.id === 'pulled')!.done).toEqual(['The command succeeds', 'docker reports the image pulled or up to date']);
+    expect(plan.steps.find((s) => s.id === 'tidy')!.always).toBe(true);
+  });
+
+  it('every guide and path: each heading and every step\'s own prose is shown, before the step\'s command', async () => {
+    for (const g of guides) {
+      for (const path of PATHS) {
+        const r = await cli(['show', g.meta.id, '--path', path, ...sampleSets(g)]);
+        expect(r.code).toBe(0);
+        const plan = JSON.parse((await cli(['show', g.meta.id, '--path', path, '--json', ...sampleSets(g)])).stdout) as DescribedPlan;
+        // A link reads "text (https://…)": the address is left out when comparing with the plain description.
+        const flat = r.stdout.replace(/\s+/g, ' ').replace(/ \(https?:\/\/[^) ]*\)/g, '');
+        for (const b of plan.body) if (b.kind === 'heading') expect(r.stdout, `${g.meta.id} ${path}`).toContain(inlineText(b.text));
+        for (const s of plan.steps) {
+          const words = s.description.replace(/<[a-zA-Z]+>/g, ' ').split(/\s+/).filter((w) => w.length > 3).slice(0, 6);
+          for (const w of words) expect(flat, `${g.meta.id} ${path} ${s.id}`).toContain(w);
+        }
+      }
+    }
+  });
+
+  it('says where a value comes from before a step uses it (cloudsmith: the identity id)', async () => {
+    const g = guides.find((x) => x.meta.id === 'cloudsmith')!;
+    const r = await cli(['show', 'cloudsmith', '--path', 'production', ...sampleSets(g)]);
+    const use = r.stdout.indexOf('<identityId>');
+    expect(use).toBeGreaterThan(0);
+    expect(r.stdout.slice(0, use)).toMatch(/identity id/);
+  });
+
+  it('never prints a control character from a value to the terminal, nor into Markdown', async () => {
+    const evil = 'wolfi\u001b]0;owned\u0007\u001b[2Jbase\u202e';
+    for (const format of ['text', 'markdown']) {
+      const r = await cli(['show', PROSE, '--path', 'developer', '--set', `image=${evil}`, '--format', format]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+      expect(r.stdout).toContain('wolfi\\x1b]0;owned\\x07\\x1b[2Jbase\\u202e');
+    }
+  });
+
+  it('an unknown format is a usage error', async () => {
+    const r = await cli(['show', 'nexus', '--format', 'html']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('cgr-playbook show: unknown format "html"; valid formats: text, json, markdown\n');
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { PassThrough, Writable } from 'node:stream';
 import { issueToken, startDistribution, type IssuedToken } from '../../playbooks/lab/index.ts';
-import { startArtifactoryEmulator, startNexusEmulator, type ArtifactoryEmulator, type NexusEmulator } from '../../playbooks/emulators/index.ts';
+import { startArtifactoryEmulator, startCloudsmithEmulator, startNexusEmulator, type ArtifactoryEmulator, type NexusEmulator } from '../../playbooks/emulators/index.ts';
 import { createFieldsApplier } from '../../playbooks/adapters/index.ts';
 import { checkHost, parseHostTarget, runDoctor } from '../../playbooks/doctor/index.ts';
 import { getGuide } from '../../playbooks/guides.ts';
@@ -99,7 +99,7 @@ describe('doctor on the Nexus guide', () => {
   });
 
   it('after the fixes every check passes; the CLI exits 0 and prints the report', async () => {
-    const applier = createFieldsApplier({ resendSecrets: true });
+    const applier = createFieldsApplier();
     const good = values();
     await applier.apply(await fieldsStep('nexus', 'create-proxy', 'production', good), signal());
     await applier.apply(await fieldsStep('nexus', 'set-auth', 'production', good), signal());
@@ -115,6 +115,40 @@ describe('doctor on the Nexus guide', () => {
   });
 });
 
+describe('doctor on the Nexus guide: credentials are proven by a pull, not by a username', () => {
+  let nexus: NexusEmulator;
+  let port: number;
+  beforeAll(async () => {
+    nexus = await startNexusEmulator({ adminPassword: 'admin-pw', eulaAccepted: true, activeRealms: ['NexusAuthenticatingRealm', 'DockerToken'], dataPlane: { start: startDistribution, stateDir: join(lab.dir, 'caches-proof'), upstreamMap: { 'https://cgr.dev': lab.state.upstream.url } } });
+    port = await closedPort();
+  });
+  afterAll(async () => {
+    await nexus?.stop();
+  });
+
+  it('a password removed behind the guide\'s back: settings say what they cannot prove, the pull through the repository fails and names the password', async () => {
+    const guide = await getGuide('nexus', contentDir);
+    const v = { nexusUrl: nexus.url, nexusUser: 'admin', nexusPassword: 'admin-pw', nexusAuth: 'true', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}`, image: 'wolfi-base', cgOrg: lab.state.org, identityId: token.identityId, pullToken: token.token };
+    const applier = createFieldsApplier();
+    await applier.apply(await fieldsStep('nexus', 'create-proxy', 'production', v), signal());
+    await applier.apply(await fieldsStep('nexus', 'set-auth', 'production', v), signal());
+    const opts = { path: 'production' as const, values: v, hosts: [`tcp://${lab.state.upstream.host}`], upstream: lab.state.upstream.url, timeoutMs: 5000 };
+    const good = await runDoctor(guide, opts);
+    const goodAuth = good.checks.find((c) => c.id === 'settings:set-auth')!;
+    expect(goodAuth).toMatchObject({ ok: true, summary: expect.stringContaining('cannot be read back'), unproven: [expect.stringContaining('Password')] });
+    expect(good.checks.find((c) => c.id === 'cache-pull')).toMatchObject({ ok: true, summary: expect.stringContaining('proves the stored pull token') });
+
+    // Another tool's PUT without the password: Nexus removes the secret, the username still reads back.
+    const cur = nexus.repository('chainguard')!;
+    await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { method: 'PUT', headers: { authorization: 'Basic ' + Buffer.from('admin:admin-pw').toString('base64'), 'content-type': 'application/json' }, body: JSON.stringify({ ...cur, httpClient: { ...cur.httpClient, authentication: { type: 'username', username: token.identityId } } }) });
+    const bad = await runDoctor(guide, opts);
+    expect(bad.ok).toBe(false);
+    expect(bad.checks.find((c) => c.id === 'upstream-pull')?.ok).toBe(true);
+    expect(bad.checks.find((c) => c.id === 'cache-pull')).toMatchObject({ ok: false, cause: expect.stringContaining('password cannot be read back'), fix: expect.stringContaining('set-auth') });
+    expect(JSON.stringify(bad)).not.toContain(token.token);
+  });
+});
+
 describe('doctor on the Artifactory guide', () => {
   let art: ArtifactoryEmulator;
   beforeAll(async () => {
@@ -126,11 +160,44 @@ describe('doctor on the Artifactory guide', () => {
 
   it('wrong product credentials: the settings check says which field to fix', async () => {
     const guide = await getGuide('artifactory', contentDir);
-    const report = await runDoctor(guide, { path: 'developer', values: { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'wrong-token-123', repoKey: 'cgr-public', artifactoryHost: art.host, plainHttp: 'true', image: 'wolfi-base' }, hosts: [`tcp://${lab.state.upstream.host}`], upstream: lab.state.upstream.url });
+    const report = await runDoctor(guide, { path: 'developer', values: { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'wrong-token-123', publicRepoKey: 'cgr-public', artifactoryHost: art.host, plainHttp: 'true', image: 'wolfi-base' }, hosts: [`tcp://${lab.state.upstream.host}`], upstream: lab.state.upstream.url });
     const settings = report.checks.find((c) => c.id === 'settings:create-remote-developer')!;
     expect(settings).toMatchObject({ ok: false, cause: expect.stringContaining('refused the credentials'), fix: 'check artifactoryToken' });
     expect(report.checks.find((c) => c.id === 'upstream-pull')?.ok).toBe(true);
     expect(report.checks.find((c) => c.id === 'cache-pull')).toMatchObject({ ok: false });
     expect(JSON.stringify(report)).not.toContain('wrong-token-123');
+  });
+});
+
+describe('doctor never tells a reader to create what exists', () => {
+  it('Nexus, an account that may not see the repository (404): the settings check says so, not "create it"', async () => {
+    const nexus = await startNexusEmulator({ adminPassword: 'admin-pw', eulaAccepted: true, readOnlyUser: { username: 'viewer', password: 'viewer-pw' } });
+    try {
+      const port = await closedPort();
+      const v = { nexusUrl: nexus.url, nexusUser: 'admin', nexusPassword: 'admin-pw', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}`, image: 'wolfi-base' };
+      await createFieldsApplier().apply(await fieldsStep('nexus', 'create-proxy', 'developer', v), signal());
+      const report = await runDoctor(await getGuide('nexus', contentDir), { path: 'developer', values: { ...v, nexusUser: 'viewer', nexusPassword: 'viewer-pw' }, hosts: [`tcp://${lab.state.upstream.host}`], upstream: lab.state.upstream.url, timeoutMs: 5000 });
+      const settings = report.checks.find((c) => c.id === 'settings:create-proxy')!;
+      expect(settings).toMatchObject({ ok: false, cause: expect.stringContaining('404'), fix: expect.stringContaining('administrator') });
+      expect(settings.fix).not.toMatch(/create it|apply step/);
+    } finally {
+      await nexus.stop();
+    }
+  });
+
+  it('Cloudsmith, the upstream on a later page of the list: the settings check finds it', async () => {
+    const key = 'cs-doctor-key-0123456789';
+    const cs = await startCloudsmithEmulator({ apiKey: key, repositories: [{ owner: 'acme', slug: 'chainguard' }], maxPageSize: 1 });
+    try {
+      const post = (body: Record<string, unknown>) => fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await post({ name: 'hub', upstream_url: 'https://hub.example.invalid', mode: 'Proxy Only', priority: 1 });
+      await post({ name: 'Chainguard Public Upstream', upstream_url: 'https://cgr.dev/chainguard', mode: 'Cache and Proxy', priority: 1, verify_ssl: true });
+      const v = { cloudsmithApiUrl: cs.apiUrl, cloudsmithUser: 'jane', cloudsmithApiKey: key, cloudsmithOrg: 'acme', cloudsmithRepo: 'chainguard', cloudsmithRegistry: cs.registryHost, plainHttp: 'true', image: 'wolfi-base' };
+      const report = await runDoctor(await getGuide('cloudsmith', contentDir), { path: 'developer', values: v, hosts: [`tcp://${lab.state.upstream.host}`], upstream: lab.state.upstream.url, timeoutMs: 5000 });
+      expect(report.checks.find((c) => c.id === 'settings:upstream-developer')).toMatchObject({ ok: true });
+      expect(cs.upstreams('acme', 'chainguard')).toHaveLength(2);
+    } finally {
+      await cs.stop();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort, issueToken, isAlive, stopPid } from '../../playbooks/lab/index.ts';
+import { freePort, issueToken, isAlive, startDistribution, stopPid } from '../../playbooks/lab/index.ts';
 import { createProbeRunner } from '../../playbooks/probes/index.ts';
 import { getGuide } from '../../playbooks/guides.ts';
 import { resolveValue } from '../../playbooks/plan/plan.ts';
@@ -99,7 +99,7 @@ describe('distribution guide end to end against the lab', () => {
     expect(r.code, r.out).toBe(0);
     expect(r.report.status).toBe('passed');
     expect(Object.values(verdicts(r.report)).every((v) => v === 'passed'), JSON.stringify(verdicts(r.report))).toBe(true);
-    expect(Object.keys(verdicts(r.report))).toEqual(['registry-installed', 'upstream-answers', 'write-config', 'start-cache', 'cache-answers', 'pull-developer', 'pulled-developer', 'cached-developer', 'registry-log', 'stop-cache']);
+    expect(Object.keys(verdicts(r.report))).toEqual(['registry-installed', 'docker-works', 'upstream-answers', 'write-config', 'start-cache', 'cache-answers', 'pull-developer', 'pulled-developer', 'cached-developer', 'registry-log', 'stop-cache']);
     expect(step(r.report, 'cached-developer').outputTail).toContain('"chainguard/wolfi-base"');
     // The cache's own storage (kept after stop) holds the repository and its layers.
     expect(existsSync(join(r.cacheDir, 'data', 'docker', 'registry', 'v2', 'repositories', 'chainguard', 'wolfi-base', '_manifests'))).toBe(true);
@@ -112,6 +112,7 @@ describe('distribution guide end to end against the lab', () => {
     const v = verdicts(r.report);
     expect(v).toEqual({
       'registry-installed': 'passed',
+      'docker-works': 'passed',
       'upstream-answers': 'passed',
       'chainctl-login': 'skipped',
       'create-pull-token': 'passed',
@@ -146,8 +147,12 @@ describe('distribution guide end to end against the lab', () => {
     const failed = r.report.steps.filter((s) => s.verdict === 'failed');
     expect(failed.map((s) => s.id)).toEqual(['pull-production']);
     expect(failed[0]!.outputTail).toMatch(/manifest unknown/i);
-    // The cache the run left running, probed as the guide's verify steps do.
-    const values = { ...r.values, image: 'wolfi-base', identityId: a.identityId, pullToken: b.token };
+    // The cleanup step stopped the cache although a step failed.
+    expect(step(r.report, 'stop-cache').verdict).toBe('passed');
+    expect(existsSync(join(r.cacheDir, 'registry.pid'))).toBe(false);
+    // The same cache (same config, same wrong credentials), probed as the guide's verify steps do.
+    const again = await startDistribution({ name: 'again', stateDir: r.cacheDir, proxy: { remoteUrl: lab.state.upstream.url, username: a.identityId, password: b.token } });
+    const values = { ...r.values, listen: again.host, image: 'wolfi-base', identityId: a.identityId, pullToken: b.token };
     const runner = createProbeRunner();
     const [pull] = await guideProbes('pulled-production', values);
     const viaCache = await runner.run(pull!, AbortSignal.timeout(20_000));
@@ -160,16 +165,24 @@ describe('distribution guide end to end against the lab', () => {
     expect(direct.diagnosis?.code).toBe('UNAUTHORIZED');
     expect(direct.diagnosis?.cause).toMatch(/^It is the credentials/);
     expect(JSON.stringify(direct)).not.toContain(b.token);
+    await again.stop();
   }, 180_000);
 
-  it('image missing: the pull fails with manifest unknown and the probe says MANIFEST_UNKNOWN', async () => {
+  it('image missing: the pull fails with manifest unknown, the cleanup step still stops the cache, and the probe says MANIFEST_UNKNOWN', async () => {
     const r = await runGuide('developer', { image: 'no-such-image' });
     expect(r.code).toBe(1);
     const failed = r.report.steps.filter((s) => s.verdict === 'failed');
     expect(failed.map((s) => s.id)).toEqual(['pull-developer']);
     expect(failed[0]!.outputTail).toMatch(/manifest unknown/i);
-    const [pull] = await guideProbes('pulled-developer', { ...r.values });
-    const res = await createProbeRunner().run(pull!, AbortSignal.timeout(20_000));
+    // Cleanup after a failing step: the cache is stopped, its pid file gone, its port free for the next run.
+    expect(verdicts(r.report)).toMatchObject({ 'pulled-developer': 'skipped', 'cached-developer': 'skipped', 'stop-cache': 'passed' });
+    expect(existsSync(join(r.cacheDir, 'registry.pid'))).toBe(false);
+    const next = await runGuide('developer', { listen: r.listen, cacheDir: r.cacheDir });
+    expect(next.code, next.out).toBe(0);
+    // The same cache started again, probed as the guide's verify step does.
+    const again = await startDistribution({ name: 'again', stateDir: r.cacheDir, proxy: { remoteUrl: lab.state.upstream.url } });
+    const [pull] = await guideProbes('pulled-developer', { ...r.values, listen: again.host });
+    const res = await createProbeRunner().run(pull!, AbortSignal.timeout(20_000)).finally(() => again.stop());
     expect(res.diagnosis?.code).toBe('MANIFEST_UNKNOWN');
     expect(res.diagnosis?.fix).toMatch(/image name and tag/);
   }, 180_000);

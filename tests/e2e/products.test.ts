@@ -87,13 +87,17 @@ async function runTwice(guide: string, path: PathId, values: Record<string, stri
 
 describe('Nexus guide end to end', () => {
   for (const path of ['developer', 'production'] as const) {
-    it(`${path}: EULA, repository, realm through the API; docker pulls through the repository port`, async () => {
+    it(`${path}: EULA, repository, realm through the API; docker pulls through the repository port${path === 'developer' ? ' (image pinned by digest)' : ''}`, async () => {
       // A Community Edition with the EULA still to accept and only the default realm active.
       const nexus = await startNexusEmulator({ adminPassword: 'nexus-admin-pw-e2e', dataPlane: dataPlane(`nexus-${path}`) });
       try {
         const port = await closedPort();
-        const values = { nexusUrl: nexus.url, nexusUser: 'admin', nexusPassword: 'nexus-admin-pw-e2e', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}`, acceptEula: 'true', image: 'wolfi-base', ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
-        await twice('nexus', path, values, ['accept-eula', 'create-proxy', 'docker-realm', ...(path === 'production' ? ['set-auth'] : [])], [`pulled-${path}`], path === 'production' ? 'set-auth' : undefined);
+        // Developer: the image pinned by digest (the lab's public wolfi-base); Production: by name.
+        const digest = lab.state.images.find((i) => i.reference.endsWith('/chainguard/wolfi-base:latest'))!.digest;
+        const values = { nexusUrl: nexus.url, nexusUser: 'admin', nexusPassword: 'nexus-admin-pw-e2e', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}`, acceptEula: 'true', image: path === 'developer' ? `wolfi-base@${digest}` : 'wolfi-base', troubleshoot: 'true', upstreamUrl: lab.state.upstream.url, ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
+        // The troubleshooting checks run too: the direct pulls from the upstream are probes, no docker login.
+        const checks = ['proxy-port', 'insecure-listed', `pulled-${path}`, 'cgr-reachable', 'remote-url', path === 'production' ? 'upstream-direct' : 'upstream-public'];
+        await twice('nexus', path, values, ['accept-eula', 'create-proxy', 'docker-realm', ...(path === 'production' ? ['set-auth'] : [])], checks, path === 'production' ? 'set-auth' : undefined);
         const ns = path === 'production' ? lab.state.org : 'chainguard';
         expect(await catalog(await nexus.cacheUrl('chainguard'), `${ns}/wolfi-base`)).toContain(`${ns}/wolfi-base`);
         expect(nexus.repository('chainguard')?.proxy.remoteUrl).toBe('https://cgr.dev/');
@@ -104,13 +108,46 @@ describe('Nexus guide end to end', () => {
   }
 });
 
+describe('Nexus guide: a changed setting and a rerun keep what the guide does not manage', () => {
+  it('production, then a new repository port: the pull-token password and every unmanaged setting survive the update, and Production pulls still work', async () => {
+    const nexus = await startNexusEmulator({ adminPassword: 'nexus-admin-pw-e2e', dataPlane: dataPlane('nexus-rerun') });
+    const dockerDir = mkdtempSync(join(tmpdir(), 'cgd-'));
+    try {
+      const port = await closedPort();
+      const values = { nexusUrl: nexus.url, nexusUser: 'admin', nexusPassword: 'nexus-admin-pw-e2e', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}`, acceptEula: 'true', image: 'wolfi-base', cgOrg: lab.state.org };
+      const first = await run('nexus', 'production', values, dockerDir);
+      expect(first.code, first.out).toBe(0);
+      // The reader's own settings, made in the UI after the guide: cleanup policy, routing rule, connection tuning, subdomain, foreign layers.
+      const cur = nexus.repository('chainguard')!;
+      const own = { ...cur, cleanup: { policyNames: ['weekly'] }, routingRule: 'only-chainguard', httpClient: { ...cur.httpClient, connection: { retries: 2, timeout: 90 } }, docker: { ...cur.docker, subdomain: 'cg' }, dockerProxy: { ...cur.dockerProxy, cacheForeignLayers: true, foreignLayerUrlWhitelist: ['.*'] } };
+      const put = await fetch(`${nexus.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { method: 'PUT', headers: { authorization: 'Basic ' + Buffer.from('admin:nexus-admin-pw-e2e').toString('base64'), 'content-type': 'application/json' }, body: JSON.stringify(own) });
+      expect(put.status).toBe(204);
+
+      const newPort = await closedPort();
+      const second = await run('nexus', 'production', { ...values, repoPort: String(newPort), nexusHost: `127.0.0.1:${newPort}` }, dockerDir);
+      const steps = new Map(second.report.steps.map((st) => [st.id, st]));
+      expect(second.code, second.out).toBe(0);
+      expect(steps.get('create-proxy')?.reason, second.out).toMatch(/^applied: updated /);
+      expect(steps.get('pulled-production')?.verdict, second.out).toBe('passed');
+      const after = nexus.repository('chainguard')!;
+      expect(after.docker.httpPort).toBe(newPort);
+      expect(after.httpClient.authentication?.password, 'the pull-token password was dropped by the update').toBeTruthy();
+      expect({ cleanup: after.cleanup, routingRule: after.routingRule, connection: after.httpClient.connection, subdomain: after.docker.subdomain, cacheForeignLayers: after.dockerProxy.cacheForeignLayers }).toEqual({ cleanup: { policyNames: ['weekly'] }, routingRule: 'only-chainguard', connection: { retries: 2, timeout: 90 }, subdomain: 'cg', cacheForeignLayers: true });
+      expect(second.out).not.toContain(after.httpClient.authentication!.password!);
+    } finally {
+      await nexus.stop();
+      rmSync(dockerDir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('Artifactory guide end to end', () => {
   for (const path of ['developer', 'production'] as const) {
     it(`${path}: remote Docker repository through the API; docker pulls <host>/<key>/<image>`, async () => {
       const art = await startArtifactoryEmulator({ accessToken: 'artifactory-token-e2e', dataPlane: dataPlane(`artifactory-${path}`) });
       try {
         const key = path === 'production' ? 'cgr-private' : 'cgr-public';
-        const values = { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'artifactory-token-e2e', repoKey: key, artifactoryHost: art.host, plainHttp: 'true', image: 'wolfi-base', ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
+        const values = { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'artifactory-token-e2e', ...(path === 'production' ? { privateRepoKey: key } : { publicRepoKey: key }), artifactoryHost: art.host, plainHttp: 'true', image: 'wolfi-base', ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
         await twice('artifactory', path, values, [`create-remote-${path}`], [`pulled-${path}-http`], path === 'production' ? 'create-remote-production' : undefined);
         const ns = path === 'production' ? lab.state.org : 'chainguard';
         expect(await catalog(await art.cacheUrl(key), `${ns}/wolfi-base`)).toContain(`${ns}/wolfi-base`);
@@ -123,10 +160,10 @@ describe('Artifactory guide end to end', () => {
 
 describe('Cloudsmith guide end to end', () => {
   for (const path of ['developer', 'production'] as const) {
-    it(`${path}: repository and Docker upstream through the API; docker pulls <host>/<org>/<repo>/<image>`, async () => {
+    it(`${path}: repository and Docker upstream through the API; docker pulls <host>/<org>/<repo>/<image>:<tag>`, async () => {
       const cs = await startCloudsmithEmulator({ apiKey: 'cloudsmith-key-e2e-0123456789', dataPlane: dataPlane(`cloudsmith-${path}`) });
       try {
-        const values = { cloudsmithApiUrl: cs.apiUrl, cloudsmithUser: 'jane', cloudsmithApiKey: 'cloudsmith-key-e2e-0123456789', cloudsmithOrg: 'acme', cloudsmithRepo: 'chainguard', cloudsmithRegistry: cs.registryHost, plainHttp: 'true', image: 'wolfi-base', ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
+        const values = { cloudsmithApiUrl: cs.apiUrl, cloudsmithUser: 'jane', cloudsmithApiKey: 'cloudsmith-key-e2e-0123456789', cloudsmithOrg: 'acme', cloudsmithRepo: 'chainguard', cloudsmithRegistry: cs.registryHost, plainHttp: 'true', image: 'wolfi-base:latest', ...(path === 'production' ? { cgOrg: lab.state.org } : {}) };
         await twice('cloudsmith', path, values, ['create-repo', `upstream-${path}`], [`pulled-${path}-http`], path === 'production' ? 'upstream-production' : undefined);
         const [up] = cs.upstreams('acme', 'chainguard');
         const ns = path === 'production' ? lab.state.org : 'chainguard';

@@ -89,11 +89,20 @@ describe('Nexus emulator data plane', () => {
 
       // The right token, sent again (products never return a stored secret): the cache restarts with it.
       const fixed = { ...v, pullToken: token.token };
-      expect((await createFieldsApplier({ resendSecrets: true }).apply(await fieldsStep('nexus', 'set-auth', 'production', fixed), signal())).changed).toBe(true);
+      expect((await applier.apply(await fieldsStep('nexus', 'set-auth', 'production', fixed), signal())).summary).toContain('re-sent');
       const ok = await pull(`127.0.0.1:${port}/${lab.state.org}/wolfi-base:latest`, 'admin', 'admin-pw');
       expect(ok.ok, ok.summary).toBe(true);
       expect(nx.cacheStarts('chainguard')).toBe(starts + 2);
       expect(await catalog(await nx.cacheUrl('chainguard'), `${lab.state.org}/wolfi-base`)).toContain(`${lab.state.org}/wolfi-base`);
+
+      // A PUT without the password (as Nexus stores it: null) leaves the cache without upstream
+      // credentials: Production pulls fail as real Nexus's do (cgr.dev answers 401), Developer ones still work.
+      const cur = nx.repository('chainguard')!;
+      const put = await fetch(`${nx.url}/service/rest/v1/repositories/docker/proxy/chainguard`, { method: 'PUT', headers: { authorization: 'Basic ' + Buffer.from('admin:admin-pw').toString('base64'), 'content-type': 'application/json' }, body: JSON.stringify({ ...cur, httpClient: { ...cur.httpClient, authentication: { type: 'username', username: token.identityId } } }) });
+      expect(put.status).toBe(204);
+      const lost = await pull(`127.0.0.1:${port}/${lab.state.org}/wolfi-base:latest`, 'admin', 'admin-pw');
+      expect(lost.ok).toBe(false);
+      expect((await pull(`127.0.0.1:${port}/chainguard/wolfi-base:latest`, 'admin', 'admin-pw')).ok).toBe(true);
     } finally {
       await nx.stop();
     }
@@ -120,8 +129,8 @@ describe('Artifactory emulator data plane', () => {
     const art = await startArtifactoryEmulator({ accessToken: 'art-token', dataPlane });
     try {
       const base = { artifactoryUrl: art.url, artifactoryUser: 'admin', artifactoryToken: 'art-token', artifactoryHost: art.host, cgOrg: lab.state.org, identityId: token.identityId, pullToken: token.token };
-      await applier.apply(await fieldsStep('artifactory', 'create-remote-developer', 'developer', { ...base, repoKey: 'cgr-public' }), signal());
-      await applier.apply(await fieldsStep('artifactory', 'create-remote-production', 'production', { ...base, repoKey: 'cgr-private' }), signal());
+      await applier.apply(await fieldsStep('artifactory', 'create-remote-developer', 'developer', { ...base, publicRepoKey: 'cgr-public' }), signal());
+      await applier.apply(await fieldsStep('artifactory', 'create-remote-production', 'production', { ...base, privateRepoKey: 'cgr-private' }), signal());
       const dev = await pull(`${art.host}/cgr-public/chainguard/wolfi-base:latest`, 'admin', 'art-token');
       expect(dev.ok, dev.summary).toBe(true);
       const prod = await pull(`${art.host}/cgr-private/${lab.state.org}/wolfi-base:latest`, 'admin', 'art-token');

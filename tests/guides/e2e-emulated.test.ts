@@ -76,7 +76,7 @@ function expectAllPassed(r: { code: number | null; output: string; steps: StepRe
 describe('guides end to end against emulators, a real cache and the lab upstream', () => {
   it('Artifactory, developer path', async () => {
     const r = await runGuide(
-      ['artifactory', '--path', 'developer', '--set', `artifactoryUrl=${art.url}`, '--set', 'artifactoryUser=admin', '--set', `artifactoryHost=${art.host}`, '--set', 'repoKey=cgr-public', '--set', 'plainHttp=true'],
+      ['artifactory', '--path', 'developer', '--set', `artifactoryUrl=${art.url}`, '--set', 'artifactoryUser=admin', '--set', `artifactoryHost=${art.host}`, '--set', 'publicRepoKey=cgr-public', '--set', 'plainHttp=true', '--set', 'image=wolfi-base:latest'],
       { CGR_ARTIFACTORY_TOKEN: ART_TOKEN },
     );
     expectAllPassed(r, ['token-works', 'create-remote-developer', 'remote-url', 'docker-login', 'pull-developer', 'pulled-developer-http', 'cgr-reachable', 'upstream-public', 'remote-settings']);
@@ -85,10 +85,10 @@ describe('guides end to end against emulators, a real cache and the lab upstream
 
   it('Artifactory, production path (pull token from chainctl, credentials on the repository)', async () => {
     const r = await runGuide(
-      ['artifactory', '--path', 'production', '--set', `artifactoryUrl=${art.url}`, '--set', 'artifactoryUser=admin', '--set', `artifactoryHost=${art.host}`, '--set', 'repoKey=cgr-private', '--set', 'plainHttp=true', '--set', `cgOrg=${lab.state.org}`],
+      ['artifactory', '--path', 'production', '--set', `artifactoryUrl=${art.url}`, '--set', 'artifactoryUser=admin', '--set', `artifactoryHost=${art.host}`, '--set', 'privateRepoKey=cgr-private', '--set', 'plainHttp=true', '--set', `cgOrg=${lab.state.org}`],
       { CGR_ARTIFACTORY_TOKEN: ART_TOKEN },
     );
-    expectAllPassed(r, ['create-pull-token', 'create-remote-production', 'remote-url', 'pull-production', 'pulled-production-http', 'cgr-reachable', 'upstream-direct', 'remote-settings']);
+    expectAllPassed(r, ['create-pull-token', 'create-remote-production', 'remote-url-production', 'pull-production', 'pulled-production-http', 'cgr-reachable', 'upstream-direct', 'remote-settings-production']);
     const repo = art.repository('cgr-private')!;
     expect(repo.username).toMatch(/\S/);
     // The pull token reached the repository, and never the run's output.

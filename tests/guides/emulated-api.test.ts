@@ -67,7 +67,7 @@ describe('Artifactory guide against the Artifactory emulator', () => {
     const r = await runGuide(['artifactory', '--path', 'developer', '--apply', ...values()], { CGR_ARTIFACTORY_TOKEN: ART_TOKEN });
     const ids = ['artifactory-up', 'access-token', 'token-works', 'create-remote-developer', 'remote-url'];
     expect(verdicts(r.steps, ids)).toEqual(ids.map((id) => [id, 'passed']));
-    expect(art.repository('cgr')).toMatchObject({ rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/', includesPattern: '**/*', blockMismatchingMimeTypes: true });
+    expect(art.repository('cgr-public')).toMatchObject({ rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/', includesPattern: '**/*', blockMismatchingMimeTypes: true });
     // The first docker step fails here (no docker on PATH); the run exits 1.
     expect(r.steps.get('docker-login')?.verdict).toBe('failed');
     expect(r.code).toBe(1);
@@ -86,7 +86,7 @@ describe('Artifactory guide against the Artifactory emulator', () => {
       body: JSON.stringify({ key: 'cgr-wrong', rclass: 'remote', packageType: 'docker', url: 'https://cgr.dev/example.com/' }),
     });
     expect(put.status).toBe(200);
-    const r = await runGuide(['artifactory', '--path', 'developer', '--only', 'remote-url', ...values(), '--set', 'repoKey=cgr-wrong'], { CGR_ARTIFACTORY_TOKEN: ART_TOKEN });
+    const r = await runGuide(['artifactory', '--path', 'developer', '--only', 'remote-url', ...values(), '--set', 'publicRepoKey=cgr-wrong'], { CGR_ARTIFACTORY_TOKEN: ART_TOKEN });
     expect(r.steps.get('remote-url')?.verdict).toBe('failed');
   });
 });
@@ -110,5 +110,19 @@ describe('Cloudsmith guide against the Cloudsmith emulator', () => {
   it('the production upstream check fails while the repository only has the public upstream', async () => {
     const r = await runGuide(['cloudsmith', '--path', 'production', '--only', 'upstream-url-production', ...values(), '--set', 'cgOrg=example.com'], { CGR_CLOUDSMITH_API_KEY: CS_KEY });
     expect(r.steps.get('upstream-url-production')?.verdict).toBe('failed');
+  });
+
+  it('the upstream checks read every page of the list: the Production upstream on page 3 is found', async () => {
+    const paged = await startCloudsmithEmulator({ apiKey: CS_KEY, repositories: [{ owner: 'acme', slug: 'chainguard' }], maxPageSize: 1 });
+    try {
+      const post = (body: Record<string, unknown>) => fetch(`${paged.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, { method: 'POST', headers: { 'x-api-key': CS_KEY, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await post({ name: 'hub', upstream_url: 'https://hub.example.invalid', mode: 'Proxy Only', priority: 1 });
+      await post({ name: 'ghcr', upstream_url: 'https://ghcr.example.invalid', mode: 'Proxy Only', priority: 2 });
+      await post({ name: 'Chainguard Production', upstream_url: 'https://cgr.dev', mode: 'Cache and Proxy', priority: 3, auth_mode: 'Username and Password', auth_username: 'id/1', auth_secret: 'pull-secret-1234' });
+      const r = await runGuide(['cloudsmith', '--path', 'production', '--only', 'upstream-url-production', ...values(), '--set', `cloudsmithApiUrl=${paged.apiUrl}`, '--set', 'cgOrg=example.com'], { CGR_CLOUDSMITH_API_KEY: CS_KEY });
+      expect(r.steps.get('upstream-url-production')?.verdict).toBe('passed');
+    } finally {
+      await paged.stop();
+    }
   });
 });

@@ -7,6 +7,10 @@ import { loadAllGuides } from '../../playbooks/guides.ts';
 import { ADAPTER_NAMES } from '../../playbooks/adapters/index.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 import type { FieldsStep } from '../../playbooks/model/step.ts';
+import { checkFieldValue } from '../../playbooks/model/field-check.ts';
+import { resolveValue } from '../../playbooks/plan/plan.ts';
+import { parseReference } from '../../playbooks/oci/reference.ts';
+import { readFileSync } from 'node:fs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let guides: Map<string, Guide>;
@@ -64,9 +68,9 @@ describe('guides', () => {
 
   it('Cloudsmith: https://cgr.dev/chainguard for public images, https://cgr.dev with credentials for private ones', () => {
     const g = guides.get('cloudsmith')!;
-    expect(entry(g, 'upstream-developer', 'Upstream URL').value).toBe('https://cgr.dev/chainguard');
-    expect(entry(g, 'upstream-production', 'Upstream URL').value).toBe('https://cgr.dev');
-    expect(entry(g, 'upstream-production', 'Method').value).toBe('Username and Password');
+    expect(entry(g, 'upstream-developer', 'Proxy URL').value).toBe('https://cgr.dev/chainguard');
+    expect(entry(g, 'upstream-production', 'Proxy URL').value).toBe('https://cgr.dev');
+    expect(entry(g, 'upstream-production', 'Authentication').value).toBe('Username and Password');
     for (const id of ['upstream-developer', 'upstream-production']) expect(entry(g, id, 'Mode').value).toBe('Cache and Proxy');
     expect(g.fields.find((f) => f.id === 'cloudsmithApiUrl')!.default).toBe('https://api.cloudsmith.io');
     expect(g.fields.find((f) => f.id === 'cloudsmithRegistry')!.default).toBe('docker.cloudsmith.io');
@@ -80,5 +84,181 @@ describe('guides', () => {
         expect(probes.length, `${id} ${path}`).toBeGreaterThan(0);
       }
     }
+  });
+
+  const field = (g: Guide, id: string) => g.fields.find((f) => f.id === id)!;
+  const stepById = (g: Guide, id: string) => g.steps.find((s) => s.id === id)!;
+  const onPath = (g: Guide, path: 'developer' | 'production') => g.steps.filter((s) => s.paths.includes(path));
+  const text = (s: Guide['steps'][number]) => JSON.stringify(s);
+
+  it('Artifactory: one repository key per path, cgr-public and cgr-private, never mixed', () => {
+    const g = guides.get('artifactory')!;
+    expect(g.fields.some((f) => f.id === 'repoKey')).toBe(false);
+    expect([field(g, 'publicRepoKey').default, field(g, 'publicRepoKey').path]).toEqual(['cgr-public', 'developer']);
+    expect([field(g, 'privateRepoKey').default, field(g, 'privateRepoKey').path]).toEqual(['cgr-private', 'production']);
+    expect(entry(g, 'create-remote-developer', 'Repository Key').value).toBe('{{publicRepoKey}}');
+    expect(entry(g, 'create-remote-production', 'Repository Key').value).toBe('{{privateRepoKey}}');
+    // The pull token goes on the private repository only; no developer step names the private key and vice versa.
+    for (const s of onPath(g, 'developer')) expect(text(s), s.id).not.toContain('privateRepoKey');
+    for (const s of onPath(g, 'production')) expect(text(s), s.id).not.toContain('publicRepoKey');
+    expect(stepById(g, 'pull-developer').kind === 'command' && stepById(g, 'pull-developer')).toMatchObject({ run: expect.stringContaining('{{artifactoryHost}}/{{publicRepoKey}}/chainguard/{{image}}') });
+    expect(stepById(g, 'pull-production')).toMatchObject({ run: expect.stringContaining('{{artifactoryHost}}/{{privateRepoKey}}/{{cgOrg}}/{{image}}') });
+  });
+
+  it('Artifactory: the access token comes from the profile, before any repository exists', () => {
+    const g = guides.get('artifactory')!;
+    const ids = g.steps.map((s) => s.id);
+    expect(ids.indexOf('access-token')).toBeLessThan(ids.indexOf('create-remote-developer'));
+    const s = stepById(g, 'access-token');
+    expect(s.kind === 'manual' && s.description).toMatch(/Edit Profile[\s\S]*Generate an Identity Token/);
+    expect(s.kind === 'manual' && s.description).toMatch(/once the repository exists/);
+  });
+
+  it('Cloudsmith: the seed repository name, today\'s UI labels, exact mode values', () => {
+    const g = guides.get('cloudsmith')!;
+    expect(field(g, 'cloudsmithRepo').default).toBe('chainguard-public');
+    for (const id of ['upstream-developer', 'upstream-production']) {
+      const s = fieldsSteps(g).find((x) => x.id === id)!;
+      expect(s.screen).toContain('Upstreams/Sources › Add upstream');
+      expect(['Proxy Only', 'Cache and Proxy']).toContain(entry(g, id, 'Mode').value);
+      expect(entry(g, id, 'Proxy URL').note).toMatch(/formerly Upstream URL/);
+    }
+    expect(stepById(g, 'pull-developer')).toMatchObject({ run: expect.stringMatching(/\{\{cloudsmithRegistry\}\}\/\{\{cloudsmithOrg\}\}\/\{\{cloudsmithRepo\}\}\/\{\{image\}\}$/m) });
+    expect(stepById(g, 'pull-production')).toMatchObject({ run: expect.stringContaining('{{cloudsmithRepo}}/{{cgOrg}}/{{image}}') });
+  });
+
+  it('Nexus: HTTPS or insecure-registries, with the steps and checks of each and a verify that says which answers', () => {
+    const g = guides.get('nexus')!;
+    expect(field(g, 'nexusScheme')).toMatchObject({ type: 'enum', options: ['http', 'https'], default: 'http' });
+    const cond = (id: string) => stepById(g, id).when;
+    expect(cond('tls-front')).toBe('nexusScheme == https');
+    expect(cond('insecure-registry')).toBe('nexusScheme == http');
+    expect(cond('insecure-listed')).toBe('nexusScheme == http');
+    expect(text(stepById(g, 'insecure-registry'))).toContain('insecure-registries');
+    expect(text(stepById(g, 'insecure-registry'))).toContain('/etc/docker/daemon.json');
+    expect(text(stepById(g, 'tls-front'))).toMatch(/reverse proxy[\s\S]*HTTPS connector/);
+    const port = stepById(g, 'proxy-port');
+    expect(port.kind === 'verify' && port.run).toMatch(/https:\/\/\{\{nexusHost\}\}\/v2\/[\s\S]*http:\/\/\{\{nexusHost\}\}\/v2\//);
+    expect(port.kind === 'verify' && port.checks).toEqual([expect.objectContaining({ type: 'contains', text: 'registry answers over: {{nexusScheme}}' })]);
+    // The pull probes speak plain HTTP only on the http branch.
+    for (const path of ['developer', 'production']) {
+      const http = stepById(g, `pulled-${path}`);
+      const https = stepById(g, `pulled-${path}-https`);
+      expect([http.when, http.kind === 'verify' && http.probes[0]!.insecure]).toEqual(['nexusScheme == http', true]);
+      expect([https.when, https.kind === 'verify' && https.probes[0]!.insecure]).toEqual(['nexusScheme == https', false]);
+    }
+  });
+
+  it('Nexus and Distribution: images are pulled at <address>/chainguard/<image> and <address>/<organization>/<image>', () => {
+    for (const [id, host] of [['nexus', '{{nexusHost}}'], ['distribution', '{{listen}}']] as const) {
+      const g = guides.get(id)!;
+      const run = (sid: string) => { const s = stepById(g, sid); return [s.paths, s.kind === 'command' ? s.run.trim() : '']; };
+      expect(run('pull-developer'), id).toEqual([['developer'], `docker pull ${host}/chainguard/{{image}}`]);
+      expect(run('pull-production'), id).toEqual([['production'], `docker pull ${host}/{{cgOrg}}/{{image}}`]);
+    }
+    expect(entry(guides.get('nexus')!, 'create-proxy', 'Remote storage').value).toBe('https://cgr.dev/');
+  });
+
+  it('Nexus: anonymous pulls are switched on when asked for; the realm is explained as what they need', () => {
+    const g = guides.get('nexus')!;
+    const anon = fieldsSteps(g).find((s) => s.id === 'anonymous-pull')!;
+    expect(anon.when).toBe('!nexusAuth');
+    expect(anon.entries.map((e) => e.label)).toEqual(['Allow anonymous users to access the server', 'Allow anonymous docker pull']);
+    const realm = fieldsSteps(g).find((s) => s.id === 'docker-realm')!;
+    expect(realm.description).toMatch(/anonymous pulls/);
+    expect(realm.description).not.toMatch(/sign in with bearer tokens/);
+  });
+
+  it('troubleshooting never logs the reader in to cgr.dev: the direct pulls are upstream probes', () => {
+    for (const g of guides.values()) {
+      for (const s of g.steps) {
+        if (s.kind === 'command' || s.kind === 'verify') expect(s.run ?? '', `${g.meta.id}/${s.id}`).not.toMatch(/docker login[^\n|]*cgr\.dev/);
+      }
+      const direct = stepById(g, 'upstream-direct');
+      expect(direct.kind === 'verify' && direct.probes.map((p) => [p.type, p.image]), g.meta.id).toEqual([['upstream', 'cgr.dev/{{cgOrg}}/{{image}}']]);
+      if (g.meta.id !== 'distribution') {
+        const pub = stepById(g, 'upstream-public');
+        expect(pub.kind === 'verify' && pub.probes.map((p) => [p.type, p.image]), g.meta.id).toEqual([['upstream', 'cgr.dev/chainguard/{{image}}']]);
+      }
+    }
+  });
+
+  it('images may carry a tag or a digest, through the field, the probes and the commands', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    for (const g of guides.values()) {
+      const f = field(g, 'image');
+      for (const ok of ['wolfi-base', 'python:3.9-dev', `wolfi-base@${digest}`, 'chainguard-private/nginx:1.27']) expect(checkFieldValue(f, ok), `${g.meta.id} ${ok}`).toMatchObject({ ok: true });
+      for (const bad of ['Wolfi', 'wolfi-base:', 'wolfi-base@sha256:abc', 'a b']) expect(checkFieldValue(f, bad).ok, `${g.meta.id} ${bad}`).toBe(false);
+      for (const s of g.steps) {
+        if (s.kind === 'verify') for (const p of s.probes) expect(p.image, `${g.meta.id}/${s.id}`).toMatch(/\/\{\{image\}\}$/);
+        if (s.kind === 'command') expect(s.run, `${g.meta.id}/${s.id}`).not.toMatch(/\{\{image\}\}:/);
+      }
+      // A tagged image reaches the probe as that tag; a bare one means latest.
+      const pull = g.steps.find((s) => s.kind === 'verify' && s.paths.includes('developer') && s.probes.some((p) => p.type === 'pull'))!;
+      const tpl = pull.kind === 'verify' ? pull.probes[0]!.image : '';
+      const values = { nexusHost: 'nexus.example.com:5051', artifactoryHost: 'a.jfrog.io', publicRepoKey: 'cgr-public', cloudsmithRegistry: 'docker.cloudsmith.io', cloudsmithOrg: 'acme', cloudsmithRepo: 'chainguard-public', listen: '127.0.0.1:5000' };
+      expect(parseReference(resolveValue(g, tpl, { ...values, image: 'python:3.9-dev' }).value)).toMatchObject({ tag: '3.9-dev' });
+      expect(parseReference(resolveValue(g, tpl, { ...values, image: `wolfi-base@${digest}` }).value)).toMatchObject({ digest });
+      expect(parseReference(resolveValue(g, tpl, { ...values, image: 'wolfi-base' }).value)).toMatchObject({ tag: 'latest' });
+    }
+  });
+
+  it('test-lab settings sit in the advanced group, with defaults a reader keeps', () => {
+    const lab = ['plainHttp', 'upstreamUrl', 'cloudsmithApiUrl'];
+    for (const g of guides.values()) {
+      for (const f of g.fields) {
+        if (lab.includes(f.id)) expect([g.meta.id, f.id, f.group], 'advanced').toEqual([g.meta.id, f.id, 'advanced']);
+        else expect([g.meta.id, f.id, f.group]).toEqual([g.meta.id, f.id, 'main']);
+      }
+    }
+    expect(field(guides.get('cloudsmith')!, 'cloudsmithApiUrl').default).toBe('https://api.cloudsmith.io');
+    expect(field(guides.get('nexus')!, 'upstreamUrl').default).toBe('https://cgr.dev');
+  });
+
+  it('prose reads as documentation: no runner or test internals outside the terminal asides; no unsourced claims', () => {
+    for (const g of guides.values()) {
+      const raw = readFileSync(join(root, 'content', `${g.meta.id}.mdx`), 'utf8');
+      const prose = raw.replace(/<Aside[\s\S]*?<\/Aside>/g, '').replace(/<Field [\s\S]*?\/>/g, (f) => (/group="advanced"/.test(f) ? '' : f));
+      for (const leak of [/\bthe runner\b/i, /\bemulator/i, /CI proves/, /\bCGR_[A-Z_]+/]) expect(prose, `${g.meta.id}: ${leak}`).not.toMatch(leak);
+      for (const claim of [/8760h/, /drops any path/, /Invalid username\/password/]) expect(raw, `${g.meta.id}: ${claim}`).not.toMatch(claim);
+      // chainctl: the seed's command and the current one.
+      const org = field(g, 'cgOrg').help ?? '';
+      expect(org, g.meta.id).toContain('chainctl iam organizations list');
+      expect(org, g.meta.id).toContain('chainctl iam groups list');
+    }
+  });
+
+  it('every guide carries the seeds\' links as absolute links, chainctl install and network requirements included', () => {
+    for (const g of guides.values()) {
+      const raw = readFileSync(join(root, 'content', `${g.meta.id}.mdx`), 'utf8');
+      expect(raw, g.meta.id).not.toMatch(/\]\(\//);
+      for (const url of ['https://edu.chainguard.dev/chainguard/administration/network-requirements/', 'https://edu.chainguard.dev/chainguard/administration/how-to-install-chainctl/', 'https://edu.chainguard.dev/chainguard/chainguard-registry/overview/', 'https://docs.docker.com/engine/install/']) {
+        expect(raw, `${g.meta.id}: ${url}`).toContain(url);
+      }
+    }
+    expect(readFileSync(join(root, 'content', 'nexus.mdx'), 'utf8')).toContain('https://help.sonatype.com/en/sonatype-nexus-repository.html');
+    expect(readFileSync(join(root, 'content', 'artifactory.mdx'), 'utf8')).toContain('https://jfrog.com/help/r/jfrog-artifactory-documentation');
+    expect(readFileSync(join(root, 'content', 'cloudsmith.mdx'), 'utf8')).toContain('https://help.cloudsmith.io/docs/welcome-to-cloudsmith-docs');
+  });
+
+  it('every check and probe says in plain words what success looks like', () => {
+    for (const g of guides.values()) {
+      for (const s of g.steps) {
+        if (s.kind !== 'verify') continue;
+        for (const c of [...s.checks, ...s.probes]) expect(c.success, `${g.meta.id}/${s.id}`).toMatch(/^[A-Z{a-z]/);
+      }
+    }
+  });
+
+  it('whatever a guide starts, a cleanup step that runs after a failure stops it', () => {
+    for (const g of guides.values()) {
+      g.steps.forEach((s, i) => {
+        if (s.kind !== 'command' || !/\bsetsid\b|docker run -d/.test(s.run)) return;
+        const cleanup = g.steps.slice(i + 1).filter((c) => c.kind === 'command' && c.always && c.paths.some((p) => s.paths.includes(p)));
+        expect(cleanup.map((c) => c.id), `${g.meta.id}/${s.id}`).not.toEqual([]);
+      });
+    }
+    expect(stepById(guides.get('distribution')!, 'stop-cache')).toMatchObject({ always: true });
+    expect(stepById(guides.get('nexus')!, 'remove-nexus')).toMatchObject({ always: true, when: 'runLocalNexus' });
   });
 });

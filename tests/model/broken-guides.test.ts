@@ -25,6 +25,34 @@ const pin = (name: string, fn: () => Promise<void>) => {
 };
 
 describe('broken guides', () => {
+  pin('always-on-check', async () => {
+    expect(await validate('always-on-check')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/always-on-check.mdx:12:23: always applies to <Command> and <Verify> only, not <Check>
+        hint: put always on the enclosing step: <Verify id=... always>"
+    `);
+  });
+
+  pin('always-on-manual', async () => {
+    expect(await validate('always-on-manual')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/always-on-manual.mdx:14:51: always applies to <Command> and <Verify> only, not <Manual>
+        hint: a cleanup step is one the runner can run by itself: write the cleanup as a <Command always>"
+    `);
+  });
+
+  pin('check-without-success', async () => {
+    expect(await validate('check-without-success')).toMatchInlineSnapshot(`
+      "[missing-success] tests/fixtures/broken/check-without-success.mdx:13:3: success: a regex check needs success="…": what success looks like, in the reader's words
+        hint: e.g. success="The registry answers 200, or 401 asking for a login""
+    `);
+  });
+
+  pin('probe-without-success', async () => {
+    expect(await validate('probe-without-success')).toMatchInlineSnapshot(`
+      "[missing-success] tests/fixtures/broken/probe-without-success.mdx:11:3: success: a <Probe> needs success="…": what success looks like, in the reader's words
+        hint: e.g. success="The image comes through the cache, every layer intact""
+    `);
+  });
+
   pin('bad-duration', async () => {
     expect(await validate('bad-duration')).toMatchInlineSnapshot(`
       "[invalid-prop] tests/fixtures/broken/bad-duration.mdx:8:43: timeout: expected a duration such as "30s", "2m" or "500ms", got "5 minutes"
@@ -172,10 +200,24 @@ describe('broken guides', () => {
     `);
   });
 
+  pin('advanced-field-without-default', async () => {
+    expect(await validate('advanced-field-without-default')).toMatchInlineSnapshot(`
+      "[invalid-guide] tests/fixtures/broken/advanced-field-without-default.mdx:8:53: group: an advanced field needs a default: readers leave it alone
+        hint: add default="…", or required={false}, or move the field out of the advanced group"
+    `);
+  });
+
   pin('secret-with-default', async () => {
     expect(await validate('secret-with-default')).toMatchInlineSnapshot(`
       "[invalid-prop] tests/fixtures/broken/secret-with-default.mdx:8:53: default: a secret field cannot have a default
         hint: remove default; secrets come from the environment, a file or the prompt"
+    `);
+  });
+
+  pin('slow-field-pattern', async () => {
+    expect(await validate('slow-field-pattern')).toMatchInlineSnapshot(`
+      "[slow-regex] tests/fixtures/broken/slow-field-pattern.mdx:8:46: pattern: regular expression can take exponential time: the repeated group ([a-z]+-?)+ holds [a-z]+, which can repeat too, with nothing between them that only one of them matches
+        hint: a repetition inside a repetition (such as (a+)+ or (\\w+\\s?)+) makes matching try every way of splitting the text; repeat one thing (a+, [\\w\\s]+), or put a character only the outer repetition matches between the parts, as in (\\d+\\.)+"
     `);
   });
 
@@ -225,6 +267,62 @@ describe('broken guides', () => {
     expect(await validate('when-unknown-field')).toMatchInlineSnapshot(`
       "[unknown-field] tests/fixtures/broken/when-unknown-field.mdx:10:42: when: when refers to unknown field "debugMode"
         hint: declare <Field id="debugMode" .../> or use one of: troubleshoot"
+    `);
+  });
+
+  pin('capture-prototype-name', async () => {
+    expect(await validate('capture-prototype-name')).toMatchInlineSnapshot(`
+      "[reserved-name] tests/fixtures/broken/capture-prototype-name.mdx:12:12: name: "toString" is the name of a built-in property of every JavaScript object and cannot name a value
+        hint: rename it, e.g. "identityId""
+    `);
+  });
+
+  pin('catastrophic-regex', async () => {
+    expect(await validate('catastrophic-regex')).toMatchInlineSnapshot(`
+      "[slow-regex] tests/fixtures/broken/catastrophic-regex.mdx:15:10: regex: regular expression can take exponential time: the repeated group (a+)+ holds a+, which can repeat too, with nothing between them that only one of them matches
+        hint: a repetition inside a repetition (such as (a+)+ or (\\w+\\s?)+) makes matching try every way of splitting the text; repeat one thing (a+, [\\w\\s]+), or put a character only the outer repetition matches between the parts, as in (\\d+\\.)+"
+    `);
+  });
+
+  pin('duration-too-long', async () => {
+    expect(await validate('duration-too-long')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/duration-too-long.mdx:8:43: timeout: expected a duration of at most 24h, got "600h"
+        hint: a step that needs longer than a day should be split, or run outside the guide"
+    `);
+  });
+
+  pin('field-id-prototype-name', async () => {
+    expect(await validate('field-id-prototype-name')).toMatchInlineSnapshot(`
+      "[reserved-name] tests/fixtures/broken/field-id-prototype-name.mdx:8:8: id: "constructor" is the name of a built-in property of every JavaScript object and cannot name a value
+        hint: rename the field, e.g. "registryHost""
+    `);
+  });
+
+  pin('negative-retries', async () => {
+    expect(await validate('negative-retries')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/negative-retries.mdx:8:51: retries: expected a whole number from 0 to 100, got -1
+        hint: write a number between 0 and 100"
+    `);
+  });
+
+  pin('secret-in-probe-image', async () => {
+    expect(await validate('secret-in-probe-image')).toMatchInlineSnapshot(`
+      "[secret-in-url] tests/fixtures/broken/secret-in-probe-image.mdx:12:57: image: secret {{pullToken}} is interpolated into an image reference, which becomes part of a URL
+        hint: image references name the registry and the image only; give credentials with username= and password="
+    `);
+  });
+
+  pin('whitespace-command-fence', async () => {
+    expect(await validate('whitespace-command-fence')).toMatchInlineSnapshot(`
+      "[empty-command] tests/fixtures/broken/whitespace-command-fence.mdx:10:3: run: a command needs a \`\`\`sh fence with the command
+        hint: write the command in the \`\`\`sh fence"
+    `);
+  });
+
+  pin('yaml-alias-bomb', async () => {
+    expect(await validate('yaml-alias-bomb')).toMatchInlineSnapshot(`
+      "[frontmatter] tests/fixtures/broken/yaml-alias-bomb.mdx:1:1: frontmatter cannot be read: Excessive alias count indicates a resource exhaustion attack
+        hint: write plain key: value lines; YAML anchors and aliases (&a, *a) are not needed in a guide"
     `);
   });
 

@@ -6,6 +6,7 @@ import { createProbeRunner } from '../../playbooks/probes/index.ts';
 import { upstreamTarget } from '../../playbooks/probes/upstream-ref.ts';
 import { issueToken, startDistribution, stopPid, type IssuedToken, type RunningDistribution } from '../../playbooks/lab/index.ts';
 import type { ResolvedProbe } from '../../playbooks/contracts.ts';
+import { RegistryClient, parseReference, pullImage } from '../../playbooks/oci/index.ts';
 import { startTestLab, type TestLab } from '../support/lab.ts';
 
 const runner = createProbeRunner();
@@ -41,6 +42,17 @@ describe('probes against the lab', () => {
     const r = await run({ type: 'pull', image: `${lab.state.cache!.host}/chainguard/wolfi-base:latest`, insecure: true });
     expect(r.ok).toBe(true);
     expect(r.summary).toMatch(/^pulled 127\.0\.0\.1:\d+\/chainguard\/wolfi-base:latest: linux\/amd64 manifest sha256:[0-9a-f]{12}, config \+ 2 layers \(.+\) match their digests$/);
+  });
+
+  it('pull: an image written without a tag is pulled as :latest; one pinned by digest is pulled by its digest', async () => {
+    const host = lab.state.cache!.host;
+    const plain = await run({ type: 'pull', image: `${host}/chainguard/wolfi-base`, insecure: true });
+    expect(plain.ok).toBe(true);
+    expect(plain.summary).toContain(`pulled ${host}/chainguard/wolfi-base:latest: `);
+    const latest = await pullImage(new RegistryClient({ baseUrl: `http://${host}` }), parseReference(`${host}/chainguard/wolfi-base`), AbortSignal.timeout(20_000));
+    const pinned = await run({ type: 'pull', image: `${host}/chainguard/wolfi-base@${latest.digest}`, insecure: true });
+    expect(pinned.ok).toBe(true);
+    expect(pinned.summary).toContain(`pulled ${host}/chainguard/wolfi-base@${latest.digest}: `);
   });
 
   it('pull: a private image through the lab cache (which holds a pull token)', async () => {

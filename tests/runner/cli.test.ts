@@ -46,9 +46,9 @@ describe('cgr-playbook run', () => {
       [4/5] Passes on the third attempt (eventually)
       $ n=$(cat <dir>/count 2>/dev/null || echo 0); n=$((n+1)); echo "$n" > <dir>/count; echo "attempt $n"
       attempt 1
-        attempt 2/4 (last: output does not match /^attempt 3$/)
+        attempt 2/4 (last: expected: The third attempt is reached; got: attempt 1)
       attempt 2
-        attempt 3/4 (last: output does not match /^attempt 3$/)
+        attempt 3/4 (last: expected: The third attempt is reached; got: attempt 2)
       attempt 3
       ✔ passed <t>
 
@@ -82,6 +82,46 @@ describe('cgr-playbook run', () => {
         ✘ breaks: exit code 3, expected 0
       "
     `);
+  });
+
+  it('cleanup steps: run after the failure, marked as cleanup; the summary lists the first failure first', async () => {
+    const r = await cli(['run', fx('cleanup-fails')]);
+    expect(r.code).toBe(1);
+    expect(normalise(r.stdout)).toMatchInlineSnapshot(`
+      "A guide whose cleanup fails too
+      path: developer · 3 steps · CI mode
+
+      [1/3] Exit with 3 (breaks)
+      $ echo "about to fail"; exit 3
+      about to fail
+      ✘ failed <t> — exit code 3, expected 0
+
+      Cleaning up after step breaks failed:
+
+      [2/3] Undo, but fail (undo) · cleanup
+      $ echo "cannot undo"; exit 4
+      cannot undo
+      ✘ failed <t> — exit code 4, expected 0
+
+      [3/3] Undo the rest (undo-more) · cleanup
+      $ echo "undone the rest"
+      undone the rest
+      ✔ passed <t>
+
+      Failed: 1 passed, 2 failed, 0 skipped in <t>
+        ✘ breaks: exit code 3, expected 0
+        ✘ undo (cleanup): exit code 4, expected 0
+      "
+    `);
+  });
+
+  it('a failed check names what success looks like and what came back; the condition is the second line', async () => {
+    const dir = work();
+    const r = await cli(['run', fx('cleanup'), '--set', `workDir=${dir}`, '--set', 'mode=pass', '--only', 'tidied']);
+    expect(r.code).toBe(1);
+    const out = normalise(r.stdout).replaceAll(dir, '<dir>');
+    expect(out).toContain('✘ failed <t> — expected: The state file records the cleanup; got: cat: <dir>/state: No such file or directory\n  output does not match /^tidied tok42$/\n');
+    expect(out).toContain('  ✘ tidied (cleanup): expected: The state file records the cleanup; got: cat: <dir>/state: No such file or directory\n');
   });
 
   it('CI with missing values: exit 2 listing every missing field', async () => {

@@ -1,6 +1,9 @@
 // Run reports from real runs: JUnit parses as XML with the right counts; JSON carries the verdicts.
 import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runPlaybook } from '../../playbooks/runner/run.ts';
 import { jsonReport, junitReportText } from '../../playbooks/report/run-report.ts';
 import { fixture } from './helpers.ts';
@@ -49,5 +52,24 @@ describe('run reports', () => {
     expect(r.status).toBe('failed');
     expect(r.partial).toBe(false);
     expect(r.steps[1]).toMatchObject({ id: 'breaks', verdict: 'failed', exitCode: 3 });
+  });
+
+  it('cleanup steps: named as cleanup in JUnit, the first failure is the suite\'s cause, a check failure keeps its condition', async () => {
+    const guide = await fixture('cleanup');
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-report-'));
+    try {
+      const result = await runPlaybook(guide, { path: 'developer', ci: true, values: { workDir: dir, mode: 'pass' }, only: 'tidied' }).done;
+      const doc = parser.parse(junitReportText(result));
+      const cases = doc.testsuites.testsuite[0].testcase;
+      const tidied = cases.find((c: Record<string, string>) => c['@name']?.startsWith('06 '));
+      expect(tidied['@name']).toBe('06 tidied: The state file says tidied (cleanup)');
+      expect(tidied.failure['@message']).toMatch(/^expected: The state file records the cleanup; got: cat: /);
+      expect(tidied.failure['#text']).toContain('output does not match /^tidied tok42$/');
+      const json = jsonReport(result);
+      expect(json.firstFailure).toBe('tidied');
+      expect(json.steps[5]).toMatchObject({ id: 'tidied', always: true, detail: 'output does not match /^tidied tok42$/' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

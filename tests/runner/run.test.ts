@@ -209,4 +209,115 @@ describe('runPlaybook', () => {
     expect(result.exitCode).toBe(130);
     expect(result.steps[0]).toMatchObject({ id: 'never-ready', verdict: 'failed', reason: 'interrupted' });
   });
+
+  describe('cleanup steps (always)', () => {
+    it('run in guide order after a failing step; ordinary steps are skipped; the first failure stays the cause', async () => {
+      const guide = await fixture('cleanup');
+      const dir = work();
+      const handle = runPlaybook(guide, { path: 'developer', ci: true, values: { workDir: dir, mode: 'fail' } });
+      const events = collect(handle);
+      const result = await handle.done;
+      expect(result.steps.map((s) => [s.id, s.verdict, s.reason])).toEqual([
+        ['start', 'passed', undefined],
+        ['middle', 'failed', 'exit code 3, expected 0'],
+        ['worked', 'skipped', 'not run: step middle failed'],
+        ['tidy', 'passed', undefined],
+        ['after-tidy', 'skipped', 'not run: step middle failed'],
+        ['tidied', 'passed', undefined],
+      ]);
+      expect(result.status).toBe('failed');
+      expect(result.exitCode).toBe(1);
+      expect(result.firstFailure).toBe('middle');
+      expect(outputOf(events, 'tidy')).toContain('tidied tok42');
+      // Cleanup steps are marked in the plan and in their records.
+      const start = events.find((e) => e.type === 'run-start') as Extract<typeof events[number], { type: 'run-start' }>;
+      expect(start.steps.filter((s) => s.always).map((s) => s.id)).toEqual(['tidy', 'tidied']);
+      expect(result.steps.find((s) => s.id === 'tidy')!.always).toBe(true);
+      expect(result.steps.find((s) => s.id === 'start')!.always).toBeUndefined();
+    });
+
+    it('run in order when nothing failed, like any step', async () => {
+      const guide = await fixture('cleanup');
+      const dir = work();
+      const result = await runPlaybook(guide, { path: 'developer', ci: true, values: { workDir: dir, mode: 'pass' } }).done;
+      expect(result.steps.map((s) => s.verdict)).toEqual(['passed', 'passed', 'passed', 'passed', 'passed', 'passed']);
+      expect(result.status).toBe('passed');
+      expect(result.firstFailure).toBeUndefined();
+    });
+
+    it('a failing cleanup fails the run, but the first failure is still the cause, and later cleanups still run', async () => {
+      const guide = await fixture('cleanup-fails');
+      const result = await runPlaybook(guide, { path: 'developer', ci: true }).done;
+      expect(result.steps.map((s) => [s.id, s.verdict, s.reason])).toEqual([
+        ['breaks', 'failed', 'exit code 3, expected 0'],
+        ['undo', 'failed', 'exit code 4, expected 0'],
+        ['undo-more', 'passed', undefined],
+      ]);
+      expect(result.exitCode).toBe(1);
+      expect(result.firstFailure).toBe('breaks');
+    });
+
+    it('run after cancel(): the interrupted step fails, ordinary steps are skipped, cleanup runs; the run stays interrupted', async () => {
+      const guide = await fixture('cleanup');
+      const dir = work();
+      const handle = runPlaybook(guide, { path: 'developer', ci: true, killGraceMs: 300, values: { workDir: dir, mode: 'hang' } });
+      const events = collect(handle);
+      await waitFor(() => outputOf(events, 'middle').includes('hanging'), 10_000, 'the command to start');
+      handle.cancel();
+      const result = await handle.done;
+      expect(result.steps.map((s) => [s.id, s.verdict, s.reason])).toEqual([
+        ['start', 'passed', undefined],
+        ['middle', 'failed', 'interrupted'],
+        ['worked', 'skipped', 'not run: interrupted'],
+        ['tidy', 'passed', undefined],
+        ['after-tidy', 'skipped', 'not run: interrupted'],
+        ['tidied', 'passed', undefined],
+      ]);
+      expect(result.status).toBe('interrupted');
+      expect(result.exitCode).toBe(130);
+      expect(outputOf(events, 'tidy')).toContain('tidied tok42');
+    });
+
+    it('a second cancel() stops the cleanup too', async () => {
+      const guide = await fixture('long-cleanup');
+      const handle = runPlaybook(guide, { path: 'developer', ci: true, killGraceMs: 300 });
+      const events = collect(handle);
+      await waitFor(() => outputOf(events, 'long').includes('started'), 10_000, 'the command to start');
+      handle.cancel();
+      await waitFor(() => outputOf(events, 'slow-cleanup').includes('cleaning'), 10_000, 'the cleanup to start');
+      handle.cancel();
+      const result = await handle.done;
+      expect(result.steps.map((s) => [s.id, s.verdict, s.reason])).toEqual([
+        ['long', 'failed', 'interrupted'],
+        ['slow-cleanup', 'failed', 'interrupted'],
+        ['last-cleanup', 'skipped', 'not run: interrupted'],
+      ]);
+      expect(result.exitCode).toBe(130);
+    });
+
+    it('a cleanup step whose capture was never made is skipped: nothing to clean up', async () => {
+      const guide = await fixture('cleanup');
+      const dir = work();
+      // mode nostart: the first step fails before it prints the id that `thing` captures.
+      const result = await runPlaybook(guide, { path: 'developer', ci: true, values: { workDir: dir, mode: 'nostart' } }).done;
+      expect(result.steps.find((s) => s.id === 'tidy')).toMatchObject({ verdict: 'skipped', reason: 'nothing to clean up: step start did not capture thing' });
+      expect(result.firstFailure).toBe('start');
+    });
+
+    it('dry run, --only and --from: cleanup steps are planned like the others', async () => {
+      const guide = await fixture('cleanup');
+      const dir = work();
+      const dry = await runPlaybook(guide, { path: 'developer', ci: true, dryRun: true, values: { workDir: dir } }).done;
+      expect(dry.steps.map((s) => s.reason)).toEqual(Array(6).fill('dry run'));
+      const only = await runPlaybook(guide, { path: 'developer', ci: true, only: 'middle', values: { workDir: dir, mode: 'fail' } }).done;
+      expect(only.steps.map((s) => [s.id, s.verdict])).toEqual([
+        ['start', 'skipped'],
+        ['middle', 'failed'],
+        ['worked', 'skipped'],
+        ['tidy', 'skipped'],
+        ['after-tidy', 'skipped'],
+        ['tidied', 'skipped'],
+      ]);
+    });
+  });
 });

@@ -7,7 +7,10 @@ import { runPlaybook } from '../../playbooks/runner/run.ts';
 import type { FieldsApplier, ProbeRunner, ResolvedFieldsStep, ResolvedProbe } from '../../playbooks/contracts.ts';
 import type { Prompter } from '../../playbooks/runner/types.ts';
 import { getDefaultServices, setDefaultServices } from '../../playbooks/runner/services.ts';
-import { collect, fixture, outputOf } from './helpers.ts';
+import { join } from 'node:path';
+import { collect, fixture, outputOf, ROOT } from './helpers.ts';
+import { getGuide } from '../../playbooks/guides.ts';
+import { formatReference, parseReference, referenceTarget } from '../../playbooks/oci/reference.ts';
 
 const PASSWORD = 'admin-Pa55word-xyz';
 
@@ -126,7 +129,28 @@ describe('probes', () => {
     expect(r1.steps[1]!.verdict).toBe('passed');
     expect(ok.seen[0]).toEqual({ type: 'pull', image: 'localhost:5000/chainguard/wolfi-base:latest', password: PASSWORD, insecure: true });
     const bad = await runPlaybook(guide, { path: 'developer', ci: true, only: 'pull-works', values, probeRunner: probes(false) }).done;
-    expect(bad.steps[1]!.reason).toBe('pull of localhost:5000/chainguard/wolfi-base:latest failed: 404 MANIFEST_UNKNOWN — the proxy cannot sign in to the upstream; fix: check the pull token');
+    // The reader's statement of success first, then what came back with the diagnosis; the probe itself is the detail.
+    expect(bad.steps[1]!.reason).toBe('expected: The image comes through the registry intact; got: pull of localhost:5000/chainguard/wolfi-base:latest failed: 404 MANIFEST_UNKNOWN — the proxy cannot sign in to the upstream; fix: check the pull token');
+    expect(bad.steps[1]!.detail).toBe('pull localhost:5000/chainguard/wolfi-base:latest: manifest and every layer download and match their digests');
+  });
+});
+
+describe('probe images written as {{host}}/chainguard/{{image}}', () => {
+  it('resolve to a reference with the value\'s tag, or :latest without one', async () => {
+    const guide = await getGuide(join(ROOT, 'tests/fixtures/show/prose.mdx'), undefined, ROOT);
+    const targets: string[] = [];
+    const probeRunner = {
+      async run(p: ResolvedProbe) {
+        const ref = parseReference(p.image);
+        targets.push(`${ref.repository} ${referenceTarget(ref)}`);
+        return { ok: true, summary: `pulled ${formatReference(ref)}` };
+      },
+    };
+    for (const image of ['wolfi-base', 'python:3.12-dev', `static@sha256:${'0f'.repeat(32)}`]) {
+      const r = await runPlaybook(guide, { path: 'developer', ci: true, only: 'intact', values: { host: 'localhost:5000', image }, probeRunner }).done;
+      expect(r.steps.find((s) => s.id === 'intact')!.verdict).toBe('passed');
+    }
+    expect(targets).toEqual(['chainguard/wolfi-base latest', 'chainguard/python 3.12-dev', `chainguard/static sha256:${'0f'.repeat(32)}`]);
   });
 });
 

@@ -37,6 +37,17 @@ describe('block reference (docs from code)', () => {
     expect(field.props.find((p) => p.name === 'type')!.type).toBe('"text" | "url" | "host" | "port" | "enum" | "boolean" | "secret"');
   });
 
+  it('documents the cleanup prop (always) on Command and Verify only, and success on Check and Probe', () => {
+    for (const name of ['Command', 'Verify']) {
+      expect(ref.blocks.find((b) => b.name === name)!.props.find((p) => p.name === 'always'), name).toMatchObject({ type: 'boolean', required: false, default: 'false' });
+    }
+    for (const name of ['Fields', 'Manual', 'Field']) expect(ref.blocks.find((b) => b.name === name)!.props.some((p) => p.name === 'always'), name).toBe(false);
+    const check = ref.blocks.find((b) => b.name === 'Check')!.props.find((p) => p.name === 'success')!;
+    expect(check).toMatchObject({ type: 'string', required: false });
+    expect(check.description).toContain('The command succeeds');
+    expect(ref.blocks.find((b) => b.name === 'Probe')!.props.find((p) => p.name === 'success')).toMatchObject({ type: 'string', required: true });
+  });
+
   it('follows the schema: a new prop shows up without touching the generator', () => {
     const extended = CommandStepSchema.extend({ retryOn: z.string().optional().describe('A new prop.') });
     expect(propsOf(extended).find((p) => p.name === 'retryOn')).toEqual({ name: 'retryOn', type: 'string', required: false, description: 'A new prop.' });

@@ -9,6 +9,7 @@ import { collectValues } from '../values-input.ts';
 import { PlaybookError } from '../../errors.ts';
 import { envVarFor } from '../../model/field.ts';
 import { durationProp } from '../../model/props.ts';
+import { valueRecord } from '../../model/own.ts';
 import { formatDoctorReport, runDoctor } from '../../doctor/index.ts';
 
 const usage = `Usage: cgr-playbook doctor <guide> [--path developer|production] [--set id=value]... [--values FILE]
@@ -54,11 +55,11 @@ const command: CliCommand = {
     let timeoutMs: number | undefined;
     if (opts.timeout !== undefined) {
       const r = durationProp.safeParse(/^\d+$/.test(opts.timeout) ? `${opts.timeout}s` : opts.timeout);
-      if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 5s, got "${opts.timeout}"`);
+      if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 5s${r.success || !r.error.issues[0]?.message.includes('at most') ? '' : ' (at most 24h)'}, got "${opts.timeout}"`);
       timeoutMs = r.data;
     }
     const fieldValues = await collectValues(guide, { env: io.env, sets: opts.set, cwd: io.cwd, ...(opts.values !== undefined ? { valuesFile: opts.values } : {}) });
-    const values: Record<string, string | undefined> = {};
+    const values = valueRecord<string | undefined>();
     for (const f of guide.fields) if (f.default !== undefined) values[f.id] = f.default;
     Object.assign(values, fieldValues);
     // Captures of the Production path (the pull token) come from the environment.

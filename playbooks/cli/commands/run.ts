@@ -14,6 +14,7 @@ import { parsePath } from '../set-values.ts';
 import { collectValues } from '../values-input.ts';
 import { PlaybookError } from '../../errors.ts';
 import { durationProp } from '../../model/props.ts';
+import { ownValue } from '../../model/own.ts';
 import { runPlaybook } from '../../runner/run.ts';
 import { getDefaultServices, loadDefaultServices } from '../../runner/services.ts';
 import { createMasker } from '../../mask/masker.ts';
@@ -70,7 +71,7 @@ function parseReports(specs: readonly string[]): Array<{ kind: ReportKind; file:
 function parseTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const r = durationProp.safeParse(/^\d+$/.test(value) ? `${value}s` : value);
-  if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 30s, 2m or 500ms, got "${value}"`);
+  if (!r.success || r.data <= 0) throw new PlaybookError('usage', `--timeout expects a duration such as 30s, 2m or 500ms${r.success || !r.error.issues[0]?.message.includes('at most') ? '' : ' (at most 24h)'}, got "${value}"`);
   return r.data;
 }
 
@@ -143,7 +144,7 @@ const command: CliCommand = {
       if (s) atLineStart = s.endsWith('\n');
       io.stdout.write(s);
     };
-    const source: ReportSource = { ...(guide.file !== undefined ? { file: guide.file } : {}), ...(guide.stepAt ? { stepAt: guide.stepAt } : {}) };
+    const source: ReportSource = { ...(guide.file !== undefined ? { file: guide.file } : {}), ...(guide.positions ? { positions: guide.positions } : {}) };
     const github = inGitHubActions(io.env)
       ? createGitHubOutput({ write, atLineStart: () => atLineStart, env: io.env, source: { ...source, ...(guide.file !== undefined ? { file: annotationPath(guide.file, io.cwd, io.env) } : {}) }, guideId: guide.meta.id })
       : undefined;
@@ -188,7 +189,7 @@ const command: CliCommand = {
       renderer.dispose();
     }
     // Reports: the runner masked every record; mask again with the secrets known here.
-    const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => values[f.id]));
+    const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => ownValue(values, f.id)));
     let reportFailed = false;
     for (const r of reports) {
       try {

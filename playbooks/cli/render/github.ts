@@ -31,7 +31,7 @@ export function createGitHubOutput(o: { write(s: string): void; atLineStart(): b
     open = undefined;
   };
   const at = (stepId: string) => {
-    const line = o.source.stepAt?.[stepId]?.line;
+    const line = o.source.positions?.[stepId]?.line;
     return o.source.file !== undefined ? { file: o.source.file, ...(line !== undefined ? { line } : {}) } : {};
   };
   return {

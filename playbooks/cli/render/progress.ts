@@ -34,6 +34,9 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
   let timer: ReturnType<typeof setInterval> | undefined;
   let running: { step: StepInfo; total: number; started: number } | undefined;
   let prompting = false;
+  /** The first failure, until the cleanup steps after it are announced. */
+  let stoppedBy: { id: string; interrupted: boolean } | undefined;
+  let cleanupAnnounced = false;
 
   const clearSpinner = () => {
     if (spinnerShown) {
@@ -70,8 +73,13 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
         break;
       }
       case 'step-start':
+        if (e.step.always && stoppedBy && !cleanupAnnounced) {
+          cleanupAnnounced = true;
+          line('');
+          line(style.yellow(stoppedBy.interrupted ? 'Interrupted; cleaning up (interrupt again to stop the cleanup):' : `Cleaning up after step ${stoppedBy.id} failed:`));
+        }
         line('');
-        line(`${style.bold(`[${e.step.number}/${e.total}]`)} ${e.step.title} ${style.dim(`(${e.step.id})`)}`);
+        line(`${style.bold(`[${e.step.number}/${e.total}]`)} ${e.step.title} ${style.dim(`(${e.step.id})`)}${e.step.always ? style.dim(' · cleanup') : ''}`);
         if (e.command !== undefined) line(e.command.split('\n').map((l, i) => style.dim(i === 0 ? `$ ${l}` : `  ${l}`)).join('\n'));
         running = { step: e.step, total: e.total, started: now() };
         if (o.tty && !timer) {
@@ -95,7 +103,9 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
           line(`${style.dim(`[${e.step.number}/${e.total}]`)} ${e.step.title} ${style.dim(`(${e.step.id})`)} ${verdictMark(e.verdict, style)}${e.reason ? style.dim(` — ${e.reason}`) : ''}`);
         } else {
           line(`${verdictMark(e.verdict, style)} ${style.dim(formatDuration(e.durationMs))}${e.reason ? ` — ${e.reason}` : ''}`);
+          if (e.verdict === 'failed' && e.record.detail) line(style.dim(`  ${e.record.detail}`));
         }
+        if (e.verdict === 'failed' && !stoppedBy) stoppedBy = { id: e.step.id, interrupted: e.reason === 'interrupted' };
         break;
       }
       case 'prompt':
@@ -137,7 +147,7 @@ export function summaryLines(result: RunResult, style: Style): string[] {
         : style.green(result.dryRun ? 'Dry run' : 'Passed');
   const lines = ['', `${style.bold(head)}: ${n('passed')} passed, ${n('failed')} failed, ${n('skipped')} skipped in ${formatDuration(result.durationMs)}`];
   for (const s of result.steps) {
-    if (s.verdict === 'failed') lines.push(style.red(`  ✘ ${s.id}: ${s.reason ?? 'failed'}`));
+    if (s.verdict === 'failed') lines.push(style.red(`  ✘ ${s.id}${s.always ? ' (cleanup)' : ''}: ${s.reason ?? 'failed'}`));
   }
   const skipped = result.steps.filter((s) => s.verdict === 'skipped' && !/^not run: |^not selected|^before --from|^dry run$/.test(s.reason ?? ''));
   for (const s of skipped) lines.push(style.yellow(`  ↷ ${s.id}: ${s.reason ?? 'skipped'}`));
