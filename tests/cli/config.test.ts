@@ -108,7 +108,7 @@ describe("the tool's settings never collide with field values", () => {
     const r = await cli(['validate', 'g.mdx'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('g.mdx:8:');
-    expect(r.stdout).toContain('field ids starting with "playbook" are reserved');
+    expect(r.stdout).toContain('g.mdx:8:8: id: names starting with "playbook" are reserved: their CGR_PLAYBOOK_* environment variables are cgr-playbook\'s own settings');
     expect(r.stdout).not.toContain('playbooks"');
   });
 });
