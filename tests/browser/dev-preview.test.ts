@@ -17,7 +17,7 @@ let base: string;
 let context: BrowserContext;
 let page: Page;
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -55,7 +55,7 @@ afterAll(async () => {
 const overlayText = () => page.evaluate(() => document.querySelector('vite-error-overlay')?.shadowRoot?.textContent ?? undefined);
 
 describe('npm run dev', () => {
-  it('serves the guides of --content, reloads a page when its guide is saved, shows a broken guide in the page', { timeout: 180_000 }, async () => {
+  it('serves the guides of --content, reloads a page when its guide is saved, shows a broken guide in the page', { timeout: 420_000 }, async () => {
     const file = join(content, 'nexus.mdx');
     const original = readFileSync(file, 'utf8');
     // The page is live once its HMR client is connected and it stopped reloading (the first visit
