@@ -111,4 +111,15 @@ describe("the tool's settings never collide with field values", () => {
     expect(r.stdout).toContain('g.mdx:8:8: id: names starting with "playbook" are reserved: their CGR_PLAYBOOK_* environment variables are cgr-playbook\'s own settings');
     expect(r.stdout).not.toContain('playbooks"');
   });
+
+  it('so is a capture named playbook<Something> (captures reach later steps as CGR_<NAME> too)', async () => {
+    const dir = project();
+    writeFileSync(
+      join(dir, 'c.mdx'),
+      "---\nid: c\ntitle: C\nproduct: bash\nsummary: x.\n---\n\n<Command id=\"mint\" title=\"Mint\">\n  ```sh\n  echo id=abc\n  ```\n  <Capture name=\"playbookConfig\" regex={'id=(\\\\w+)'} />\n</Command>\n",
+    );
+    const r = await cli(['validate', 'c.mdx'], { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^c\.mdx:\d+:\d+: .*names starting with "playbook" are reserved/m);
+  });
 });
