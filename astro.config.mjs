@@ -5,11 +5,15 @@ import starlight from '@astrojs/starlight';
 import { satteri } from '@astrojs/markdown-satteri';
 import { guideSidebarItems } from './src/lib/sidebar.mjs';
 import { stripCommandFences } from './src/lib/strip-command-fences.mjs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 
-const contentDir = new URL('./content/', import.meta.url);
+// The guides folder: $CGR_PLAYBOOK_CONTENT (set by scripts/dev.mjs and build-site.mjs from --content
+// or cgr-playbook.config.*), else content/.
+const contentDir = process.env.CGR_PLAYBOOK_CONTENT ? pathToFileURL(resolve(process.env.CGR_PLAYBOOK_CONTENT) + '/') : new URL('./content/', import.meta.url);
 
 export default defineConfig({
-  outDir: process.env.CGR_SITE_OUT ?? './build/site',
+  outDir: process.env.CGR_PLAYBOOK_SITE_OUT ?? './build/site',
   site: 'http://127.0.0.1:4321',
   trailingSlash: 'always',
   // Inline CSS: no render-blocking stylesheet requests before the first paint.
@@ -26,7 +30,7 @@ export default defineConfig({
       customCss: ['./src/styles/guide.css'],
       // Starlight's search, with the button's accessible name matching what it shows (see the file).
       components: { Search: './src/components/site/Search.astro' },
-      markdown: { processedDirs: ['./content'] },
+      markdown: { processedDirs: [fileURLToPath(contentDir)] },
       lastUpdated: false,
       // ```output fences hold sample output: plain text. Long lines wrap: a code block never scrolls
       // sideways (a scrolling block becomes an unnamed keyboard stop and landmark on every page).
@@ -35,7 +39,7 @@ export default defineConfig({
       sidebar: [
         { label: 'Home', link: '/' },
         { label: 'Guides', items: guideSidebarItems(contentDir) },
-        { label: 'For docs authors', items: [{ label: 'Writing a guide', link: '/authoring/' }] },
+        { label: 'For docs authors', items: [{ label: 'Writing a guide', link: '/authoring/' }, { label: 'Guides in CI', link: '/ci/' }] },
       ],
     }),
   ],

@@ -1,9 +1,10 @@
 // Whole-process wall time of the CLI as a user starts it: `cgr-playbook --help` and
 // `cgr-playbook validate` (every guide). 20 runs each after one warm-up; median and p95.
-// Measured two ways: through bin/cgr-playbook.js on the system `node` (what `npx cgr-playbook`
-// does; on a Node 20 machine that includes the re-exec into Node 24), and on Node 24 directly.
+// Measured through bin/cgr-playbook.js on the system `node` (what `npx cgr-playbook` does) when
+// that Node meets package.json "engines" (an older one gets a one-line refusal, checked here
+// too), and on the repository's Node 24.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -41,13 +42,22 @@ const cases = [
   { name: '--help', args: ['--help'], targetMs: 300, expectStatus: 0 },
   { name: 'validate', args: ['validate'], targetMs: 1000, expectStatus: 0 },
 ];
+const need = /(\d+)\.(\d+)/.exec(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).engines.node);
+const [sysMajor, sysMinor] = sysVersion.replace(/^v/, '').split('.').map(Number);
+const sysSupported = sys !== undefined && (sysMajor > Number(need[1]) || (sysMajor === Number(need[1]) && sysMinor >= Number(need[2])));
+let broken = 0;
+if (sys && !sysSupported) {
+  const r = spawnSync(sys, [bin, '--help'], { encoding: 'utf8' });
+  const ok = r.status === 2 && /is not supported; cgr-playbook .* needs Node\.js/.test(r.stderr) && r.stderr.trim().split('\n').length === 2;
+  console.log(`system node ${sysVersion} is older than engines ${need[0]}: bin refuses with a one-line error: ${ok ? 'yes' : `NO (exit ${r.status}): ${r.stderr}`}`);
+  if (!ok) broken++;
+}
 const launchers = [
-  ...(sys ? [{ name: `bin on system node ${sysVersion}`, cmd: sys, pre: [bin] }] : []),
+  ...(sysSupported ? [{ name: `bin on system node ${sysVersion}`, cmd: sys, pre: [bin] }] : []),
   { name: `bin on node ${n24Version}`, cmd: node24, pre: [bin] },
 ];
 
 let over = 0;
-let broken = 0;
 console.log(`runs per case: ${RUNS} (after 1 warm-up); wall time of the whole process`);
 for (const c of cases) {
   for (const l of launchers) {

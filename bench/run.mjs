@@ -17,6 +17,14 @@ const files = readdirSync(here)
   .filter((n) => only.length === 0 || only.some((o) => n.includes(o)))
   .sort();
 
+// The benches' own dependencies (wetty, lighthouse, chrome-launcher) live in bench/package.json,
+// out of the repository's install: fetch them on first use.
+if (!existsSync(join(here, 'node_modules')) && files.some((n) => ['site.mjs', 'terminal.mjs'].includes(n))) {
+  process.stdout.write('installing the benches\' dependencies (bench/package.json)...\n');
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock'], { cwd: here, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
 const failed = [];
 for (const name of files) {
   process.stdout.write(`\n== bench/${name}\n`);

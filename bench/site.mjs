@@ -14,7 +14,7 @@ import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const CHROMIUM = process.env.CGR_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CGR_PLAYBOOK_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TARGETS = { jsKbGzip: 50, performance: 95, accessibility: 100 };
 const tmp = mkdtempSync(join(tmpdir(), 'cgr-bench-site-'));
@@ -26,7 +26,7 @@ const guideIds = readdirSync(join(root, 'content'))
 
 function build() {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, env: { ...process.env, CGR_SITE_OUT: out }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, env: { ...process.env, CGR_PLAYBOOK_SITE_OUT: out }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`site build failed:\n${r.stdout}\n${r.stderr}`);
   return (performance.now() - t0) / 1000;
 }

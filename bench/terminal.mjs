@@ -170,7 +170,7 @@ async function benchOurs() {
 
 async function benchWetty() {
   const port = await freePort();
-  const bin = join(root, 'node_modules', 'wetty', 'build', 'main.js');
+  const bin = join(root, 'bench', 'node_modules', 'wetty', 'build', 'main.js');
   // As root on 127.0.0.1, wetty runs the command directly (`env -S bash ...`), no ssh or login.
   const child = spawn(process.execPath, [bin, '--host', '127.0.0.1', '--port', String(port), '--command', 'bash --norc --noprofile', '--log-level', 'warn'], {
     cwd: tmp,

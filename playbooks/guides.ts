@@ -1,23 +1,13 @@
 // Where the guides live and how to load them by id.
 import { readdir } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadGuideFile, type LoadResult } from './extract/load.ts';
 import type { Guide } from './model/guide.ts';
 import { PlaybookError } from './errors.ts';
+import { packageRoot } from './package-root.ts';
 
-/** The package root: the nearest folder above this module whose package.json is cgr-playbook's. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj) && (JSON.parse(readFileSync(pj, 'utf8')) as { name?: string }).name === 'cgr-playbook') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new PlaybookError('no-package-root', 'cannot find the cgr-playbook package folder', { hint: 'reinstall cgr-playbook' });
-    dir = up;
-  }
-}
+export { packageRoot };
 
 /** Folder of the guides: $CGR_PLAYBOOK_CONTENT, else the package's content/. */
 export function contentDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -1,1 +1,4 @@
-export const VERSION = '0.1.0';
+// The package version, read from its package.json (the one place it is written).
+import { packageVersion } from './package-root.ts';
+
+export const VERSION: string = packageVersion();

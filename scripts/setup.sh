@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine for cgr-playbook: Debian packages the tests and the lab use, then npm
-# dependencies (which bring Node 24 as node_modules/.bin/node and build the engine).
+# dependencies, then builds the engine (dist/). The devDependency `node` brings Node 24 as
+# node_modules/.bin/node (npm puts that folder first on PATH for `npm run`/`npm test`), so the
+# repository's scripts run on Node 24 even where the system Node is older; the published package
+# carries no Node runtime.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +26,4 @@ fi
 # `npm install` (not `npm ci`): npm 11 leaves other platforms' optional binaries out of the lock
 # file, which `npm ci` then rejects; install still honours the locked versions.
 npm install --no-audit --no-fund
+npm run --silent build:engine

@@ -15,7 +15,7 @@ const engine = spawnSync(process.execPath, [join(root, 'scripts', 'build-engine.
 if (engine.status !== 0) process.exit(engine.status ?? 1);
 if (!fresh) {
   process.stdout.write('building the site (npm run build)...\n');
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, stdio: 'inherit', env: { ...process.env, CGR_SITE_OUT: out } });
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, stdio: 'inherit', env: { ...process.env, CGR_PLAYBOOK_SITE_OUT: out } });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 const ui = spawn(process.execPath, [join(root, 'bin', 'cgr-playbook.js'), 'ui', '--port', process.env.PORT ?? '4321', ...process.argv.slice(2)], { stdio: 'inherit' });

@@ -7,5 +7,6 @@ import { docsSchema } from '@astrojs/starlight/schema';
 export const collections = {
   docs: defineCollection({ loader: docsLoader(), schema: docsSchema() }),
   // Frontmatter is validated by the playbook model (playbooks/model) when the page loads the guide.
-  guides: defineCollection({ loader: glob({ pattern: '*.mdx', base: './content' }) }),
+  // The guides folder: $CGR_PLAYBOOK_CONTENT, else content/ (see src/lib/guide-context.ts).
+  guides: defineCollection({ loader: glob({ pattern: '*.mdx', base: process.env.CGR_PLAYBOOK_CONTENT || './content' }) }),
 };

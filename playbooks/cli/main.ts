@@ -15,12 +15,13 @@ export function helpText(): string {
     'Commands:',
     ...lines,
     '',
-    'Run `cgr-playbook <command> --help` for the options of one command.',
+    'Run `cgr-playbook help <command>` (or `cgr-playbook <command> --help`) for the options of one command.',
   ].join('\n');
 }
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === 'help' && rest.length > 0) return commandHelp(rest, io);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(helpText() + '\n');
     return name === undefined ? 2 : 0;
@@ -54,6 +55,17 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     throw e;
   }
+}
+
+/** `cgr-playbook help <command>`: that command's usage, as `<command> --help` prints it. */
+async function commandHelp(args: string[], io: CliIO): Promise<number> {
+  const entry = args.length === 1 ? COMMANDS[args[0]!] : undefined;
+  if (!entry) {
+    io.stderr.write(`cgr-playbook help: ${args.length === 1 ? `unknown command "${args[0]}"` : 'takes one command name'}; valid commands: ${Object.keys(COMMANDS).join(', ')}\n`);
+    return 2;
+  }
+  io.stdout.write((await entry.load()).usage.trimEnd() + '\n');
+  return 0;
 }
 
 export async function main(argv: string[]): Promise<void> {

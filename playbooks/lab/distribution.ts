@@ -35,7 +35,7 @@ export interface StartDistributionOptions {
   auth?: TokenAuthOptions;
   /** Extra config merged over the generated one (e.g. `{log: {level: 'debug'}}`). */
   config?: Record<string, unknown>;
-  /** Registry program; default $CGR_REGISTRY_BIN, then `docker-registry` on PATH, then /usr/bin/docker-registry. */
+  /** Registry program; default $CGR_PLAYBOOK_REGISTRY_BIN, then `docker-registry` on PATH, then /usr/bin/docker-registry. */
   registryBin?: string;
   /** How long to wait for /v2/ to answer, ms (default 15 s). */
   readyTimeoutMs?: number;
@@ -62,7 +62,7 @@ export function registryMarker(stateDir: string, name: string): string {
 }
 
 export function findRegistryBin(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = explicit ? [explicit] : env['CGR_REGISTRY_BIN'] ? [env['CGR_REGISTRY_BIN']] : [...(env['PATH'] ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'docker-registry')), '/usr/bin/docker-registry'];
+  const candidates = explicit ? [explicit] : env['CGR_PLAYBOOK_REGISTRY_BIN'] ? [env['CGR_PLAYBOOK_REGISTRY_BIN']] : [...(env['PATH'] ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'docker-registry')), '/usr/bin/docker-registry'];
   for (const c of candidates) {
     try {
       accessSync(c, constants.X_OK);
@@ -71,8 +71,8 @@ export function findRegistryBin(explicit?: string, env: NodeJS.ProcessEnv = proc
       /* next */
     }
   }
-  throw new PlaybookError('LAB_REGISTRY_MISSING', `the registry program ${explicit ?? env['CGR_REGISTRY_BIN'] ?? 'docker-registry'} (CNCF Distribution) was not found`, {
-    hint: 'install it with: sudo apt-get install docker-registry   (or set CGR_REGISTRY_BIN to the path of a `registry` binary)',
+  throw new PlaybookError('LAB_REGISTRY_MISSING', `the registry program ${explicit ?? env['CGR_PLAYBOOK_REGISTRY_BIN'] ?? 'docker-registry'} (CNCF Distribution) was not found`, {
+    hint: 'install it with: sudo apt-get install docker-registry   (or set CGR_PLAYBOOK_REGISTRY_BIN to the path of a `registry` binary)',
   });
 }
 

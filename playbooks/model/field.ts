@@ -23,8 +23,8 @@ export const fieldIdSchema = z
 
 export const FieldSchema = z
   .strictObject({
-    /** Stable id used in templates as `{{id}}` and, upper-snake-cased with a CGR_ prefix, as the environment variable (`nexusUrl` -> `CGR_NEXUS_URL`). */
-    id: fieldIdSchema.describe("Stable id used in templates as `{{id}}` and, upper-snake-cased with a CGR_ prefix, as the environment variable (`nexusUrl` -> `CGR_NEXUS_URL`)."),
+    /** Stable id used in templates as `{{id}}` and, upper-snake-cased with a CGR_ prefix, as the environment variable (`nexusUrl` -> `CGR_NEXUS_URL`). Ids starting with `playbook` are reserved (`CGR_PLAYBOOK_*` are the tool's own settings). */
+    id: fieldIdSchema.describe("Stable id used in templates as `{{id}}` and, upper-snake-cased with a CGR_ prefix, as the environment variable (`nexusUrl` -> `CGR_NEXUS_URL`). Ids starting with `playbook` are reserved (`CGR_PLAYBOOK_*` are the tool's own settings)."),
     /** Short label shown beside the input and in prompts. */
     label: z.string().min(1).describe("Short label shown beside the input and in prompts."),
     /** One or two sentences on where to find the value. */

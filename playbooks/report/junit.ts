@@ -7,6 +7,10 @@ export interface JUnitCase {
   failure?: { message: string; body?: string };
   skipped?: string;
   output?: string;
+  /** Source file and line the case is about (the guide, the step's line): test reporters
+   * (GitLab, GitHub's JUnit actions) link the case to it. */
+  file?: string;
+  line?: number;
 }
 
 export interface JUnitSuite {
@@ -34,7 +38,8 @@ export function junitXml(suites: JUnitSuite[]): string {
     const time = s.time ?? s.cases.reduce((t, c) => t + (c.time ?? 0), 0);
     out.push(`  <testsuite name="${xmlEscape(s.name)}" tests="${s.cases.length}" failures="${count(s, (c) => !!c.failure)}" errors="0" skipped="${count(s, (c) => c.skipped !== undefined)}" time="${time.toFixed(3)}">`);
     for (const c of s.cases) {
-      const open = `    <testcase name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}" time="${(c.time ?? 0).toFixed(3)}"`;
+      const where = `${c.file !== undefined ? ` file="${xmlEscape(c.file)}"` : ''}${c.line !== undefined ? ` line="${c.line}"` : ''}`;
+      const open = `    <testcase name="${xmlEscape(c.name)}" classname="${xmlEscape(c.classname)}"${where} time="${(c.time ?? 0).toFixed(3)}"`;
       const inner: string[] = [];
       if (c.failure) inner.push(`      <failure message="${xmlEscape(c.failure.message)}">${xmlEscape(c.failure.body ?? c.failure.message)}</failure>`);
       if (c.skipped !== undefined) inner.push(`      <skipped message="${xmlEscape(c.skipped)}"/>`);

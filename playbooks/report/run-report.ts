@@ -4,6 +4,12 @@
 import type { RunResult, StepRecord } from '../runner/types.ts';
 import { junitXml, type JUnitCase } from './junit.ts';
 
+/** Where the guide's steps are written: JUnit cases get `file` and `line` from it. */
+export interface ReportSource {
+  file?: string;
+  positions?: Readonly<Record<string, { line: number; column: number }>>;
+}
+
 export interface RunCounts {
   total: number;
   passed: number;
@@ -59,11 +65,13 @@ export function jsonReportText(result: RunResult, mask: (s: string) => string = 
   return mask(JSON.stringify(jsonReport(result), null, 2)) + '\n';
 }
 
-function stepCase(result: RunResult, s: StepRecord): JUnitCase {
+function stepCase(result: RunResult, s: StepRecord, source: ReportSource): JUnitCase {
+  const line = source.positions?.[s.id]?.line;
   const c: JUnitCase = {
     name: `${String(s.number).padStart(2, '0')} ${s.id}: ${s.title}${s.always ? ' (cleanup)' : ''}`,
     classname: `cgr-playbook.${result.guide.id}.${result.path}`,
     time: s.durationMs / 1000,
+    ...(source.file !== undefined ? { file: source.file, ...(line !== undefined ? { line } : {}) } : {}),
   };
   if (s.verdict === 'failed') {
     const body = [s.reason ?? 'failed', s.detail ?? '', s.command ? `$ ${s.command}` : '', s.outputTail ? `--- output (last part) ---\n${s.outputTail}` : ''].filter(Boolean).join('\n');
@@ -74,11 +82,11 @@ function stepCase(result: RunResult, s: StepRecord): JUnitCase {
   return c;
 }
 
-export function junitReportText(result: RunResult, mask: (s: string) => string = (s) => s): string {
-  const cases = result.steps.map((s) => stepCase(result, s));
+export function junitReportText(result: RunResult, mask: (s: string) => string = (s) => s, source: ReportSource = {}): string {
+  const cases = result.steps.map((s) => stepCase(result, s, source));
   if (result.error) {
     const detail = [result.error.message, result.error.hint ? `hint: ${result.error.hint}` : ''].filter(Boolean).join('\n');
-    cases.unshift({ name: '00 configuration', classname: `cgr-playbook.${result.guide.id}.${result.path}`, time: 0, failure: { message: result.error.message, body: detail } });
+    cases.unshift({ name: '00 configuration', classname: `cgr-playbook.${result.guide.id}.${result.path}`, time: 0, ...(source.file !== undefined ? { file: source.file, line: 1 } : {}), failure: { message: result.error.message, body: detail } });
   }
   const suite = { name: `${result.guide.id} (${result.path})${result.status === 'interrupted' ? ' — interrupted, partial' : ''}`, cases, time: result.durationMs / 1000 };
   return mask(junitXml([suite]));
@@ -86,6 +94,6 @@ export function junitReportText(result: RunResult, mask: (s: string) => string =
 
 export type ReportKind = 'junit' | 'json';
 
-export function reportText(kind: ReportKind, result: RunResult, mask?: (s: string) => string): string {
-  return kind === 'junit' ? junitReportText(result, mask) : jsonReportText(result, mask);
+export function reportText(kind: ReportKind, result: RunResult, mask?: (s: string) => string, source?: ReportSource): string {
+  return kind === 'junit' ? junitReportText(result, mask, source) : jsonReportText(result, mask);
 }

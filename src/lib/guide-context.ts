@@ -1,6 +1,6 @@
 // Build-time context of a guide page: the playbook model, the slice the browser gets, step numbers.
 // Server-only (runs during `astro build`); components read it from Astro.locals.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadGuideFile } from '../../playbooks/extract/load.ts';
 import { formatDiagnostic } from '../../playbooks/extract/diagnostics.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
@@ -21,10 +21,24 @@ export interface GuideContext {
   step(id: string): Step;
 }
 
-/** Loads content/<file> through the engine; a broken guide fails the build with file:line:col. */
+/** The guides folder: $CGR_PLAYBOOK_CONTENT (scripts/dev.mjs and build-site.mjs set it from
+ * --content or cgr-playbook.config.*), else content/. Same rule in astro.config.mjs and content.config.ts. */
+export function siteContentDir(): string {
+  return process.env.CGR_PLAYBOOK_CONTENT ? resolve(process.env.CGR_PLAYBOOK_CONTENT) : join(process.cwd(), 'content');
+}
+
+/** Loads <guides folder>/<file> through the engine; a broken guide fails the build with
+ * file:line:col, and in `npm run dev` Astro's error overlay shows it with the guide's source
+ * around the first problem (`loc`) and a hint. */
 export async function loadGuideContext(file: string): Promise<GuideContext> {
-  const r = await loadGuideFile(join(process.cwd(), 'content', file));
-  if (!r.guide) throw new Error(`guide ${file} is broken:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`);
+  const r = await loadGuideFile(join(siteContentDir(), file));
+  if (!r.guide) {
+    const first = r.diagnostics[0];
+    const err = new Error(`guide ${file} is broken:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`) as Error & { loc?: { file: string; line: number; column: number }; hint?: string };
+    if (first) err.loc = { file: resolve(process.cwd(), first.file), line: first.line, column: first.column };
+    err.hint = 'Fix the guide where it says; `npx cgr-playbook validate` lists every problem. The page reloads when you save.';
+    throw err;
+  }
   const guide = r.guide;
   const model = pageModel(guide);
   const numbers = new Map<string, Partial<Record<PathId, number>>>();

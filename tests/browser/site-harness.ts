@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CHROMIUM = process.env.CGR_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CGR_PLAYBOOK_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export function makeTemp(prefix: string): string {
@@ -51,7 +51,7 @@ export function buildSite(out: string): void {
 }
 
 function buildSiteNow(out: string): void {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, env: { ...process.env, CGR_SITE_OUT: out }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, env: { ...process.env, CGR_PLAYBOOK_SITE_OUT: out }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`site build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 

@@ -122,7 +122,7 @@ describe('validate', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatchInlineSnapshot(`
-      "cgr-playbook validate: unknown format "yaml"; valid formats: text, json, junit
+      "cgr-playbook validate: unknown format "yaml"; valid formats: text, json, junit, github, gitlab
       "
     `);
   });

@@ -104,7 +104,7 @@ describe('fault runs of the Nexus guide', () => {
       await withNexus({ dataPlane: { start: startDistribution, stateDir: join(lab.dir, 'fault-caches-token'), upstreamMap: { 'https://cgr.dev': lab.state.upstream.url } } }, async (nx, v) => {
         const values = { ...v, cgOrg: lab.state.org };
         const file = join(lab.dir, `faults-${++n}.json`);
-        const env: NodeJS.ProcessEnv = { ...shimEnv({ dir: dockerDir, labStateDir: lab.stateDir }), TERM: 'dumb', NO_COLOR: '1', CGR_CHAINCTL_SHIM_WRONG_TOKEN: '1' };
+        const env: NodeJS.ProcessEnv = { ...shimEnv({ dir: dockerDir, labStateDir: lab.stateDir }), TERM: 'dumb', NO_COLOR: '1', CGR_PLAYBOOK_CHAINCTL_SHIM_WRONG_TOKEN: '1' };
         for (const [id, x] of Object.entries(values)) env[envVarFor(id)] = x;
         let out = '';
         const sink = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });

@@ -59,7 +59,7 @@ describe('cgr-playbook lab', () => {
   });
 
   it('token prints a docker login line that the guide\'s captures read, like chainctl does', async () => {
-    const a = io({ CGR_LAB_STATE_DIR: stateDir });
+    const a = io({ CGR_PLAYBOOK_LAB_STATE_DIR: stateDir });
     expect(await runCli(['lab', 'token', '--ttl', '2h'], a)).toBe(0);
     const caps = guideCaptures();
     expect(Object.keys(caps).sort()).toEqual(['identityId', 'pullToken']);
@@ -113,7 +113,7 @@ describe('lab errors', () => {
   });
 
   it('a missing docker-registry names the package to install', async () => {
-    const a = io({ CGR_REGISTRY_BIN: join(dir, 'no-such-registry') });
+    const a = io({ CGR_PLAYBOOK_REGISTRY_BIN: join(dir, 'no-such-registry') });
     expect(await runCli(['lab', 'up', '--state-dir', join(dir, 's1')], a)).toBe(2);
     expect(a.err()).toMatch(/was not found/);
     expect(a.err()).toMatch(/apt-get install docker-registry/);

@@ -1,8 +1,8 @@
 // The packed tarball works through npx: `npm pack`, then `npx ./cgr-playbook-<version>.tgz run
 // distribution --dry-run --ci ...` in an empty folder, and `npx ./….tgz ui` serves the built site
 // and a working terminal. Needs the npm registry (dependencies are installed from it, into a cache
-// inside the test's temp folder); nothing else from the network. Optional dependencies (the
-// bundled Node 24) are left out to keep it fast: Node 24 comes first on PATH instead.
+// inside the test's temp folder); nothing else from the network. The package carries no Node
+// runtime: the Node running the tests (24) comes first on PATH, as a user's own Node would.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -25,7 +25,6 @@ describe('npm pack + npx', () => {
         ...process.env,
         PATH: `${dirname(process.execPath)}:${process.env.PATH}`,
         npm_config_cache: join(t.dir, 'npm-cache'),
-        npm_config_omit: 'optional',
         npm_config_ignore_scripts: 'true',
         npm_config_update_notifier: 'false',
         npm_config_fund: 'false',
@@ -66,7 +65,6 @@ describe('npm pack + npx', () => {
         HOME: work,
         SHELL: '/bin/bash',
         npm_config_cache: join(t.dir, 'npm-cache'),
-        npm_config_omit: 'optional',
         npm_config_update_notifier: 'false',
         npm_config_fund: 'false',
         npm_config_audit: 'false',

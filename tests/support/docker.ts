@@ -21,8 +21,8 @@ export function shimEnv(o: ShimEnvOptions, base: NodeJS.ProcessEnv = process.env
   return {
     ...base,
     PATH: `${SUPPORT_BIN}:${base['PATH'] ?? '/usr/bin:/bin'}`,
-    CGR_DOCKER_HOME: home,
-    ...(o.insecure?.length ? { CGR_DOCKER_INSECURE: o.insecure.join(' ') } : {}),
-    ...(o.labStateDir ? { CGR_LAB_STATE_DIR: o.labStateDir } : {}),
+    CGR_PLAYBOOK_DOCKER_HOME: home,
+    ...(o.insecure?.length ? { CGR_PLAYBOOK_DOCKER_INSECURE: o.insecure.join(' ') } : {}),
+    ...(o.labStateDir ? { CGR_PLAYBOOK_LAB_STATE_DIR: o.labStateDir } : {}),
   };
 }

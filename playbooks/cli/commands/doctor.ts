@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { getGuide } from '../../guides.ts';
+import { resolveContentDir } from '../../config.ts';
 import { parsePath } from '../set-values.ts';
 import { collectValues } from '../values-input.ts';
 import { PlaybookError } from '../../errors.ts';
@@ -12,7 +13,7 @@ import { valueRecord } from '../../model/own.ts';
 import { formatDoctorReport, runDoctor } from '../../doctor/index.ts';
 
 const usage = `Usage: cgr-playbook doctor <guide> [--path developer|production] [--set id=value]... [--values FILE]
-                           [--host HOST]... [--upstream URL] [--timeout T] [--json]
+                           [--host HOST]... [--upstream URL] [--timeout T] [--json] [--content DIR]
 
 Checks what usually breaks a pull through the cache, with the guide's values:
   1. DNS, TCP and TLS (1.2+) to cgr.dev and the other hosts on Chainguard's network list
@@ -26,7 +27,8 @@ The Production pull token: CGR_IDENTITY_ID and CGR_PULL_TOKEN.
                https://host:port (TLS) or tcp://host:port (TCP only)
   --upstream   the registry to pull from directly (default https://cgr.dev)
   --timeout    time limit of each network operation (default 8s)
-  --json       the report as JSON`;
+  --json       the report as JSON
+  --content    the guides folder (default: CGR_PLAYBOOK_CONTENT, cgr-playbook.config.*, content/)`;
 
 const command: CliCommand = {
   summary: "Troubleshoot a guide's cache: network to cgr.dev, product settings, direct and cached pulls",
@@ -42,12 +44,13 @@ const command: CliCommand = {
         upstream: { type: 'string' },
         timeout: { type: 'string' },
         json: { type: 'boolean', default: false },
+        content: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length !== 1) throw new PlaybookError('usage', 'doctor takes one guide id', { hint: 'e.g. cgr-playbook doctor nexus --path production' });
-    const guide = await getGuide(positionals[0]!, undefined, io.cwd);
+    const guide = await getGuide(positionals[0]!, resolveContentDir({ option: opts.content, cwd: io.cwd, env: io.env }), io.cwd);
     const path = parsePath(opts.path) ?? 'developer';
     let timeoutMs: number | undefined;
     if (opts.timeout !== undefined) {

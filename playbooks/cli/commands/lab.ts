@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { PlaybookError } from '../../errors.ts';
+import { ENV, loadToolConfig } from '../../config.ts';
 import { DEFAULT_ORG, DEFAULT_TOKEN_TTL, defaultStateDir, issueToken, labDown, labStatus, labUp, type LabState } from '../../lab/index.ts';
 
 const USAGE = `Usage: cgr-playbook lab <up|status|down|token> [options]
@@ -18,7 +19,8 @@ behind a token service, seeded with small images (chainguard/wolfi-base, chaingu
 
 Options:
   --state-dir <dir>  where the lab keeps config, storage, logs and pid files
-                     (default: $XDG_STATE_HOME/cgr-playbook/lab, else <tmp>/cgr-playbook-lab-<user>)
+                     (default: $CGR_PLAYBOOK_LAB_STATE_DIR, lab.stateDir in cgr-playbook.config.*,
+                     $XDG_STATE_HOME/cgr-playbook/lab, else <tmp>/cgr-playbook-lab-<user>)
   --org <name>       private organization namespace (default ${DEFAULT_ORG})
   --ttl <duration>   pull token lifetime for \`token\` (default ${DEFAULT_TOKEN_TTL}, at most 8760h)
   --no-cache         \`up\` without the pull-through cache
@@ -61,12 +63,12 @@ const command: CliCommand = {
     if (!action || !['up', 'status', 'down', 'token'].includes(action) || extra.length) {
       throw new PlaybookError('USAGE', action ? `unknown lab action "${[action, ...extra].join(' ')}"` : 'missing lab action', { hint: 'cgr-playbook lab up | status | down | token' });
     }
-    const stateDir = values['state-dir'] ?? (io.env['CGR_LAB_STATE_DIR'] || defaultStateDir(io.env));
+    const stateDir = values['state-dir'] ?? (io.env[ENV.labStateDir] || loadToolConfig(io.cwd, io.env).labStateDir || defaultStateDir(io.env));
     const out = (v: unknown, text: string) => io.stdout.write(values.json ? JSON.stringify(v, null, 2) + '\n' : text);
     switch (action) {
       case 'up': {
         const t0 = Date.now();
-        const s = await labUp({ stateDir, ...(io.env['CGR_REGISTRY_BIN'] ? { registryBin: io.env['CGR_REGISTRY_BIN'] } : {}), ...(values.org ? { org: values.org } : {}), cache: values.cache, ...(values.ttl ? { cacheTokenTtl: values.ttl } : {}) });
+        const s = await labUp({ stateDir, ...(io.env['CGR_PLAYBOOK_REGISTRY_BIN'] ? { registryBin: io.env['CGR_PLAYBOOK_REGISTRY_BIN'] } : {}), ...(values.org ? { org: values.org } : {}), cache: values.cache, ...(values.ttl ? { cacheTokenTtl: values.ttl } : {}) });
         out({ ...s, startMs: Date.now() - t0 }, describeUp(s));
         return 0;
       }

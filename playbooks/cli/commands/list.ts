@@ -1,18 +1,20 @@
 // `cgr-playbook list`: the guides with their paths and step counts.
 import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
-import { contentDir, loadAllGuides } from '../../guides.ts';
+import { loadAllGuides } from '../../guides.ts';
+import { resolveContentDir } from '../../config.ts';
 import { PATH_IDS } from '../../model/props.ts';
 
 const command: CliCommand = {
   summary: 'List the guides: id, title, paths, number of steps',
-  usage: `Usage: cgr-playbook list [--json]
+  usage: `Usage: cgr-playbook list [--json] [--content DIR]
 
-Lists every guide in content/ with its paths and how many steps each path has.
-  --json   machine-readable output`,
+Lists every guide in the guides folder with its paths and how many steps each path has.
+  --json           machine-readable output
+  --content DIR    the guides folder (default: CGR_PLAYBOOK_CONTENT, cgr-playbook.config.*, content/)`,
   async run(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true });
-    const { guides, failed } = await loadAllGuides(contentDir(io.env), io.cwd);
+    const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, content: { type: 'string' } }, strict: true });
+    const { guides, failed } = await loadAllGuides(resolveContentDir({ option: values.content, cwd: io.cwd, env: io.env }), io.cwd);
     const rows = guides.map((g) => ({
       id: g.meta.id,
       title: g.meta.title,

@@ -5,6 +5,11 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CliCommand, CliIO } from '../io.ts';
 import { getGuide } from '../../guides.ts';
+import { resolveContentDir } from '../../config.ts';
+import { loadGuideFile } from '../../extract/load.ts';
+import type { Guide } from '../../model/guide.ts';
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parsePath } from '../set-values.ts';
 import { collectValues } from '../values-input.ts';
 import { PlaybookError } from '../../errors.ts';
@@ -19,6 +24,9 @@ import { colorWanted, createStyle } from '../render/style.ts';
 import { createProgressRenderer } from '../render/progress.ts';
 import { TerminalInput } from '../render/terminal-input.ts';
 import { createTtyPrompter } from '../render/prompter.ts';
+import { createGitHubOutput } from '../render/github.ts';
+import { annotation, annotationPath, inGitHubActions, mdCell } from '../../report/github.ts';
+import type { ReportSource } from '../../report/run-report.ts';
 
 const usage = `Usage: cgr-playbook run <guide> [options]
 
@@ -43,9 +51,14 @@ Options:
   --timeout T       time limit of every command and verify attempt, e.g. 30s, 2m
   --apply           apply "fields" steps through the product's API where an adapter exists
   --report K=FILE   write a report: junit=FILE or json=FILE (repeatable); written also on Ctrl-C
+  --content DIR     the guides folder (default: CGR_PLAYBOOK_CONTENT, cgr-playbook.config.*, content/)
 
 In CI mode each command's stdin is /dev/null and its process group is stopped when it ends:
-a command that must leave a daemon running starts it with setsid.`;
+a command that must leave a daemon running starts it with setsid.
+
+In GitHub Actions (GITHUB_ACTIONS=true) each step's log is a collapsible group, a failed step is
+an error annotation on the guide's file and line, and a table of the steps is appended to the
+job summary ($GITHUB_STEP_SUMMARY). JUnit reports carry the guide's file and each step's line.`;
 
 function parseReports(specs: readonly string[]): Array<{ kind: ReportKind; file: string }> {
   return specs.map((spec) => {
@@ -73,6 +86,23 @@ function printError(io: CliIO, result: RunResult): void {
   io.stderr.write(lines.join('\n') + '\n');
 }
 
+/** Loads the guide; in GitHub Actions a broken one is also reported as one annotation per problem
+ * and in the job summary, before the usual error. */
+async function loadForRun(idOrFile: string, dir: string, io: CliIO): Promise<Guide> {
+  try {
+    return await getGuide(idOrFile, dir, io.cwd);
+  } catch (e) {
+    if (!(e instanceof PlaybookError) || e.code !== 'broken-guide' || !inGitHubActions(io.env)) throw e;
+    const r = await loadGuideFile(idOrFile.endsWith('.mdx') ? resolve(io.cwd, idOrFile) : join(dir, `${idOrFile}.mdx`), io.cwd);
+    for (const d of r.diagnostics) io.stdout.write(annotation('error', d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, { file: annotationPath(d.file, io.cwd, io.env), line: d.line, col: d.column, title: `cgr-playbook run: ${d.code}` }));
+    if (io.env.GITHUB_STEP_SUMMARY) {
+      const md = [`### ❌ Not run: ${mdCell(idOrFile)} is broken`, '', '| Where | Problem |', '|---|---|', ...r.diagnostics.map((d) => `| \`${mdCell(`${d.file}:${d.line}:${d.column}`)}\` | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`), ''];
+      await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch(() => {});
+    }
+    throw e;
+  }
+}
+
 const command: CliCommand = {
   summary: 'Run a guide: values, commands in a terminal, checks, reports (--ci for CI)',
   usage,
@@ -90,6 +120,7 @@ const command: CliCommand = {
         timeout: { type: 'string' },
         apply: { type: 'boolean', default: false },
         report: { type: 'string', multiple: true, default: [] },
+        content: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -103,12 +134,20 @@ const command: CliCommand = {
     }
     const timeout = parseTimeout(opts.timeout);
     const path = parsePath(opts.path);
-    const guide = await getGuide(positionals[0]!, undefined, io.cwd);
+    const guide = await loadForRun(positionals[0]!, resolveContentDir({ option: opts.content, cwd: io.cwd, env: io.env }), io);
     const values = await collectValues(guide, { env: io.env, sets: opts.set, cwd: io.cwd, ...(opts.values !== undefined ? { valuesFile: opts.values } : {}) });
     const ci = opts.ci || !io.stdin.isTTY;
     const tty = !!io.stdout.isTTY;
     const style = createStyle(colorWanted(io.env, tty));
-    const write = (s: string) => io.stdout.write(s);
+    let atLineStart = true;
+    const write = (s: string) => {
+      if (s) atLineStart = s.endsWith('\n');
+      io.stdout.write(s);
+    };
+    const source: ReportSource = { ...(guide.file !== undefined ? { file: guide.file } : {}), ...(guide.positions ? { positions: guide.positions } : {}) };
+    const github = inGitHubActions(io.env)
+      ? createGitHubOutput({ write, atLineStart: () => atLineStart, env: io.env, source: { ...source, ...(guide.file !== undefined ? { file: annotationPath(guide.file, io.cwd, io.env) } : {}) }, guideId: guide.meta.id })
+      : undefined;
 
     await loadDefaultServices();
     const services = getDefaultServices();
@@ -139,7 +178,7 @@ const command: CliCommand = {
     const handle = runPlaybook(guide, runOptions);
     cancel = () => handle.cancel();
     const renderer = createProgressRenderer({ write, tty, style });
-    const unsubscribe = handle.subscribe(renderer.listener);
+    const unsubscribe = handle.subscribe(github ? github.wrap(renderer.listener) : renderer.listener);
     const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => io.onSignal?.(sig, interrupt) ?? (() => {}));
     let result: RunResult;
     try {
@@ -154,11 +193,18 @@ const command: CliCommand = {
     let reportFailed = false;
     for (const r of reports) {
       try {
-        await writeFile(resolve(io.cwd, r.file), reportText(r.kind, result, masker.mask), { mode: 0o644 });
+        await writeFile(resolve(io.cwd, r.file), reportText(r.kind, result, masker.mask, source), { mode: 0o644 });
         io.stderr.write(`${result.status === 'interrupted' ? 'partial ' : ''}${r.kind} report: ${r.file}\n`);
       } catch (e) {
         reportFailed = true;
         io.stderr.write(`cgr-playbook run: cannot write the ${r.kind} report ${r.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      }
+    }
+    if (github) {
+      const problem = await github.writeSummary(result, masker.mask);
+      if (problem) {
+        reportFailed = true;
+        io.stderr.write(`cgr-playbook run: ${problem}\n`);
       }
     }
     if (result.status === 'error') printError(io, result);

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import type { CliCommand } from '../io.ts';
-import { contentDir, getGuide, packageRoot } from '../../guides.ts';
+import { getGuide, packageRoot } from '../../guides.ts';
+import { resolveContentDir } from '../../config.ts';
 import { PlaybookError } from '../../errors.ts';
 import { startUiServer } from '../../server/server.ts';
 
@@ -29,7 +30,7 @@ function ensureSite(siteDir: string, io: Parameters<CliCommand['run']>[1], force
     throw new PlaybookError('no-site', `no built site at ${siteDir} and no site sources to build it from`, { hint: 'run `npm run build` in a clone of cgr-playbook, or pass --site DIR' });
   }
   io.stderr.write(`ui: building the site into ${siteDir}…\n`);
-  const r = spawnSync(process.execPath, [script], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...io.env, CGR_SITE_OUT: siteDir } });
+  const r = spawnSync(process.execPath, [script], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...io.env, CGR_PLAYBOOK_SITE_OUT: siteDir } });
   if (r.status !== 0 || !existsSync(join(siteDir, 'index.html'))) {
     throw new PlaybookError('no-site', `the site could not be built (no ${join(siteDir, 'index.html')})`, { hint: 'run `npm run build` in the cgr-playbook folder and read its errors' });
   }
@@ -37,18 +38,20 @@ function ensureSite(siteDir: string, io: Parameters<CliCommand['run']>[1], force
 
 const command: CliCommand = {
   summary: 'Serve the guides in the browser with a terminal that runs their steps (127.0.0.1 only)',
-  usage: `Usage: cgr-playbook ui [--port N] [--open] [--build] [--site DIR]
+  usage: `Usage: cgr-playbook ui [--port N] [--open] [--build] [--site DIR] [--content DIR]
 
 Serves the guides site and a local runner on http://127.0.0.1:<port>/ and prints the address
 with a one-time token (valid while this process runs). Steps run in a shell on this machine.
   --port N   port to listen on (default 4321; 0 picks a free one)
   --open     open the address in the default browser
   --build    rebuild the site first (it is built automatically when missing)
-  --site DIR serve this built site instead of the package's build/site`,
+  --site DIR serve this built site instead of the package's build/site
+  --content DIR  the guides the runner reads (default: CGR_PLAYBOOK_CONTENT, cgr-playbook.config.*,
+             content/); the site shows the guides it was built from`,
   async run(argv, io) {
     const { values: opts } = parseArgs({
       args: argv,
-      options: { port: { type: 'string' }, open: { type: 'boolean' }, build: { type: 'boolean' }, site: { type: 'string' } },
+      options: { port: { type: 'string' }, open: { type: 'boolean' }, build: { type: 'boolean' }, site: { type: 'string' }, content: { type: 'string' } },
       strict: true,
     });
     const port = opts.port === undefined ? 4321 : Number(opts.port);
@@ -56,7 +59,7 @@ with a one-time token (valid while this process runs). Steps run in a shell on t
     const siteDir = opts.site ? resolve(io.cwd, opts.site) : join(packageRoot(), 'build', 'site');
     if (!opts.site) ensureSite(siteDir, io, opts.build === true);
     else if (!existsSync(siteDir)) throw new PlaybookError('no-site', `no built site at ${siteDir}`, { hint: 'pass the folder that holds index.html' });
-    const guides = contentDir(io.env);
+    const guides = resolveContentDir({ option: opts.content, cwd: io.cwd, env: io.env });
     let server;
     try {
       server = await startUiServer({

@@ -2,25 +2,36 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import type { CliCommand } from '../io.ts';
-import { listGuideFiles, contentDir } from '../../guides.ts';
+import { listGuideFiles } from '../../guides.ts';
+import { resolveContentDir } from '../../config.ts';
 import { loadGuideFile } from '../../extract/load.ts';
 import { formatDiagnostic } from '../../extract/diagnostics.ts';
 import { junitXml } from '../../report/junit.ts';
+import { appendFile } from 'node:fs/promises';
+import { annotation, annotationPath, mdCell } from '../../report/github.ts';
+import { codeQualityIssues } from '../../report/gitlab.ts';
 import { PlaybookError } from '../../errors.ts';
 
-const FORMATS = ['text', 'json', 'junit'] as const;
+const FORMATS = ['text', 'json', 'junit', 'github', 'gitlab'] as const;
 
 const command: CliCommand = {
   summary: 'Check guides for errors (file:line:col); exit 1 when any is broken',
-  usage: `Usage: cgr-playbook validate [files...] [--format text|json|junit]
+  usage: `Usage: cgr-playbook validate [files...] [--format FORMAT] [--content DIR]
 
-Validates the given MDX guides (default: every guide in content/).
+Validates the given MDX guides (default: every guide in the guides folder, see --content).
+  --format text     file:line:col: message, and a hint (default)
+  --format json     {valid, files: [{file, valid, diagnostics}]}
+  --format junit    JUnit XML: a case per valid guide, a failing case per problem (file, line)
+  --format github   GitHub Actions annotations (::error file=…,line=…,col=…::…) shown on the PR,
+                    and a table of the problems in the job summary ($GITHUB_STEP_SUMMARY)
+  --format gitlab   GitLab Code Quality JSON (artifacts: reports: codequality:)
+  --content DIR    the guides folder (default: CGR_PLAYBOOK_CONTENT, cgr-playbook.config.*, content/)
 Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
   async run(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'text' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'text' }, content: { type: 'string' } }, allowPositionals: true, strict: true });
     const format = values.format as (typeof FORMATS)[number];
     if (!FORMATS.includes(format)) throw new PlaybookError('bad-option', `unknown format "${values.format}"; valid formats: ${FORMATS.join(', ')}`);
-    const files = positionals.length ? positionals.map((f) => resolve(io.cwd, f)) : await listGuideFiles(contentDir(io.env));
+    const files = positionals.length ? positionals.map((f) => resolve(io.cwd, f)) : await listGuideFiles(resolveContentDir({ option: values.content, cwd: io.cwd, env: io.env }));
     const results = await Promise.all(files.map((f) => loadGuideFile(f, io.cwd)));
     const broken = results.filter((r) => r.diagnostics.length > 0);
     if (format === 'json') {
@@ -32,12 +43,27 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
             name: 'cgr-playbook validate',
             cases: results.flatMap((r, i) => {
               const file = r.guide?.file ?? r.diagnostics[0]?.file ?? files[i]!;
-              if (r.diagnostics.length === 0) return [{ name: file, classname: 'validate' }];
-              return r.diagnostics.map((d) => ({ name: `${d.file}:${d.line}:${d.column}`, classname: 'validate', failure: { message: d.message, body: formatDiagnostic(d) } }));
+              if (r.diagnostics.length === 0) return [{ name: file, classname: 'validate', file, line: 1 }];
+              return r.diagnostics.map((d) => ({ name: `${d.file}:${d.line}:${d.column}`, classname: 'validate', file: d.file, line: d.line, failure: { message: d.message, body: formatDiagnostic(d) } }));
             }),
           },
         ]),
       );
+    } else if (format === 'github') {
+      for (const r of results) {
+        for (const d of r.diagnostics) io.stdout.write(annotation('error', d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, { file: annotationPath(d.file, io.cwd, io.env), line: d.line, col: d.column, title: `cgr-playbook validate: ${d.code}` }));
+      }
+      const errors = broken.reduce((n, r) => n + r.diagnostics.length, 0);
+      const line = broken.length === 0 ? `${results.length} guide(s) valid` : `${errors} error(s) in ${broken.length} of ${results.length} guide(s)`;
+      io.stdout.write(line + '\n');
+      // The job summary, as lychee and others write it: the same problems as a table.
+      if (io.env.GITHUB_STEP_SUMMARY) {
+        const rows = results.flatMap((r) => r.diagnostics.map((d) => `| \`${mdCell(`${d.file}:${d.line}:${d.column}`)}\` | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`));
+        const md = [`### ${broken.length === 0 ? '✅' : '❌'} cgr-playbook validate: ${line}`, '', ...(rows.length ? ['| Where | Problem |', '|---|---|', ...rows, ''] : [])];
+        await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch((e: NodeJS.ErrnoException) => io.stderr.write(`cgr-playbook validate: cannot append to $GITHUB_STEP_SUMMARY: ${e.code ?? e.message}\n`));
+      }
+    } else if (format === 'gitlab') {
+      io.stdout.write(JSON.stringify(codeQualityIssues(results.flatMap((r) => r.diagnostics)), null, 2) + '\n');
     } else {
       for (const r of results) for (const d of r.diagnostics) io.stdout.write(formatDiagnostic(d) + '\n');
       const errors = broken.reduce((n, r) => n + r.diagnostics.length, 0);

@@ -1,0 +1,50 @@
+// GitHub Actions workflow commands: annotations (`::error file=…,line=…::message`) that the PR's
+// "Files changed" view shows on the guide's line, log groups, and the job summary (Markdown).
+// Escaping follows the runner's own rules (actions/toolkit, packages/core/src/command.ts): data
+// escapes % CR LF; property values also : and ,.
+
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+
+export interface AnnotationPlace {
+  file?: string;
+  line?: number;
+  col?: number;
+  title?: string;
+}
+
+const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** One annotation line (ends with a newline). Workflow commands must start a line of the log. */
+export function annotation(level: 'error' | 'warning' | 'notice', message: string, at: AnnotationPlace = {}): string {
+  const props = [
+    at.file !== undefined ? `file=${escapeProperty(at.file)}` : '',
+    at.line !== undefined ? `line=${at.line}` : '',
+    at.col !== undefined ? `col=${at.col}` : '',
+    at.title !== undefined ? `title=${escapeProperty(at.title)}` : '',
+  ].filter(Boolean);
+  return `::${level}${props.length ? ' ' + props.join(',') : ''}::${escapeData(message)}\n`;
+}
+
+export const groupStart = (title: string): string => `::group::${escapeData(title)}\n`;
+export const groupEnd = (): string => '::endgroup::\n';
+
+/** A path as annotations need it: relative to the repository's checkout ($GITHUB_WORKSPACE) when
+ * known, since the job may run in a subfolder; otherwise as given (relative to the working folder). */
+export function annotationPath(file: string, cwd: string, env: NodeJS.ProcessEnv): string {
+  const ws = env.GITHUB_WORKSPACE;
+  if (!ws) return file;
+  const abs = isAbsolute(file) ? file : resolve(cwd, file);
+  const rel = relative(ws, abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
+}
+
+/** True when running as a GitHub Actions step. */
+export function inGitHubActions(env: NodeJS.ProcessEnv): boolean {
+  return env.GITHUB_ACTIONS === 'true';
+}
+
+/** A Markdown table cell: pipes escaped, one line. */
+export function mdCell(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+}

@@ -1,0 +1,32 @@
+// GitLab Code Quality report (a subset of the Code Climate issue format; GitLab docs, "Code
+// Quality", report format): one issue per problem with description, check_name, a fingerprint
+// unique per issue, severity and location.path + location.lines.begin. Used with
+// `artifacts: reports: codequality:` so merge requests show each problem on its line.
+import { createHash } from 'node:crypto';
+
+export interface CodeQualityIssue {
+  description: string;
+  check_name: string;
+  fingerprint: string;
+  severity: 'info' | 'minor' | 'major' | 'critical' | 'blocker';
+  location: { path: string; lines: { begin: number } };
+}
+
+export interface Problem {
+  file: string;
+  line: number;
+  column: number;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export function codeQualityIssues(problems: readonly Problem[]): CodeQualityIssue[] {
+  return problems.map((p) => ({
+    description: p.hint ? `${p.message} (hint: ${p.hint})` : p.message,
+    check_name: `cgr-playbook/${p.code}`,
+    fingerprint: createHash('sha256').update(`${p.file}\0${p.line}\0${p.column}\0${p.code}\0${p.message}`).digest('hex').slice(0, 32),
+    severity: 'major',
+    location: { path: p.file.replace(/^\.\//, ''), lines: { begin: p.line } },
+  }));
+}

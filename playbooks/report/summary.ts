@@ -1,0 +1,38 @@
+// A run as Markdown: the job summary of a GitHub Actions run ($GITHUB_STEP_SUMMARY), one table row
+// per step with its verdict, time and reason, the guide's file:line per step.
+import type { RunResult } from '../runner/types.ts';
+import { mdCell } from './github.ts';
+import { countSteps, type ReportSource } from './run-report.ts';
+
+/** 850 ms, 12.3 s, 2 min 05 s. */
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+}
+
+const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' } as const;
+
+export function markdownSummary(result: RunResult, source: ReportSource = {}): string {
+  const c = countSteps(result.steps);
+  const head =
+    result.status === 'passed' ? (result.dryRun ? '✅ Dry run' : '✅ Passed') : result.status === 'interrupted' ? '⛔ Interrupted (partial)' : result.status === 'error' ? '❌ Not run' : '❌ Failed';
+  const lines = [
+    `### ${head}: ${mdCell(result.guide.title)} (${result.path})`,
+    '',
+    `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped in ${formatDuration(result.durationMs)}${source.file ? ` · \`${mdCell(source.file)}\`` : ''}`,
+    '',
+  ];
+  if (result.error) lines.push(`**${mdCell(result.error.message)}**${result.error.hint ? ` — ${mdCell(result.error.hint)}` : ''}`, '');
+  if (result.steps.length) {
+    lines.push('| # | Step | Result | Time | Detail |', '|---:|---|---|---:|---|');
+    for (const s of result.steps) {
+      const line = source.positions?.[s.id]?.line;
+      const where = source.file && line !== undefined ? ` <sub>${mdCell(`${source.file}:${line}`)}</sub>` : '';
+      lines.push(`| ${s.number} | ${mdCell(s.title)} (\`${mdCell(s.id)}\`)${where} | ${MARK[s.verdict]} | ${s.verdict === 'skipped' && s.durationMs === 0 ? '' : formatDuration(s.durationMs)} | ${mdCell(s.reason ?? '')} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,147 @@
+// CI the way docs teams run it: `validate --format github|gitlab`, JUnit cases with file and line,
+// and `run` under GitHub Actions (GITHUB_ACTIONS=true): a group per step, failures as annotations
+// on the guide's file and line, the job summary in $GITHUB_STEP_SUMMARY.
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser } from 'fast-xml-parser';
+import { cli, repoRoot } from './memory-io.ts';
+import { cli as runCliProcessLike } from '../runner/cli-helpers.ts';
+
+const BROKEN = ['tests/fixtures/broken/unknown-prop.mdx', 'tests/fixtures/broken/when-unknown-field.mdx'];
+const FAIL = 'tests/fixtures/runner/fail.mdx';
+const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (n) => ['testsuite', 'testcase'].includes(n) });
+
+let temps: string[] = [];
+afterEach(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+  temps = [];
+});
+function temp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'cgr-gha-'));
+  temps.push(d);
+  return d;
+}
+
+describe('validate for CI', () => {
+  it('--format github: one ::error annotation per problem at file, line and column; exit 1', async () => {
+    const r = await cli(['validate', '--format', 'github', 'content/nexus.mdx', ...BROKEN]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      '::error file=tests/fixtures/broken/unknown-prop.mdx,line=8,col=43,title=cgr-playbook validate%3A unknown-prop::colour: unknown prop "colour"%0Ahint: remove it, or check its spelling against the block reference (cgr-playbook docs: Authoring)\n' +
+        '::error file=tests/fixtures/broken/when-unknown-field.mdx,line=10,col=42,title=cgr-playbook validate%3A unknown-field::when: when refers to unknown field "debugMode"%0Ahint: declare <Field id="debugMode" .../> or use one of: troubleshoot\n' +
+        '2 error(s) in 2 of 3 guide(s)\n',
+    );
+  });
+
+  it('--format github: the problems also go to the job summary ($GITHUB_STEP_SUMMARY), appended', async () => {
+    const summary = join(temp(), 'summary.md');
+    writeFileSync(summary, 'before\n');
+    await cli(['validate', '--format', 'github', 'content/nexus.mdx', ...BROKEN], { env: { GITHUB_STEP_SUMMARY: summary } });
+    expect(readFileSync(summary, 'utf8')).toBe(
+      'before\n### ❌ cgr-playbook validate: 2 error(s) in 2 of 3 guide(s)\n\n| Where | Problem |\n|---|---|\n' +
+        '| `tests/fixtures/broken/unknown-prop.mdx:8:43` | colour: unknown prop "colour" — remove it, or check its spelling against the block reference (cgr-playbook docs: Authoring) |\n' +
+        '| `tests/fixtures/broken/when-unknown-field.mdx:10:42` | when: when refers to unknown field "debugMode" — declare &lt;Field id="debugMode" .../> or use one of: troubleshoot |\n\n',
+    );
+  });
+
+  it('--format github: paths are relative to $GITHUB_WORKSPACE when the job runs in a subfolder', async () => {
+    const r = await cli(['validate', '--format', 'github', 'broken/unknown-prop.mdx'], { cwd: join(repoRoot, 'tests/fixtures'), env: { GITHUB_WORKSPACE: repoRoot } });
+    expect(r.stdout.split('\n')[0]).toMatch(/^::error file=tests\/fixtures\/broken\/unknown-prop\.mdx,line=8,col=43,/);
+  });
+
+  it('--format github on valid guides: no annotation, exit 0', async () => {
+    const r = await cli(['validate', '--format', 'github']);
+    expect(r).toEqual({ code: 0, stdout: '4 guide(s) valid\n', stderr: '' });
+  });
+
+  it('--format gitlab: Code Quality issues with path, line, severity and unique fingerprints', async () => {
+    const r = await cli(['validate', '--format', 'gitlab', 'content/nexus.mdx', ...BROKEN]);
+    expect(r.code).toBe(1);
+    const issues = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(issues.map(({ fingerprint, ...rest }) => rest)).toEqual([
+      { description: 'colour: unknown prop "colour" (hint: remove it, or check its spelling against the block reference (cgr-playbook docs: Authoring))', check_name: 'cgr-playbook/unknown-prop', severity: 'major', location: { path: BROKEN[0], lines: { begin: 8 } } },
+      { description: 'when: when refers to unknown field "debugMode" (hint: declare <Field id="debugMode" .../> or use one of: troubleshoot)', check_name: 'cgr-playbook/unknown-field', severity: 'major', location: { path: BROKEN[1], lines: { begin: 10 } } },
+    ]);
+    const prints = issues.map((i) => i.fingerprint as string);
+    expect(new Set(prints).size).toBe(2);
+    for (const f of prints) expect(f).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.parse((await cli(['validate', '--format', 'gitlab'])).stdout)).toEqual([]);
+  });
+
+  it('--format junit: every case carries the guide file and line', async () => {
+    const r = await cli(['validate', '--format', 'junit', 'content/nexus.mdx', ...BROKEN]);
+    const cases = (xml.parse(r.stdout) as { testsuites: { testsuite: Array<{ testcase: Array<Record<string, string>> }> } }).testsuites.testsuite[0]!.testcase;
+    expect(cases.map((c) => [c['@name'], c['@file'], c['@line']])).toEqual([
+      ['content/nexus.mdx', 'content/nexus.mdx', '1'],
+      ['tests/fixtures/broken/unknown-prop.mdx:8:43', 'tests/fixtures/broken/unknown-prop.mdx', '8'],
+      ['tests/fixtures/broken/when-unknown-field.mdx:10:42', 'tests/fixtures/broken/when-unknown-field.mdx', '10'],
+    ]);
+  });
+});
+
+describe('run in GitHub Actions (GITHUB_ACTIONS=true)', () => {
+  it('a failing guide: a group per step that ran, an ::error on the failed step\'s line, the summary table, JUnit file/line', async () => {
+    const dir = temp();
+    const summary = join(dir, 'summary.md');
+    writeFileSync(summary, '# earlier content\n');
+    const r = await runCliProcessLike(['run', FAIL, '--report', `junit=${join(dir, 'run.xml')}`], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split('\n');
+    // Every workflow command starts a line; groups open and close in pairs, one per step that ran.
+    expect(lines.filter((l) => l.startsWith('::group::'))).toEqual(['::group::[1/3] Print a line (first)', '::group::[2/3] Exit with 3 (breaks)']);
+    expect(lines.filter((l) => l === '::endgroup::')).toHaveLength(2);
+    expect(r.stdout).not.toMatch(/[^\n]::(group|endgroup|error)/);
+    // The step's output is inside its group, with workflow commands stopped around it.
+    const open = lines.indexOf('::group::[2/3] Exit with 3 (breaks)');
+    const stop = lines[open + 1]!;
+    expect(stop).toMatch(/^::stop-commands::\S{16,}$/);
+    const token = stop.slice('::stop-commands::'.length);
+    const resume = lines.indexOf(`::${token}::`, open);
+    expect(lines.slice(open, resume)).toContain('about to fail');
+    expect(lines[resume + 1]).toBe('::endgroup::');
+    expect(lines.filter((l) => l.startsWith('::error'))).toEqual([`::error file=${FAIL},line=14,title=runner-fail%3A step breaks failed::exit code 3, expected 0`]);
+    // Summary: appended (earlier content kept), one row per step.
+    const md = readFileSync(summary, 'utf8');
+    expect(md.startsWith('# earlier content\n### ❌ Failed: A guide whose second step fails (developer)\n')).toBe(true);
+    expect(md).toContain('| # | Step | Result | Time | Detail |');
+    expect(md).toMatch(new RegExp(`\\| 2 \\| Exit with 3 \\(\`breaks\`\\) <sub>${FAIL.replace(/[./]/g, '\\$&')}:14</sub> \\| ❌ failed \\| \\d+ ms \\| exit code 3, expected 0 \\|`));
+    expect(md).toContain(`| 3 | Never reached (\`never\`) <sub>${FAIL}:20</sub> | ⏭️ skipped |  | not run: step breaks failed |`);
+    const cases = (xml.parse(readFileSync(join(dir, 'run.xml'), 'utf8')) as { testsuites: { testsuite: Array<{ testcase: Array<Record<string, string>> }> } }).testsuites.testsuite[0]!.testcase;
+    expect(cases.map((c) => `${c['@file']}:${c['@line']}`)).toEqual([`${FAIL}:8`, `${FAIL}:14`, `${FAIL}:20`]);
+  });
+
+  it('a broken guide: one annotation per problem, the summary says it was not run, exit 2', async () => {
+    const dir = temp();
+    const summary = join(dir, 'summary.md');
+    const r = await runCliProcessLike(['run', BROKEN[0]!], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe(
+      '::error file=tests/fixtures/broken/unknown-prop.mdx,line=8,col=43,title=cgr-playbook run%3A unknown-prop::colour: unknown prop "colour"%0Ahint: remove it, or check its spelling against the block reference (cgr-playbook docs: Authoring)\n',
+    );
+    expect(r.stderr).toContain('has 1 error(s), first: tests/fixtures/broken/unknown-prop.mdx:8:43');
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toContain('### ❌ Not run: tests/fixtures/broken/unknown-prop.mdx is broken');
+    expect(md).toContain('| `tests/fixtures/broken/unknown-prop.mdx:8:43` | colour: unknown prop "colour" — remove it');
+  });
+
+  it("a step's output cannot issue workflow commands: they are stopped while the step runs", async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'inject.mdx'), '---\nid: inject\ntitle: Injection\nproduct: bash\nsummary: x.\n---\n\n<Command id="say" title="Print a workflow command">\n  ```sh\n  echo "::error file=x,line=1::injected"; echo "::endgroup::"\n  ```\n</Command>\n');
+    const r = await runCliProcessLike(['run', join(dir, 'inject.mdx')], { env: { GITHUB_ACTIONS: 'true' } });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n');
+    const stop = lines.findIndex((l) => l.startsWith('::stop-commands::'));
+    const resume = lines.indexOf(`::${lines[stop]!.slice('::stop-commands::'.length)}::`);
+    const injected = lines.indexOf('::error file=x,line=1::injected');
+    expect(stop).toBeGreaterThan(-1);
+    expect(injected).toBeGreaterThan(stop);
+    expect(injected).toBeLessThan(resume);
+  });
+
+  it('outside GitHub Actions nothing of this is printed', async () => {
+    const r = await runCliProcessLike(['run', FAIL]);
+    expect(r.stdout).not.toContain('::');
+  });
+});
