@@ -67,11 +67,18 @@ export function startStepRun(
     ...(services.fieldsApplier ? { fieldsApplier: services.fieldsApplier } : {}),
   });
   const started = new Set<string>();
+  /** The first failure (or the stop), until the cleanup steps after it are announced, as the CLI's progress display does. */
+  let stoppedBy: { id: string; interrupted: boolean } | undefined;
+  let cleanupAnnounced = false;
   handle.subscribe((e) => {
     switch (e.type) {
       case 'step-start':
         started.add(e.step.id);
-        sinks.output(`\r\n\x1b[1;36m▶ ${e.step.title}\x1b[0m\r\n${e.command ? `\x1b[2m$ ${e.command.replace(/\r?\n/g, '\r\n  ')}\x1b[0m\r\n` : ''}`);
+        if (e.step.always && stoppedBy && !cleanupAnnounced) {
+          cleanupAnnounced = true;
+          sinks.output(`\r\n\x1b[33m${stoppedBy.interrupted ? 'Interrupted; cleaning up (Stop again to stop the cleanup):' : `Cleaning up after step ${stoppedBy.id} failed:`}\x1b[0m\r\n`);
+        }
+        sinks.output(`\r\n\x1b[1;36m▶ ${e.step.title}\x1b[0m${e.step.always ? '\x1b[2m · cleanup\x1b[0m' : ''}\r\n${e.command ? `\x1b[2m$ ${e.command.replace(/\r?\n/g, '\r\n  ')}\x1b[0m\r\n` : ''}`);
         sinks.status(e.step.id, 'running');
         break;
       case 'step-output':
@@ -86,6 +93,7 @@ export function startStepRun(
         const mark = e.verdict === 'passed' ? '\x1b[32m✔ passed' : e.verdict === 'failed' ? '\x1b[31m✘ failed' : '\x1b[33m– skipped';
         if (started.has(e.step.id) || e.verdict !== 'skipped') sinks.output(`\r\n${mark}\x1b[0m${e.reason ? `: ${e.reason}` : ''}\r\n`);
         sinks.status(e.step.id, e.verdict, e.reason);
+        if (e.verdict === 'failed' && !stoppedBy) stoppedBy = { id: e.step.id, interrupted: e.reason === 'interrupted' };
         break;
       }
       default:
