@@ -127,6 +127,14 @@ describe('guides', () => {
     expect(stepById(g, 'pull-production')).toMatchObject({ run: expect.stringContaining('{{cloudsmithRepo}}/{{cgOrg}}/{{image}}') });
   });
 
+  it('Cloudsmith: the three upstream checks read the list the same short way, every page of it', () => {
+    const g = guides.get('cloudsmith')!;
+    const runs = ['upstream-url-developer', 'upstream-url-production', 'upstream-active'].map((id) => { const s = stepById(g, id); return s.kind === 'verify' ? (s.run ?? '').trim() : ''; });
+    expect(new Set(runs).size).toBe(1);
+    expect(runs[0]!.split('\n').length).toBeLessThanOrEqual(5);
+    expect(runs[0]).toMatch(/^# .*X-Pagination-PageTotal/);
+  });
+
   it('Nexus: HTTPS or insecure-registries, with the steps and checks of each and a verify that says which answers', () => {
     const g = guides.get('nexus')!;
     expect(field(g, 'nexusScheme')).toMatchObject({ type: 'enum', options: ['http', 'https'], default: 'http' });
