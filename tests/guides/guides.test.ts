@@ -172,6 +172,12 @@ describe('guides', () => {
     const anon = fieldsSteps(g).find((s) => s.id === 'anonymous-pull')!;
     expect(anon.when).toBe('!nexusAuth');
     expect(anon.entries.map((e) => e.label)).toEqual(['Allow anonymous users to access the server', 'Allow anonymous docker pull']);
+    // The pull checks log in only when Nexus requires a login: with anonymous pulls they need no password.
+    for (const id of ['pulled-developer', 'pulled-developer-https', 'pulled-production', 'pulled-production-https']) {
+      const s = stepById(g, id);
+      expect(s.kind === 'verify' && s.probes.map((p) => [p.username, p.password, p.credentialsWhen]), id).toEqual([['{{nexusUser}}', '{{nexusPassword}}', 'nexusAuth']]);
+    }
+    expect(field(g, 'nexusPassword').help).not.toMatch(/also when anonymous/);
     const realm = fieldsSteps(g).find((s) => s.id === 'docker-realm')!;
     expect(realm.description).toMatch(/anonymous pulls/);
     expect(realm.description).not.toMatch(/sign in with bearer tokens/);
