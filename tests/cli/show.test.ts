@@ -82,7 +82,7 @@ describe('show, every guide and path with sample values', () => {
       cloudsmith developer: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.f:upstream-developer 6.v:upstream-url-developer 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:pulled-developer-http(skip) 11.v:cgr-reachable(skip) 12.v:upstream-public(skip) 13.v:upstream-active(skip)
       cloudsmith production: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.m:chainctl-login 6.c:create-pull-token 7.f:upstream-production 8.v:upstream-url-production 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:upstream-active(skip)
       distribution developer: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.c:write-config 5.c:start-cache 6.v:cache-answers 7.c:pull-developer 8.v:pulled-developer 9.v:cached-developer 10.v:registry-log(skip) 11.c:stop-cache
-      distribution production: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.m:chainctl-login 5.c:create-pull-token 6.c:write-config 7.c:start-cache-auth 8.v:cache-answers 9.c:pull-production 10.v:pulled-production 11.v:cached-production 12.v:upstream-direct(skip) 13.v:registry-log(skip) 14.c:stop-cache"
+      distribution production: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.m:chainctl-login 5.c:create-pull-token 6.c:lab-pull-token(skip) 7.c:write-config 8.c:start-cache-auth 9.v:cache-answers 10.c:pull-production 11.v:pulled-production 12.v:cached-production 13.v:upstream-direct(skip) 14.v:registry-log(skip) 15.c:stop-cache"
     `);
   });
 

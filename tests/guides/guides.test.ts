@@ -157,6 +157,19 @@ describe('guides', () => {
     }
   });
 
+  it('Distribution: the Production path takes its pull token from chainctl, or from the test lab when useLab is on (never both)', () => {
+    const g = guides.get('distribution')!;
+    expect(field(g, 'useLab')).toMatchObject({ type: 'boolean', default: 'false', group: 'advanced' });
+    expect(['chainctl-login', 'create-pull-token', 'lab-pull-token'].map((id) => [id, stepById(g, id).when, stepById(g, id).paths])).toEqual([
+      ['chainctl-login', '!useLab', ['production']],
+      ['create-pull-token', '!useLab', ['production']],
+      ['lab-pull-token', 'useLab', ['production']],
+    ]);
+    const lab = stepById(g, 'lab-pull-token');
+    expect(lab.kind === 'command' && [lab.run.trim(), lab.captures.map((c) => [c.name, c.secret])]).toEqual(['cgr-playbook lab token --org {{cgOrg}}', [['identityId', false], ['pullToken', true]]]);
+    expect(lab.title).toMatch(/^Advanced \/ testing: /);
+  });
+
   it('Nexus and Distribution: images are pulled at <address>/chainguard/<image> and <address>/<organization>/<image>', () => {
     for (const [id, host] of [['nexus', '{{nexusHost}}'], ['distribution', '{{listen}}']] as const) {
       const g = guides.get(id)!;
@@ -218,7 +231,7 @@ describe('guides', () => {
   });
 
   it('test-lab settings sit in the advanced group, with defaults a reader keeps', () => {
-    const lab = ['plainHttp', 'upstreamUrl', 'cloudsmithApiUrl'];
+    const lab = ['plainHttp', 'upstreamUrl', 'cloudsmithApiUrl', 'useLab'];
     for (const g of guides.values()) {
       for (const f of g.fields) {
         if (lab.includes(f.id)) expect([g.meta.id, f.id, f.group], 'advanced').toEqual([g.meta.id, f.id, 'advanced']);
