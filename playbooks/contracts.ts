@@ -13,7 +13,7 @@ export interface Diagnosis {
 }
 
 /** A probe with every template already resolved (values filled in, secrets in clear: keep in memory only). */
-export interface ResolvedProbe extends Omit<Probe, 'image' | 'username' | 'password' | 'upstream' | 'success'> {
+export interface ResolvedProbe extends Omit<Probe, 'image' | 'username' | 'password' | 'upstream' | 'success' | 'credentialsWhen'> {
   image: string;
   username?: string;
   password?: string;

@@ -16,7 +16,7 @@ export const ArtifactoryRemoteRequestSchema = z.object({
   key: z.string().min(1).describe('Repository key; also the first path segment of pulls (<host>/<key>/<image>).'),
   rclass: z.literal('remote').describe('Repository class: remote (a proxy of another registry).'),
   packageType: z.literal('docker').describe('Package type: docker.'),
-  url: z.string().describe('Upstream URL; exactly https://cgr.dev/ (Artifactory ignores a path in a Docker remote URL).'),
+  url: z.string().describe('Upstream URL; exactly https://cgr.dev/ (the organization and image go in the pull address).'),
   username: z.string().optional().describe('Upstream user: the pull token identity id (Production).'),
   password: z.string().optional().describe('Upstream password: the pull token secret (Production; write-only).'),
   includesPattern: z.string().optional().describe('Include Patterns; default **/*.'),
@@ -103,7 +103,7 @@ export function artifactoryProblems(step: ResolvedFieldsStep, repo: ArtifactoryR
     return problems;
   }
   if (!sameUrl(repo.url, ARTIFACTORY_UPSTREAM)) {
-    problems.push({ field: 'URL (url)', actual: show(repo.url), expected: ARTIFACTORY_UPSTREAM, fix: `set URL to exactly ${ARTIFACTORY_UPSTREAM}: Artifactory ignores a path in a Docker remote URL, so an organization there ends in "manifest unknown"` });
+    problems.push({ field: 'URL (url)', actual: show(repo.url), expected: ARTIFACTORY_UPSTREAM, fix: `set URL to exactly ${ARTIFACTORY_UPSTREAM}, with nothing after the host: the organization and the image go in the pull address (<registry>/<repository key>/<organization>/<image>)` });
   }
   if (repo.includesPattern !== undefined && repo.includesPattern !== '**/*') {
     problems.push({ field: 'Include Patterns (includesPattern)', actual: repo.includesPattern, expected: '**/*', fix: 'set Include Patterns back to the default **/*' });

@@ -66,7 +66,7 @@ const KEYS: Record<string, ApiKeySpec> = {
   auth_secret: { coerce: (t) => (t === '' ? undefined : t), writeOnly: true },
 };
 
-const LABELS: Record<string, string> = { upstream_url: 'Upstream URL', mode: 'Mode', verify_ssl: 'Verify SSL Certificates', auth_mode: 'Authentication method', auth_username: 'Username', auth_secret: 'Password', name: 'Name', priority: 'Priority' };
+const LABELS: Record<string, string> = { upstream_url: 'Proxy URL', mode: 'Mode', verify_ssl: 'Verify SSL Certificates', auth_mode: 'Authentication', auth_username: 'Username', auth_secret: 'Password', name: 'Name', priority: 'Priority' };
 
 function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
   return {
@@ -147,18 +147,19 @@ export function cloudsmithProblems(step: ResolvedFieldsStep, up: CloudsmithUpstr
   const want = expectedUpstream(step.path);
   if (!sameUrl(up.upstream_url, want)) {
     const why = step.path === 'production' ? 'Production images need the bare registry: the organization goes in the pull reference' : 'public Developer images live under /chainguard';
-    problems.push({ field: 'Upstream URL (upstream_url)', actual: up.upstream_url, expected: want, fix: `set Upstream URL to ${want} (${why}); nothing else may follow it` });
+    problems.push({ field: 'Proxy URL (upstream_url)', actual: up.upstream_url, expected: want, fix: `set Proxy URL to ${want} (${why}); nothing else may follow it` });
   }
   if (up.mode !== 'Cache and Proxy') problems.push({ field: 'Mode (mode)', actual: up.mode, expected: 'Cache and Proxy', fix: 'select Cache and Proxy so Cloudsmith keeps what it fetches' });
-  if (up.verify_ssl === false) problems.push({ field: 'Verify SSL Certificates (verify_ssl)', actual: 'false', expected: 'true', fix: 'tick Verify SSL Certificates' });
+  if (up.verify_ssl === false) problems.push({ field: 'Verify SSL Certificates (verify_ssl)', actual: 'false', expected: 'true', fix: 'tick Verify SSL Certificates under Additional options' });
   if (up.is_active === false) problems.push({ field: 'Active (is_active)', actual: 'false', expected: 'true', fix: 'enable the upstream' });
   if (step.path === 'production' && !credsSet) {
-    problems.push({ field: 'Authentication (auth_mode)', actual: show(up.auth_mode), expected: 'Username and Password', fix: 'expand Authentication, choose Username and Password, and enter the pull token\'s identity id and password' });
+    problems.push({ field: 'Authentication (auth_mode)', actual: show(up.auth_mode), expected: 'Username and Password', fix: 'under Additional options, set Authentication to Username and Password and enter the pull token\'s identity id as Username and its password as Password' });
   }
   for (const d of desired) {
     if (['upstream_url', 'mode', 'verify_ssl', 'is_active'].includes(d.api) && problems.some((p) => p.field.includes(`(${d.api})`))) continue;
     if (d.api === 'upstream_url' && sameUrl(d.value, want)) continue;
-    if (d.api === 'auth_mode' && problems.some((p) => p.field.includes('(auth_mode)'))) continue;
+    // Missing credentials are one problem with one fix, as in the guide's form.
+    if (['auth_mode', 'auth_username', 'auth_secret'].includes(d.api) && problems.some((p) => p.field.includes('(auth_mode)'))) continue;
     const actual = getPath(up, d.api);
     if (!satisfied(actual, d, credsSet)) {
       const label = LABELS[d.api] ?? d.label;

@@ -195,7 +195,10 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
   const dockerPort = (repo: Repo) => async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const c = repo.config;
     if (edition === 'CE' && !eulaAccepted) return registryError(res, 403, 'DENIED', 'Nexus Repository Community Edition: the EULA has not been accepted');
-    if (!opts.anonymousAccess || c.docker.forceBasicAuth) {
+    // Anonymous pulls (Nexus 3.6+, NEXUS-10813): anonymous access on, "Allow anonymous docker pull"
+    // (forceBasicAuth false) and the Docker Bearer Token Realm active. Credentials sent are checked.
+    const anonymousPull = opts.anonymousAccess && !c.docker.forceBasicAuth && realms.includes('DockerToken');
+    if (!anonymousPull || basicAuth(req)) {
       const user = who(req);
       if (!user) return registryError(res, 401, 'UNAUTHORIZED', 'Access denied to Docker repository', { 'www-authenticate': 'BASIC realm="Sonatype Nexus Repository Manager"' });
       if (!c.docker.forceBasicAuth && !realms.includes('DockerToken')) {

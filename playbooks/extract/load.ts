@@ -44,7 +44,9 @@ function codeFor(message: string, zodCode: string): string {
   if (/built-in property of every JavaScript object/.test(message)) return 'reserved-name';
   if (/^expected a duration|^expected a whole number/.test(message)) return 'invalid-prop';
   if (/needs a ```sh fence with the command|holds no command/.test(message)) return 'empty-command';
-  if (/^when refers/.test(message)) return 'unknown-field';
+  if (/^(when|credentialsWhen) refers/.test(message)) return 'unknown-field';
+  if (/is already captured by step/.test(message)) return 'duplicate-capture';
+  if (/credentialsWhen needs credentials/.test(message)) return 'invalid-prop';
   if (/default fails|example fails/.test(message)) return 'invalid-default';
   if (/secret .* URL/.test(message)) return 'secret-in-url';
   if (/single quotes|quoted heredoc/.test(message)) return 'unexpanded-ref';

@@ -37,24 +37,25 @@ export function onPath(block: DocBlock, path: PathId): boolean {
   return block.paths === undefined || block.paths.includes(path);
 }
 
-/** Plain text of inline content; `value` says how a field reference reads. */
-export function inlineText(nodes: readonly Inline[], value: (id: string) => string = (id) => `<${id}>`): string {
+/** Plain text of inline content; `value` says how a field reference reads, `code` how inline code does (as is by default). */
+export function inlineText(nodes: readonly Inline[], value: (id: string) => string = (id) => `<${id}>`, code: (text: string) => string = (t) => t): string {
   return nodes
     .map((n) => {
       switch (n.t) {
         case 'text':
-        case 'code':
           return n.v;
+        case 'code':
+          return code(n.v);
         case 'value':
           return n.value ?? value(n.id);
         case 'break':
           return '\n';
         case 'link': {
-          const text = inlineText(n.children, value);
+          const text = inlineText(n.children, value, code);
           return text === n.url || n.url.startsWith('#') ? text : `${text} (${n.url})`;
         }
         default:
-          return inlineText(n.children, value);
+          return inlineText(n.children, value, code);
       }
     })
     .join('');

@@ -4,7 +4,7 @@ import { FieldSchema, checkFieldValue, envVarFor, type Field } from './field.ts'
 import { StepSchema, type Step } from './step.ts';
 import { PATH_IDS, pathsOf, type PathId } from './props.ts';
 import type { DocBlock } from './doc.ts';
-import { parseCondition } from './when.ts';
+import { exclusiveConditions, parseCondition } from './when.ts';
 import { findMalformedRefs, findRefs } from '../template/refs.ts';
 import { scanShell } from '../template/shell.ts';
 
@@ -41,6 +41,14 @@ export const GuideMetaSchema = z.strictObject({
 
 /** `url`: the whole template ends up in a URL (a probe's image reference or upstream), so no secret may appear in it. */
 export type TemplateSite = { step: Step; path: (string | number)[]; template: string; shell: boolean; url?: boolean };
+
+/** Two steps that can never both run: on different paths, or on conditions that cannot both hold. */
+function alternatives(a: Step, b: Step): boolean {
+  if (!a.paths.some((p) => b.paths.includes(p))) return true;
+  const ca = a.when !== undefined ? parseCondition(a.when) : undefined;
+  const cb = b.when !== undefined ? parseCondition(b.when) : undefined;
+  return ca !== undefined && cb !== undefined && exclusiveConditions(ca, cb);
+}
 
 export function templatesOf(step: Step, index: number): TemplateSite[] {
   const at = (...p: (string | number)[]) => ['steps', index, ...p];
@@ -122,6 +130,12 @@ export const GuideSchema = z
         const cond = parseCondition(step.when);
         if (cond && !fields.has(cond.field)) issue(['steps', i, 'when'], `when refers to unknown field "${cond.field}"`, `declare <Field id="${cond.field}" .../> or use one of: ${[...fields.keys()].join(', ') || '(no fields)'}`);
       }
+      if (step.kind === 'verify') {
+        step.probes.forEach((p, k) => {
+          const cond = p.credentialsWhen !== undefined ? parseCondition(p.credentialsWhen) : undefined;
+          if (cond && !fields.has(cond.field)) issue(['steps', i, 'probes', k, 'credentialsWhen'], `credentialsWhen refers to unknown field "${cond.field}"`, `declare <Field id="${cond.field}" .../> or use one of: ${[...fields.keys()].join(', ') || '(no fields)'}`);
+        });
+      }
 
       for (const site of templatesOf(step, i)) {
         for (const off of findMalformedRefs(site.template)) {
@@ -192,8 +206,13 @@ export const GuideSchema = z
       if (step.kind === 'command') {
         step.captures.forEach((c, k) => {
           if (fields.has(c.name)) issue(['steps', i, 'captures', k, 'name'], `capture "${c.name}" has the same name as a field`, 'rename the capture');
-          else if (captures.has(c.name)) issue(['steps', i, 'captures', k, 'name'], `capture "${c.name}" is already captured by step "${g.steps[captures.get(c.name)!.index]!.id}"`, 'rename one of them');
-          else captures.set(c.name, { index: i, paths: step.paths });
+          else if (captures.has(c.name)) {
+            // Alternatives (steps that can never both run) may capture the same value: whichever runs provides it.
+            const first = captures.get(c.name)!;
+            const other = g.steps[first.index]!;
+            if (alternatives(other, step)) captures.set(c.name, { index: first.index, paths: [...new Set([...first.paths, ...step.paths])] });
+            else issue(['steps', i, 'captures', k, 'name'], `capture "${c.name}" is already captured by step "${other.id}", and both steps can run`, `rename one of them, or make the two steps alternatives: conditions that cannot both hold (when="useLab" and when="!useLab") or different paths`);
+          } else captures.set(c.name, { index: i, paths: step.paths });
           if (c.secret) secretNames.add(c.name);
         });
       }

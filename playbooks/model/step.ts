@@ -146,11 +146,26 @@ export const ProbeSchema = z
   password: z.string().optional().describe("Password template (optional; usually a secret field)."),
   /** `upstream` probes: the registry to pull from directly (template); default https://cgr.dev. */
   upstream: z.string().optional().describe("`upstream` probes: the registry to pull from directly (template); default https://cgr.dev."),
+  /** Send `username`/`password` only when this condition on the values holds (as `when`); otherwise pull anonymously. */
+  credentialsWhen: z
+    .string()
+    .optional()
+    .superRefine((w, ctx) => {
+      if (w !== undefined && !parseCondition(w)) {
+        ctx.addIssue({ code: 'custom', message: `cannot read condition ${JSON.stringify(w)}`, params: { hint: 'write `field`, `!field`, `field == value` or `field != value`' } });
+      }
+    })
+    .describe('Send username and password only when this condition holds (written like `when`, e.g. "nexusAuth"); otherwise the probe pulls anonymously and needs neither, e.g. for a registry that lets anonymous users pull.'),
   /** Use plain HTTP (a local lab or an http-only port). */
   insecure: booleanProp.default(false).describe("Use plain HTTP (a local lab or an http-only port)."),
   success: successProp.describe('What success looks like, in plain words (e.g. "wolfi-base comes through the cache intact"). Required. The page shows it instead of the probe\'s mechanics; a failure names it ("expected: …; got: …").'),
 })
   .superRefine(needsSuccess('a <Probe>', 'The image comes through the cache, every layer intact'))
+  .superRefine((p, ctx) => {
+    if (p.credentialsWhen !== undefined && p.username === undefined && p.password === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['credentialsWhen'], message: 'credentialsWhen needs credentials to send: this probe has no username or password', params: { hint: 'add username="{{…}}" and password="{{…}}", or remove credentialsWhen' } });
+    }
+  })
   .transform((p) => ({ ...p, success: p.success ?? '' }));
 
 export const VerifyStepSchema = z

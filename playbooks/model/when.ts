@@ -1,4 +1,5 @@
 // `when` conditions on field values: `field`, `!field`, `field == value`, `field != value`.
+// Browser-safe (the page evaluates them too).
 export type Condition =
   | { field: string; op: 'truthy' | 'falsy' }
   | { field: string; op: 'eq' | 'ne'; value: string };
@@ -47,4 +48,23 @@ export function conditionToString(cond: Condition): string {
     default:
       return `${cond.field} ${cond.op === 'eq' ? '==' : '!='} ${cond.value}`;
   }
+}
+
+/**
+ * Whether two conditions can never hold at once (`x` / `!x`, `x == a` / `x != a`, `x == a` /
+ * `x == b`, `!x` / `x == <a truthy value>`): steps on such conditions are alternatives, so only
+ * one of them runs. Conditions on different fields may always both hold.
+ */
+export function exclusiveConditions(a: Condition, b: Condition): boolean {
+  if (a.field !== b.field) return false;
+  const holds = (c: Condition, v: string) => evaluateCondition(c, { [c.field]: v });
+  const one = (x: Condition, y: Condition): boolean => {
+    if (x.op === 'truthy' && y.op === 'falsy') return true;
+    if (x.op === 'eq' && y.op === 'ne') return x.value === y.value;
+    if (x.op === 'eq' && y.op === 'eq') return x.value !== y.value;
+    // `x == a` against `x` or `!x`: exclusive when a makes the other false.
+    if (x.op === 'eq' && (y.op === 'truthy' || y.op === 'falsy')) return !holds(y, x.value);
+    return false;
+  };
+  return one(a, b) || one(b, a);
 }

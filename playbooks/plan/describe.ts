@@ -16,6 +16,8 @@ export interface DescribedField {
   secret: boolean;
   required: boolean;
   envVar: string;
+  /** `advanced`: a test-setup setting (`group="advanced"`), listed apart from the reader's own values. */
+  group: 'main' | 'advanced';
   /** Non-secret values only. */
   value?: string;
   hasValue: boolean;
@@ -96,6 +98,7 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
     secret: f.secret,
     required: f.required,
     envVar: f.envVar,
+    group: f.group,
     ...(!f.secret && ownValue(values, f.id) !== undefined ? { value: ownValue(values, f.id) } : {}),
     hasValue: ownValue(values, f.id) !== undefined,
   }));

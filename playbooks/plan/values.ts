@@ -56,7 +56,18 @@ export function usedFields(guide: Guide, path: PathId, values: Readonly<Record<s
       used.add(cond.field);
       if (!evaluateCondition(cond, values)) return;
     }
-    for (const site of templatesOf(step, i)) for (const r of findRefs(site.template)) used.add(r.name);
+    for (const site of templatesOf(step, i)) {
+      // A probe's credentials are not used when its credentialsWhen does not hold (an anonymous pull).
+      if (step.kind === 'verify' && site.path[2] === 'probes' && (site.path[4] === 'username' || site.path[4] === 'password')) {
+        const w = step.probes[site.path[3] as number]?.credentialsWhen;
+        const c = w !== undefined ? parseCondition(w) : undefined;
+        if (c) {
+          used.add(c.field);
+          if (!evaluateCondition(c, values)) continue;
+        }
+      }
+      for (const r of findRefs(site.template)) used.add(r.name);
+    }
     if (step.kind === 'manual') for (const f of step.provides) used.add(f);
   });
   return used;

@@ -11,6 +11,7 @@ import { resolveValues } from '../plan/values.ts';
 import { describeProbe } from '../plan/describe.ts';
 import { createMasker, type Masker } from '../mask/masker.ts';
 import { ownValue, valueRecord } from '../model/own.ts';
+import { evaluateCondition, parseCondition } from '../model/when.ts';
 import type { ResolvedFieldsStep, ResolvedProbe } from '../contracts.ts';
 import { realClock } from './clock.ts';
 import { execInPty, type ExecResult } from './exec.ts';
@@ -521,10 +522,13 @@ class Run {
         missing.push(...r.missing);
         return r.value;
       };
-      const { image, username, password, upstream, success: _success, ...rest } = probe;
+      const { image, username, password, upstream, success: _success, credentialsWhen, ...rest } = probe;
       const resolved: ResolvedProbe = { ...rest, image: res(image)! };
-      const u = res(username);
-      const pw = res(password);
+      // credentialsWhen false: an anonymous pull, so the credentials are neither resolved nor asked for.
+      const cond = credentialsWhen !== undefined ? parseCondition(credentialsWhen) : undefined;
+      const withCredentials = !cond || evaluateCondition(cond, this.values);
+      const u = withCredentials ? res(username) : undefined;
+      const pw = withCredentials ? res(password) : undefined;
       const up = res(upstream);
       if (u !== undefined) resolved.username = u;
       if (pw !== undefined) resolved.password = pw;

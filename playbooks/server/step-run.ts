@@ -68,11 +68,18 @@ export function startStepRun(
     ...(services.fieldsApplier ? { fieldsApplier: services.fieldsApplier } : {}),
   });
   const started = new Set<string>();
+  /** The first failure (or the stop), until the cleanup steps after it are announced, as the CLI's progress display does. */
+  let stoppedBy: { id: string; interrupted: boolean } | undefined;
+  let cleanupAnnounced = false;
   handle.subscribe((e) => {
     switch (e.type) {
       case 'step-start':
         started.add(e.step.id);
-        sinks.output(`\r\n\x1b[1;36m▶ ${e.step.title}\x1b[0m\r\n${e.command ? `\x1b[2m$ ${e.command.replace(/\r?\n/g, '\r\n  ')}\x1b[0m\r\n` : ''}`);
+        if (e.step.always && stoppedBy && !cleanupAnnounced) {
+          cleanupAnnounced = true;
+          sinks.output(`\r\n\x1b[33m${stoppedBy.interrupted ? 'Interrupted; cleaning up (Stop again to stop the cleanup):' : `Cleaning up after step ${stoppedBy.id} failed:`}\x1b[0m\r\n`);
+        }
+        sinks.output(`\r\n\x1b[1;36m▶ ${e.step.title}\x1b[0m${e.step.always ? '\x1b[2m · cleanup\x1b[0m' : ''}\r\n${e.command ? `\x1b[2m$ ${e.command.replace(/\r?\n/g, '\r\n  ')}\x1b[0m\r\n` : ''}`);
         sinks.status(e.step.id, 'running');
         break;
       case 'step-output':
@@ -91,6 +98,7 @@ export function startStepRun(
         const step = req.guide.steps.find((s) => s.id === e.step.id);
         const explain = e.verdict === 'failed' && step && e.reason !== 'interrupted' ? explainFailure(req.guide, step, e.record, req.values) : undefined;
         sinks.status(e.step.id, e.verdict, e.reason, explain);
+        if (e.verdict === 'failed' && !stoppedBy) stoppedBy = { id: e.step.id, interrupted: e.reason === 'interrupted' };
         break;
       }
       default:

@@ -61,7 +61,9 @@ describe('artifactory.docker-remote', () => {
       ['Include Patterns (includesPattern)', 'chainguard/**', '**/*'],
       ['Block Mismatching Mime Types (blockMismatchingMimeTypes)', 'false', 'true'],
     ]);
-    expect(c.problems?.[0]?.fix).toContain('ignores a path');
+    // What the guide says, nothing it does not source: the URL is exactly https://cgr.dev/, the path goes in the pull address.
+    expect(c.problems?.[0]?.fix).toBe('set URL to exactly https://cgr.dev/, with nothing after the host: the organization and the image go in the pull address (<registry>/<repository key>/<organization>/<image>)');
+    expect(JSON.stringify(c.problems)).not.toMatch(/ignores/);
     expect((await a.apply(step, signal())).changed).toBe(true); // POST update
     expect(art.repository('cgr-public')).toMatchObject({ url: 'https://cgr.dev/', includesPattern: '**/*', blockMismatchingMimeTypes: true });
     expect((await a.check(step, signal())).ok).toBe(true);

@@ -60,9 +60,15 @@ describe('cloudsmith.docker-upstream', () => {
     const a = cloudsmithDockerUpstreamAdapter();
     const c = await a.check(step, signal());
     expect(c.problems?.map((p) => [p.field, p.actual, p.expected])).toEqual([
-      ['Upstream URL (upstream_url)', 'https://cgr.dev/', 'https://cgr.dev/chainguard'],
+      ['Proxy URL (upstream_url)', 'https://cgr.dev/', 'https://cgr.dev/chainguard'],
       ['Mode (mode)', 'Proxy Only', 'Cache and Proxy'],
       ['Verify SSL Certificates (verify_ssl)', 'false', 'true'],
+    ]);
+    // The labels the guide uses today (Proxy URL, Additional options), not the old app's.
+    expect(c.problems?.map((p) => p.fix)).toEqual([
+      'set Proxy URL to https://cgr.dev/chainguard (public Developer images live under /chainguard); nothing else may follow it',
+      'select Cache and Proxy so Cloudsmith keeps what it fetches',
+      'tick Verify SSL Certificates under Additional options',
     ]);
     expect((await a.apply(step, signal())).changed).toBe(true);
     expect(cs.upstreams('acme', 'chainguard')).toHaveLength(1);
@@ -142,6 +148,19 @@ describe('cloudsmith.docker-upstream', () => {
     const applied = await expectAdapterError(cloudsmithRepositoryAdapter().apply(repoStep, signal()));
     expect(applied.diagnosis.code).toBe('FORBIDDEN');
     expect(cs.upstreams('acme', 'chainguard')).toEqual([]);
+  });
+
+  it('a production upstream without credentials: the fix names Additional options › Authentication, as the guide does', async () => {
+    await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Chainguard Production Upstream', upstream_url: 'https://cgr.dev', mode: 'Cache and Proxy', priority: 1 }),
+    });
+    const c = await cloudsmithDockerUpstreamAdapter().check(await fieldsStep('cloudsmith', 'upstream-production', 'production', prodValues()), signal());
+    expect(c.problems?.map((p) => [p.field, p.fix])).toEqual([
+      ['Authentication (auth_mode)', 'under Additional options, set Authentication to Username and Password and enter the pull token\'s identity id as Username and its password as Password'],
+    ]);
+    expect(JSON.stringify(c)).not.toMatch(/Upstream URL|Authentication method|expand Authentication/);
   });
 
   it('a repository that does not exist: REPOSITORY_MISSING; cloudsmith.repository creates it', async () => {

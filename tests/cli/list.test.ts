@@ -19,7 +19,7 @@ describe('list', () => {
       nexus         Sonatype Nexus as a pull-through cache for cgr.dev     developer (18), production (21)
       artifactory   JFrog Artifactory as a pull-through cache for cgr.dev  developer (12), production (15)
       cloudsmith    Cloudsmith as a pull-through cache for cgr.dev         developer (13), production (15)
-      distribution  CNCF Distribution as a pull-through cache for cgr.dev  developer (11), production (14)
+      distribution  CNCF Distribution as a pull-through cache for cgr.dev  developer (11), production (15)
       "
     `);
   });

@@ -82,7 +82,7 @@ describe('show, every guide and path with sample values', () => {
       cloudsmith developer: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.f:upstream-developer 6.v:upstream-url-developer 7.c:docker-login 8.c:pull-developer 9.v:pulled-developer 10.v:pulled-developer-http(skip) 11.v:cgr-reachable(skip) 12.v:upstream-public(skip) 13.v:upstream-active(skip)
       cloudsmith production: 1.m:api-key 2.v:api-key-works 3.f:create-repo 4.v:repo-exists 5.m:chainctl-login 6.c:create-pull-token 7.f:upstream-production 8.v:upstream-url-production 9.c:docker-login 10.c:pull-production 11.v:pulled-production 12.v:pulled-production-http(skip) 13.v:cgr-reachable(skip) 14.v:upstream-direct(skip) 15.v:upstream-active(skip)
       distribution developer: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.c:write-config 5.c:start-cache 6.v:cache-answers 7.c:pull-developer 8.v:pulled-developer 9.v:cached-developer 10.v:registry-log(skip) 11.c:stop-cache
-      distribution production: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.m:chainctl-login 5.c:create-pull-token 6.c:write-config 7.c:start-cache-auth 8.v:cache-answers 9.c:pull-production 10.v:pulled-production 11.v:cached-production 12.v:upstream-direct(skip) 13.v:registry-log(skip) 14.c:stop-cache"
+      distribution production: 1.v:registry-installed 2.v:docker-works 3.v:upstream-answers 4.m:chainctl-login 5.c:create-pull-token 6.c:lab-pull-token(skip) 7.c:write-config 8.c:start-cache-auth 9.v:cache-answers 10.c:pull-production 11.v:pulled-production 12.v:cached-production 13.v:upstream-direct(skip) 14.v:registry-log(skip) 15.c:stop-cache"
     `);
   });
 
@@ -208,11 +208,11 @@ describe('show: the whole guide for one path, in reading order', () => {
     const r = await cli(['show', PROSE, '--path', 'production', '--set', 'host=localhost:5000', '--json']);
     const plan = JSON.parse(r.stdout) as DescribedPlan;
     const kinds = plan.body.map((b) => (b.kind === 'step' || b.kind === 'field' ? `${b.kind}:${b.id}` : b.kind));
-    expect(kinds).toEqual(['paragraph', 'heading', 'field:host', 'field:image', 'field:token', 'field:cgOrg', 'heading', 'paragraph', 'list', 'aside', 'step:create-token', 'heading', 'paragraph', 'step:settings', 'heading', 'step:pull', 'step:pulled', 'step:intact', 'step:tidy', 'heading', 'step:prod-only']);
+    expect(kinds).toEqual(['paragraph', 'heading', 'field:host', 'field:image', 'field:mirror', 'field:token', 'field:cgOrg', 'heading', 'paragraph', 'list', 'table', 'aside', 'step:create-token', 'heading', 'paragraph', 'step:settings', 'heading', 'step:pull', 'step:pulled', 'step:intact', 'step:tidy', 'heading', 'step:prod-only']);
     // Every step of the path sits in the body once, in plan order.
     expect(plan.body.flatMap((b) => (b.kind === 'step' ? [b.id] : []))).toEqual(plan.steps.map((s) => s.id));
     // <Value id="host"/> carries its value; prose in a step travels with the step.
-    const start = plan.body[7]!;
+    const start = plan.body[8]!;
     expect(start.kind === 'paragraph' && start.text).toEqual([{ t: 'text', v: 'Your cache answers on ' }, { t: 'value', id: 'host', value: 'localhost:5000' }, { t: 'text', v: '. Before you start:' }]);
     const token = plan.body.find((b) => b.kind === 'step' && b.id === 'create-token')!;
     expect(token.kind === 'step' && token.blocks.map((b) => b.kind)).toEqual(['paragraph', 'code']);
@@ -227,7 +227,8 @@ describe('show: the whole guide for one path, in reading order', () => {
         expect(r.code).toBe(0);
         const plan = JSON.parse((await cli(['show', g.meta.id, '--path', path, '--json', ...sampleSets(g)])).stdout) as DescribedPlan;
         // A link reads "text (https://…)": the address is left out when comparing with the plain description.
-        const flat = r.stdout.replace(/\s+/g, ' ').replace(/ \(https?:\/\/[^) ]*\)/g, '');
+        // Inline code keeps its backticks in the output; the description has none.
+        const flat = r.stdout.replace(/\s+/g, ' ').replace(/ \(https?:\/\/[^) ]*\)/g, '').replaceAll('`', '');
         for (const b of plan.body) if (b.kind === 'heading') expect(r.stdout, `${g.meta.id} ${path}`).toContain(inlineText(b.text));
         for (const s of plan.steps) {
           const words = s.description.replace(/<[a-zA-Z]+>/g, ' ').split(/\s+/).filter((w) => w.length > 3).slice(0, 6);
@@ -253,6 +254,54 @@ describe('show: the whole guide for one path, in reading order', () => {
         expect(r.stdout).toBe('');
         expect(r.stderr).toMatch(/invalid value for image .*expected no control characters, got U\+(001B \(escape\)|202E \(right-to-left override\))/);
         expect(r.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+      }
+    }
+  });
+
+  it('inline code keeps its backticks in text, so a command in a sentence reads as one', async () => {
+    const r = await cli(['show', PROSE, '--path', 'production', '--set', 'host=localhost:5000']);
+    expect(r.stdout).toContain('- You can reach `cgr.dev`:');
+    const g = guides.find((x) => x.meta.id === 'nexus')!;
+    const nexus = await cli(['show', 'nexus', '--path', 'production', ...sampleSets(g)]);
+    expect(nexus.stdout.replace(/\s+/g, ' ')).toContain('Run `chainctl auth login` in a terminal');
+  });
+
+  it('a Markdown table of a guide is a table: aligned columns in text, a table in Markdown, cells in --json', async () => {
+    const text = await cli(['show', PROSE, '--path', 'developer']);
+    expect(text.stdout).toContain(['Port  Used by', '────  ───────────────────────', '5000  the cache', '443   `cgr.dev`, the upstream'].map((l) => `  ${l}`.trimEnd()).join('\n'));
+    const md = await cli(['show', PROSE, '--path', 'developer', '--format', 'markdown']);
+    expect(md.stdout).toContain('| Port | Used by |\n| --- | --- |\n| 5000 | the cache |\n| 443 | `cgr.dev`, the upstream |');
+    const plan = JSON.parse((await cli(['show', PROSE, '--path', 'developer', '--json'])).stdout) as DescribedPlan;
+    const table = plan.body.find((b) => b.kind === 'table');
+    expect(table?.kind === 'table' && table.rows.map((r) => r.map((c) => inlineText(c)))).toEqual([['Port', 'Used by'], ['5000', 'the cache'], ['443', 'cgr.dev, the upstream']]);
+  });
+
+  it('advanced fields come last among the values, in an "Advanced / testing" block', async () => {
+    for (const format of ['text', 'markdown']) {
+      const r = await cli(['show', PROSE, '--path', 'production', '--format', format]);
+      const at = (s: string) => r.stdout.indexOf(s);
+      const id = (x: string) => (format === 'text' ? `(${x})` : `(\`${x}\`)`);
+      expect(at('Advanced / testing'), format).toBeGreaterThan(at(id('cgOrg')));
+      expect(at(id('mirror')), format).toBeGreaterThan(at('Advanced / testing'));
+      expect(at(id('mirror')), format).toBeLessThan(at('Start'));
+      expect(r.stdout.split('Advanced / testing').length, format).toBe(2);
+    }
+    for (const g of guides) {
+      const r = await cli(['show', g.meta.id, '--path', 'production', ...sampleSets(g)]);
+      const advanced = g.fields.filter((f) => f.group === 'advanced');
+      const block = r.stdout.slice(r.stdout.indexOf('Advanced / testing'), r.stdout.indexOf('Before you start'));
+      for (const f of g.fields.filter((x) => x.path !== 'developer')) expect(block.includes(`(${f.id})`), `${g.meta.id} ${f.id}`).toBe(advanced.includes(f));
+    }
+  });
+
+  it('a check is shown by its success statement, never by its regular expression (which stays in --json)', async () => {
+    for (const g of guides) {
+      for (const path of PATHS) {
+        const patterns = g.steps.flatMap((s) => (s.kind === 'verify' && s.paths.includes(path) ? s.checks.flatMap((c) => (c.type === 'regex' ? [c.pattern] : [])) : []));
+        for (const format of ['text', 'markdown']) {
+          const r = await cli(['show', g.meta.id, '--path', path, '--format', format, ...sampleSets(g)]);
+          for (const p of patterns) expect(r.stdout, `${g.meta.id} ${path} ${format}`).not.toContain(format === 'markdown' ? p.replace(/[\\`*_[\]<>|]/g, '\\$&') : p);
+        }
       }
     }
   });

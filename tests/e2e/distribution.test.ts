@@ -116,6 +116,7 @@ describe('distribution guide end to end against the lab', () => {
       'upstream-answers': 'passed',
       'chainctl-login': 'skipped',
       'create-pull-token': 'passed',
+      'lab-pull-token': 'skipped',
       'write-config': 'passed',
       'start-cache-auth': 'passed',
       'cache-answers': 'passed',
@@ -132,6 +133,22 @@ describe('distribution guide end to end against the lab', () => {
     const report = readFileSync(join(lab.dir, `report-${n}.json`), 'utf8');
     const cfg = readFileSync(join(r.cacheDir, 'config.yml'), 'utf8');
     for (const text of [report, cfg, r.out]) expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
+  }, 180_000);
+
+  it('production path with the test lab (useLab): no chainctl needed; cgr-playbook lab token provides the pull token', async () => {
+    // A machine without chainctl, with cgr-playbook on PATH (as after npm install -g).
+    const bin = join(lab.dir, 'bin-no-chainctl');
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, 'chainctl'), '#!/bin/sh\necho "chainctl: command not found" >&2\nexit 127\n');
+    writeFileSync(join(bin, 'cgr-playbook'), `#!/bin/sh\nexec "${join(ROOT, 'node_modules/.bin/node')}" "${BIN}" "$@"\n`);
+    for (const f of ['chainctl', 'cgr-playbook']) chmodSync(join(bin, f), 0o755);
+    const r = await runGuide('production', { useLab: 'true' }, bin);
+    expect(r.code, r.out).toBe(0);
+    const v = verdicts(r.report);
+    expect(v).toMatchObject({ 'chainctl-login': 'skipped', 'create-pull-token': 'skipped', 'lab-pull-token': 'passed', 'start-cache-auth': 'passed', 'pulled-production': 'passed', 'upstream-direct': 'passed', 'stop-cache': 'passed' });
+    expect(step(r.report, 'create-pull-token').reason).toMatch(/useLab/);
+    expect(r.out).not.toContain('command not found');
+    for (const text of [readFileSync(join(lab.dir, `report-${n}.json`), 'utf8'), r.out]) expect(text).not.toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
   }, 180_000);
 
   it('wrong pull token: the cache answers 404 manifest unknown; the upstream probe says it is the credentials', async () => {

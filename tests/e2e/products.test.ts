@@ -33,13 +33,13 @@ afterAll(async () => {
 const dataPlane = (name: string): DataPlaneOptions => ({ start: startDistribution, stateDir: join(lab.dir, `caches-${name}`), upstreamMap: { 'https://cgr.dev': lab.state.upstream.url } });
 
 /** Runs the CLI in-process; values reach it only as CGR_* environment variables (secrets included). */
-async function run(guide: string, path: PathId, values: Record<string, string>, dockerDir: string): Promise<{ code: number; out: string; report: JsonRunReport }> {
+async function run(guide: string, path: PathId, values: Record<string, string>, dockerDir: string, opts: { apply?: boolean } = {}): Promise<{ code: number; out: string; report: JsonRunReport }> {
   const reportFile = join(lab.dir, `report-${guide}-${path}-${++runNo}.json`);
   let out = '';
   const sink = new Writable({ write: (c, _e, cb) => ((out += c.toString()), cb()) });
   const env: NodeJS.ProcessEnv = { ...shimEnv({ dir: dockerDir, labStateDir: lab.stateDir }), TERM: 'dumb', NO_COLOR: '1' };
   for (const [id, v] of Object.entries(values)) env[envVarFor(id)] = v;
-  const code = await runCli(['run', guide, '--ci', '--apply', '--path', path, '--report', `json=${reportFile}`], { stdout: sink, stderr: sink, stdin: new PassThrough(), env, cwd: lab.dir });
+  const code = await runCli(['run', guide, '--ci', ...(opts.apply === false ? [] : ['--apply']), '--path', path, '--report', `json=${reportFile}`], { stdout: sink, stderr: sink, stdin: new PassThrough(), env, cwd: lab.dir });
   return { code, out, report: JSON.parse(readFileSync(reportFile, 'utf8')) as JsonRunReport };
 }
 
@@ -106,6 +106,31 @@ describe('Nexus guide end to end', () => {
       }
     });
   }
+});
+
+describe('Nexus guide with anonymous pulls (nexusAuth=false)', () => {
+  it('developer: applied once with the admin password, the path then runs green with no Nexus credentials at all', async () => {
+    // The reader turned on anonymous access in Nexus; the repository the guide makes allows anonymous docker pulls.
+    const nexus = await startNexusEmulator({ adminPassword: 'nexus-admin-pw-anon', anonymousAccess: true, dataPlane: dataPlane('nexus-anon') });
+    const dockerDir = mkdtempSync(join(tmpdir(), 'cgd-'));
+    try {
+      const port = await closedPort();
+      const values = { nexusUrl: nexus.url, nexusAuth: 'false', repoName: 'chainguard', repoPort: String(port), nexusHost: `127.0.0.1:${port}`, acceptEula: 'true', image: 'wolfi-base', upstreamUrl: lab.state.upstream.url };
+      const applied = await run('nexus', 'developer', { ...values, nexusUser: 'admin', nexusPassword: 'nexus-admin-pw-anon' }, dockerDir);
+      expect(applied.code, applied.out).toBe(0);
+      // No password, no user: docker and the probe pull anonymously; the forms are already filled in.
+      const anonymous = await run('nexus', 'developer', values, dockerDir, { apply: false });
+      const steps = new Map(anonymous.report.steps.map((st) => [st.id, st]));
+      expect(anonymous.report.steps.filter((st) => st.verdict === 'failed'), anonymous.out).toEqual([]);
+      expect(anonymous.code, anonymous.out).toBe(0);
+      expect(steps.get('docker-login')?.verdict).toBe('skipped');
+      for (const id of ['nexus-up', 'proxy-port', 'insecure-listed', 'pull-developer', 'pulled-developer']) expect(steps.get(id)?.verdict, `${id}: ${anonymous.out}`).toBe('passed');
+      expect(anonymous.out).not.toContain('nexusPassword');
+    } finally {
+      await nexus.stop();
+      rmSync(dockerDir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('Nexus guide: a changed setting and a rerun keep what the guide does not manage', () => {

@@ -147,3 +147,31 @@ describe('Nexus emulator: editions (EnvironmentFilter: "Nexus/<version> (<editio
     }
   });
 });
+
+describe('Nexus emulator: anonymous docker pulls', () => {
+  // Nexus 3.6+ (NEXUS-10813): a repository lets anonymous users pull when anonymous access is on,
+  // "Allow anonymous docker pull" is ticked (docker.forceBasicAuth false) and the Docker Bearer
+  // Token Realm is active; wrong credentials are still refused.
+  it('an anonymous pull needs anonymous access, forceBasicAuth off and the Docker Bearer Token Realm', async () => {
+    const { closedPort } = await import('../adapters/support.ts');
+    const anon = await startNexusEmulator({ adminPassword: 'admin-pw', eulaAccepted: true, anonymousAccess: true });
+    try {
+      const port = await closedPort();
+      const repo = { ...full(), docker: { v1Enabled: false, forceBasicAuth: false, httpPort: port } };
+      const post = await fetch(`${anon.url}/service/rest/v1/repositories/docker/proxy`, { method: 'POST', headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(repo) });
+      expect(post.status).toBe(201);
+      const v2 = (auth?: string) => fetch(`http://127.0.0.1:${port}/v2/`, auth ? { headers: { authorization: auth } } : {}).then((r) => r.status);
+      expect(await v2(), 'realm inactive').toBe(401);
+      const realms = await fetch(`${anon.url}/service/rest/v1/security/realms/active`, { method: 'PUT', headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: JSON.stringify(['NexusAuthenticatingRealm', 'DockerToken']) });
+      expect(realms.status).toBe(204);
+      expect(await v2(), 'anonymous, realm active').toBe(200);
+      expect(await v2(ADMIN), 'admin').toBe(200);
+      expect(await v2('Basic ' + Buffer.from('admin:wrong').toString('base64')), 'wrong password').toBe(401);
+      const put = await fetch(`${anon.url}/service/rest/v1/repositories/docker/proxy/cg`, { method: 'PUT', headers: { authorization: ADMIN, 'content-type': 'application/json' }, body: JSON.stringify({ ...repo, docker: { ...repo.docker, forceBasicAuth: true } }) });
+      expect(put.status).toBe(204);
+      expect(await v2(), 'forceBasicAuth on').toBe(401);
+    } finally {
+      await anon.stop();
+    }
+  });
+});

@@ -127,6 +127,14 @@ describe('guides', () => {
     expect(stepById(g, 'pull-production')).toMatchObject({ run: expect.stringContaining('{{cloudsmithRepo}}/{{cgOrg}}/{{image}}') });
   });
 
+  it('Cloudsmith: the three upstream checks read the list the same short way, every page of it', () => {
+    const g = guides.get('cloudsmith')!;
+    const runs = ['upstream-url-developer', 'upstream-url-production', 'upstream-active'].map((id) => { const s = stepById(g, id); return s.kind === 'verify' ? (s.run ?? '').trim() : ''; });
+    expect(new Set(runs).size).toBe(1);
+    expect(runs[0]!.split('\n').length).toBeLessThanOrEqual(5);
+    expect(runs[0]).toMatch(/^# .*X-Pagination-PageTotal/);
+  });
+
   it('Nexus: HTTPS or insecure-registries, with the steps and checks of each and a verify that says which answers', () => {
     const g = guides.get('nexus')!;
     expect(field(g, 'nexusScheme')).toMatchObject({ type: 'enum', options: ['http', 'https'], default: 'http' });
@@ -149,6 +157,19 @@ describe('guides', () => {
     }
   });
 
+  it('Distribution: the Production path takes its pull token from chainctl, or from the test lab when useLab is on (never both)', () => {
+    const g = guides.get('distribution')!;
+    expect(field(g, 'useLab')).toMatchObject({ type: 'boolean', default: 'false', group: 'advanced' });
+    expect(['chainctl-login', 'create-pull-token', 'lab-pull-token'].map((id) => [id, stepById(g, id).when, stepById(g, id).paths])).toEqual([
+      ['chainctl-login', '!useLab', ['production']],
+      ['create-pull-token', '!useLab', ['production']],
+      ['lab-pull-token', 'useLab', ['production']],
+    ]);
+    const lab = stepById(g, 'lab-pull-token');
+    expect(lab.kind === 'command' && [lab.run.trim(), lab.captures.map((c) => [c.name, c.secret])]).toEqual(['cgr-playbook lab token --org {{cgOrg}}', [['identityId', false], ['pullToken', true]]]);
+    expect(lab.title).toMatch(/^Advanced \/ testing: /);
+  });
+
   it('Nexus and Distribution: images are pulled at <address>/chainguard/<image> and <address>/<organization>/<image>', () => {
     for (const [id, host] of [['nexus', '{{nexusHost}}'], ['distribution', '{{listen}}']] as const) {
       const g = guides.get(id)!;
@@ -164,6 +185,12 @@ describe('guides', () => {
     const anon = fieldsSteps(g).find((s) => s.id === 'anonymous-pull')!;
     expect(anon.when).toBe('!nexusAuth');
     expect(anon.entries.map((e) => e.label)).toEqual(['Allow anonymous users to access the server', 'Allow anonymous docker pull']);
+    // The pull checks log in only when Nexus requires a login: with anonymous pulls they need no password.
+    for (const id of ['pulled-developer', 'pulled-developer-https', 'pulled-production', 'pulled-production-https']) {
+      const s = stepById(g, id);
+      expect(s.kind === 'verify' && s.probes.map((p) => [p.username, p.password, p.credentialsWhen]), id).toEqual([['{{nexusUser}}', '{{nexusPassword}}', 'nexusAuth']]);
+    }
+    expect(field(g, 'nexusPassword').help).not.toMatch(/also when anonymous/);
     const realm = fieldsSteps(g).find((s) => s.id === 'docker-realm')!;
     expect(realm.description).toMatch(/anonymous pulls/);
     expect(realm.description).not.toMatch(/sign in with bearer tokens/);
@@ -204,7 +231,7 @@ describe('guides', () => {
   });
 
   it('test-lab settings sit in the advanced group, with defaults a reader keeps', () => {
-    const lab = ['plainHttp', 'upstreamUrl', 'cloudsmithApiUrl'];
+    const lab = ['plainHttp', 'upstreamUrl', 'cloudsmithApiUrl', 'useLab'];
     for (const g of guides.values()) {
       for (const f of g.fields) {
         if (lab.includes(f.id)) expect([g.meta.id, f.id, f.group], 'advanced').toEqual([g.meta.id, f.id, 'advanced']);

@@ -263,6 +263,27 @@ describe('broken guides', () => {
     `);
   });
 
+  pin('capture-twice', async () => {
+    expect(await validate('capture-twice')).toMatchInlineSnapshot(`
+      "[duplicate-capture] tests/fixtures/broken/capture-twice.mdx:22:12: name: capture "token" is already captured by step "token-real", and both steps can run
+        hint: rename one of them, or make the two steps alternatives: conditions that cannot both hold (when="useLab" and when="!useLab") or different paths"
+    `);
+  });
+
+  pin('probe-credentials-when-unknown-field', async () => {
+    expect(await validate('probe-credentials-when-unknown-field')).toMatchInlineSnapshot(`
+      "[unknown-field] tests/fixtures/broken/probe-credentials-when-unknown-field.mdx:11:91: credentialsWhen: credentialsWhen refers to unknown field "needsLogin"
+        hint: declare <Field id="needsLogin" .../> or use one of: password"
+    `);
+  });
+
+  pin('probe-credentials-when-without-credentials', async () => {
+    expect(await validate('probe-credentials-when-without-credentials')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/probe-credentials-when-without-credentials.mdx:11:67: credentialsWhen: credentialsWhen needs credentials to send: this probe has no username or password
+        hint: add username="{{…}}" and password="{{…}}", or remove credentialsWhen"
+    `);
+  });
+
   pin('when-unknown-field', async () => {
     expect(await validate('when-unknown-field')).toMatchInlineSnapshot(`
       "[unknown-field] tests/fixtures/broken/when-unknown-field.mdx:10:42: when: when refers to unknown field "debugMode"

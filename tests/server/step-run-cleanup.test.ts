@@ -36,6 +36,14 @@ describe('page runs with cleanup steps', () => {
       expect(badges).toEqual(['start:running', 'start:passed', 'middle:running', 'middle:failed', ...notRun, 'tidy:running', 'tidy:passed', ...notRunAfter, 'tidied:running', 'tidied:passed']);
       expect(result.status).toBe(mode === 'fail' ? 'failed' : 'interrupted');
       expect(output).toContain('tidied tok42');
+      // The terminal labels the cleanup as the CLI's progress display does: a line saying why, and each banner.
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+      const announce = mode === 'fail' ? 'Cleaning up after step middle failed:' : 'Interrupted; cleaning up';
+      expect(plain).toContain(announce);
+      expect(plain).toContain('▶ Tidy up · cleanup');
+      expect(plain).toContain('▶ The state file says tidied · cleanup');
+      expect(plain).toMatch(/▶ Start something\r\n/);
+      expect(plain.indexOf(announce)).toBeLessThan(plain.indexOf('▶ Tidy up'));
     });
   }
 });

@@ -3,6 +3,7 @@
 // `<fieldId>` marks (in code) stand for the rest, secrets stay "$CGR_…" references.
 import type { DescribedPlan, DescribedStep } from '../../plan/describe.ts';
 import type { DocBlock, Inline } from '../../model/doc.ts';
+import { withAdvancedLast } from './guide-text.ts';
 
 /** Escapes what Markdown would read as syntax in plain text. */
 export function mdText(text: string): string {
@@ -122,7 +123,12 @@ export function guideMarkdown(plan: DescribedPlan): string {
   const parts = [`# ${mdText(plan.guide.title)}`, notBlockSyntax(mdText(plan.guide.summary)), `*${mdText(plan.pathTitle)} (the ${plan.path} path). Values in code such as ${mdCode('<fieldId>')} are yours to fill in.*`];
   let depth = 2;
   let previous: DocBlock['kind'] | undefined;
-  for (const b of plan.body) {
+  for (const b of withAdvancedLast(plan)) {
+    if (b.kind === 'advanced') {
+      parts.push('**Advanced / testing** (keep these unless you test against a local stand-in):');
+      previous = undefined;
+      continue;
+    }
     if (b.kind === 'heading') depth = Math.min(6, b.depth + 1);
     const text = block(b, plan, depth);
     if (!text) continue;

@@ -2,9 +2,14 @@
 // the reader's values, every step with its command or entries and what success looks like),
 // wrapped to the terminal's width. Plain text; the caller passes it through terminalSafe().
 import type { DescribedField, DescribedPlan, DescribedStep } from '../../plan/describe.ts';
-import { inlineText, type DocBlock } from '../../model/doc.ts';
+import { inlineText, type DocBlock, type Inline } from '../../model/doc.ts';
 
 const STEP_INDENT = '      ';
+
+/** Inline content for a terminal: inline code keeps its backticks, so a command inside a sentence reads as one. */
+/** A space that wrap() does not break at (inside inline code); printed as a space. */
+const KEEP = '\u00a0';
+const text = (nodes: readonly Inline[]): string => inlineText(nodes, undefined, (code) => `\`${code.replace(/ /g, KEEP)}\``);
 
 /** Words of `text` in lines of at most `width` columns (a longer word gets a line of its own). */
 export function wrap(text: string, width: number, indent = '', hanging = indent): string[] {
@@ -12,7 +17,7 @@ export function wrap(text: string, width: number, indent = '', hanging = indent)
   for (const para of text.split('\n')) {
     let line = '';
     let prefix = lines.length === 0 ? indent : hanging;
-    for (const word of para.split(/\s+/).filter(Boolean)) {
+    for (const word of para.split(/[ \t\r\n]+/).filter(Boolean)) {
       if (line && prefix.length + line.length + 1 + word.length > width) {
         lines.push(prefix + line);
         prefix = hanging;
@@ -21,7 +26,7 @@ export function wrap(text: string, width: number, indent = '', hanging = indent)
     }
     lines.push(prefix + line);
   }
-  return lines;
+  return lines.map((l) => l.replaceAll(KEEP, ' '));
 }
 
 export function fieldLine(f: DescribedField): string {
@@ -36,7 +41,7 @@ function blockLines(b: DocBlock, plan: DescribedPlan, width: number, indent: str
       return b.depth <= 2 ? [`${indent}${text}`, `${indent}${'─'.repeat(Math.min(text.length, width - indent.length))}`, ''] : [`${indent}${text}`, ''];
     }
     case 'paragraph':
-      return [...wrap(inlineText(b.text), width, indent), ''];
+      return [...wrap(text(b.text), width, indent), ''];
     case 'list':
       return [
         ...b.items.flatMap((item, i) => {
@@ -58,8 +63,14 @@ function blockLines(b: DocBlock, plan: DescribedPlan, width: number, indent: str
     }
     case 'code':
       return [...b.value.split('\n').map((l) => `${indent}    ${l}`), ''];
-    case 'table':
-      return [...b.rows.map((r) => `${indent}${r.map((c) => inlineText(c)).join('  |  ')}`), ''];
+    case 'table': {
+      // Aligned columns, a rule under the header row.
+      const rows = b.rows.map((r) => r.map((c) => text(c).replaceAll(KEEP, ' ')));
+      const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+      const line = (cells: string[]) => `${indent}  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ')}`.trimEnd();
+      const [head, ...body] = rows;
+      return head ? [line(head), line(widths.map((w) => '─'.repeat(w))), ...body.map(line), ''] : [];
+    }
     case 'field': {
       const f = plan.fields.find((x) => x.id === b.id)!;
       return [`${indent}• ${fieldLine(f)}`, ...(f.help ? wrap(f.help, width, `${indent}  `) : [])];
@@ -91,14 +102,37 @@ export function stepLines(s: DescribedStep, prose: string[], indent = ''): strin
   return [head, ...prose, ...(prose.length && body.length ? [''] : []), ...body.map((b) => `${indent}${STEP_INDENT}${b}`)];
 }
 
+/**
+ * The body with the advanced fields (`group="advanced"`) moved to the end of the run of fields
+ * they stand in, behind an `advanced` marker: the reader's own values come first.
+ */
+export function withAdvancedLast(plan: DescribedPlan): (DocBlock | { kind: 'advanced' })[] {
+  const out: (DocBlock | { kind: 'advanced' })[] = [];
+  let held: DocBlock[] = [];
+  const release = () => {
+    if (held.length) out.push({ kind: 'advanced' }, ...held);
+    held = [];
+  };
+  for (const b of plan.body) {
+    if (b.kind === 'field' && plan.fields.find((f) => f.id === b.id)?.group === 'advanced') held.push(b);
+    else {
+      if (b.kind !== 'field') release();
+      out.push(b);
+    }
+  }
+  release();
+  return out;
+}
+
 export function guideText(plan: DescribedPlan, width = 88): string {
   const lines: string[] = [plan.guide.title, ...wrap(plan.guide.summary, width), `path: ${plan.path} — ${plan.pathTitle}`, ''];
   let previous: DocBlock['kind'] | undefined;
-  for (const b of plan.body) {
+  for (const b of withAdvancedLast(plan)) {
     // Field lines sit together; a blank line ends the group.
     if (previous === 'field' && b.kind !== 'field') lines.push('');
-    lines.push(...blockLines(b, plan, width, ''));
-    previous = b.kind;
+    if (b.kind === 'advanced') lines.push('Advanced / testing (keep these unless you test against a local stand-in)');
+    else lines.push(...blockLines(b, plan, width, ''));
+    previous = b.kind === 'advanced' ? 'field' : b.kind;
   }
   while (lines.at(-1) === '') lines.pop();
   return lines.join('\n') + '\n';
