@@ -116,3 +116,56 @@ describe('every state of a run: axe-core and the Content-Security-Policy', () =>
     });
   }
 });
+
+describe('a step whose values are invalid or missing never runs', () => {
+  it('a value in the collapsed Advanced / testing group: invalid, or missing, refuses the run at its step and opens the group at the field', { timeout: 60_000 }, async () => {
+    const { page, problems } = await open();
+    const group = page.locator('details[data-field-group="advanced"]');
+    await group.locator('> summary').click();
+    await page.getByLabel('Test lab port', { exact: true }).fill('50x0');
+    await group.locator('> summary').click();
+    expect(await group.getAttribute('open')).toBeNull();
+    await page.click('[data-step-id="use-lab"] [data-run-step]');
+    const refusal = page.locator('[data-step-id="use-lab"] [data-run-error]');
+    await refusal.waitFor({ timeout: 20_000 });
+    expect(await refusal.textContent()).toContain('Test lab port');
+    // The field's error shows, in the group opened for it.
+    expect(await group.getAttribute('open')).not.toBeNull();
+    expect(await page.locator('#cgr-field-labPort [data-field-error]').textContent()).toContain('Test lab port');
+    expect(await status(page, 'use-lab')).toBeNull();
+    for (const v of await axeViolations(page)) problems.push(`a refused run: ${v}`);
+    // A required value left empty (no default).
+    await page.click('[data-step-id="use-host"] [data-run-step]');
+    const missing = page.locator('[data-step-id="use-host"] [data-run-error]');
+    await missing.waitFor({ timeout: 20_000 });
+    expect(await missing.textContent()).toContain('Test lab host');
+    expect(await page.locator('#cgr-field-labHost [data-field-error]').textContent()).toContain('a value is required');
+    expect(await status(page, 'use-host')).toBeNull();
+    // Nothing of either ran.
+    const text = await term(page);
+    expect(text).not.toContain('lab port');
+    expect(text).not.toContain('lab host');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a value an earlier step captures: the later step does not run before that step did, and the page leads to that step', { timeout: 60_000 }, async () => {
+    const { page, problems } = await open();
+    await page.click('[data-step-id="use-token"] [data-run-step]');
+    const refusal = page.locator('[data-step-id="use-token"] [data-run-error]');
+    await refusal.waitFor({ timeout: 20_000 });
+    expect(await refusal.textContent()).toContain('“Print a token (captured)” prints: run that step first');
+    expect(await status(page, 'use-token')).toBeNull();
+    expect(await term(page)).not.toContain('using');
+    // "Go to" the capturing step: focus lands on its Run button; run it, then the step runs.
+    await refusal.locator('[data-go-step="get-token"]').click();
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.runStep)).toBe('get-token');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => status(page, 'get-token'), { timeout: 20_000 }).toBe('passed');
+    await page.click('[data-step-id="use-token"] [data-run-step]');
+    await expect.poll(() => status(page, 'use-token'), { timeout: 20_000 }).toBe('passed');
+    await expect.poll(() => term(page)).toContain('using tok-4711');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -211,6 +211,19 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
       box.append(el('p', {}, {}));
       box.lastElementChild!.append(fieldButton(msg.field, label));
     }
+    // A value an earlier step prints: a way to that step's Run button.
+    const first = msg.runFirst ? stepEls.get(msg.runFirst) : undefined;
+    if (first) {
+      const go = el('button', { type: 'button', textContent: `Go to “${stepTitle(first)}”` }, { class: 'cgr-run-btn', 'data-go-step': msg.runFirst! });
+      go.addEventListener('click', () => {
+        const target = first.querySelector<HTMLElement>('[data-run-step]') ?? head(first);
+        first.scrollIntoView({ block: 'center' });
+        if (!target.hasAttribute('tabindex') && !(target instanceof HTMLButtonElement)) target.tabIndex = -1;
+        target.focus({ preventScroll: true });
+      });
+      box.append(el('p', {}, {}));
+      box.lastElementChild!.append(go);
+    }
     afterActions(step, box);
     reveal(box);
   };
