@@ -169,3 +169,70 @@ describe('a step whose values are invalid or missing never runs', () => {
     await page.close();
   });
 });
+
+describe('the guide page', () => {
+  it('a multi-line field is a text area: its line breaks reach the command shown and the run', { timeout: 60_000 }, async () => {
+    const { page, problems } = await open();
+    const note = page.locator('#cgr-input-note');
+    expect(await note.evaluate((e) => e.tagName)).toBe('TEXTAREA');
+    await note.fill('line one\nline two');
+    await note.press('Tab');
+    expect(await page.locator('#cgr-field-note [data-field-error]').textContent()).toBe('');
+    expect(await page.locator('[data-step-id="print-note"] .cgr-command code').textContent()).toMatch(/line one[\s\S]*line two/);
+    await page.click('[data-step-id="print-note"] [data-run-step]');
+    await expect.poll(() => status(page, 'print-note'), { timeout: 20_000 }).toBe('passed');
+    await expect.poll(() => term(page)).toMatch(/^line one\s*\nline two\s*$/m);
+    // Kept across a reload, line breaks included.
+    await page.reload();
+    expect(await page.locator('#cgr-input-note').inputValue()).toBe('line one\nline two');
+    for (const v of await axeViolations(page)) problems.push(v);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a success statement shows its `code` as code, in "Done when" and in a failure', { timeout: 60_000 }, async () => {
+    const { page, problems } = await open();
+    const done = page.locator('[data-step-id="fails"] .cgr-success li');
+    expect(await done.textContent()).toBe('The output says ready');
+    expect(await done.locator('code').textContent()).toBe('ready');
+    await page.click('[data-step-id="fails"] [data-run-step]');
+    await expect.poll(() => status(page, 'fails'), { timeout: 20_000 }).toBe('failed');
+    const expected = page.locator('[data-step-id="fails"] [data-failure-expected]');
+    expect(await expected.textContent()).toBe('Expected: The output says ready.');
+    expect(await expected.locator('code').textContent()).toBe('ready');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('without JavaScript, a link to a step of the other path says why the step is hidden and how to see it', async () => {
+    const noJs = await launch(join(tmp, 'profile-nojs'), { javaScriptEnabled: false });
+    try {
+      const page = await noJs.newPage();
+      await page.goto(`${server.url}${GUIDE}`);
+      expect(await page.locator('#cgr-path-developer').isChecked()).toBe(true);
+      await page.getByRole('link', { name: 'the production-only step' }).click();
+      await page.waitForURL(/#prod-only$/);
+      const note = page.locator('[data-step-id="prod-only"] [data-offpath-note]');
+      await expect.poll(() => note.isVisible()).toBe(true);
+      expect(await note.innerText()).toMatch(/Production images/);
+      expect(await note.evaluate((n) => n.getBoundingClientRect().top >= 0 && n.getBoundingClientRect().bottom <= innerHeight)).toBe(true);
+      // The step itself stays out of the Developer path.
+      expect(await page.locator('[data-step-id="prod-only"] .cgr-command').isVisible()).toBe(false);
+      // Choosing the path shows the step, and the note goes.
+      await page.locator('#cgr-path-production').check();
+      expect(await page.locator('[data-step-id="prod-only"] .cgr-command').isVisible()).toBe(true);
+      expect(await note.isVisible()).toBe(false);
+      // A step of the path shown never has the note.
+      await page.goto(`${server.url}${GUIDE}#say-hello`);
+      expect(await page.locator('[data-step-id="say-hello"] [data-offpath-note]').isVisible()).toBe(false);
+    } finally {
+      await noJs.close();
+    }
+    // With JavaScript the link switches the path: no note.
+    const { page } = await open();
+    await page.getByRole('link', { name: 'the production-only step' }).click();
+    await expect.poll(() => page.locator('#cgr-path-production').isChecked()).toBe(true);
+    expect(await page.locator('[data-step-id="prod-only"] [data-offpath-note]').isVisible()).toBe(false);
+    await page.close();
+  });
+});

@@ -63,6 +63,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   return e;
 }
 
+/** Author text with `code` spans (a success statement, a manual step's question): code as code, the rest as text. */
+function inline(text: string): (HTMLElement | string)[] {
+  return text.split(/`([^`]+)`/).map((t, i) => (i % 2 ? el('code', { textContent: t }) : t));
+}
+
 function remember(key: string, value: string): void {
   try {
     sessionStorage.setItem(key, value);
@@ -154,10 +159,17 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     const box = el('div', {}, { class: 'cgr-failure', 'data-failure': '' });
     box.append(el('p', {}, {}));
     box.firstElementChild!.append(el('strong', { textContent: 'This step failed.' }));
-    if (ex.expected.length === 1) box.append(el('p', { textContent: `Expected: ${ex.expected[0]}.` }, { 'data-failure-expected': '' }));
-    else if (ex.expected.length > 1) {
+    if (ex.expected.length === 1) {
+      const p = el('p', {}, { 'data-failure-expected': '' });
+      p.append('Expected: ', ...inline(ex.expected[0]!), '.');
+      box.append(p);
+    } else if (ex.expected.length > 1) {
       const ul = el('ul', {}, { 'data-failure-expected': '' });
-      for (const e of ex.expected) ul.append(el('li', { textContent: e }));
+      for (const e of ex.expected) {
+        const li = el('li');
+        li.append(...inline(e));
+        ul.append(li);
+      }
       box.append(el('p', { textContent: 'Expected:' }), ul);
     }
     box.append(el('p', { textContent: `Got: ${ex.got}.` }, { 'data-failure-got': '' }));
@@ -263,7 +275,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     const text = step?.dataset.stepKind === 'fields' ? 'The run waits for you: enter the values above in the product, then choose Done, continue.' : msg.message;
     // `code` in the guide's question shows as code, not as backticks.
     const words = el('span');
-    text.split(/`([^`]+)`/).forEach((t, i) => words.append(i % 2 ? el('code', { textContent: t }) : t));
+    words.append(...inline(text));
     showQuestion(msg, [words, yes, no], yes, step ? stepTitle(step) : msg.message);
   };
   const askValue = (msg: Extract<ServerMessage, { type: 'ask-value' }>) => {
