@@ -236,3 +236,114 @@ describe('the guide page', () => {
     await page.close();
   });
 });
+
+/** The element is on screen and not under the open terminal panel. */
+const abovePanel = (page: Page, selector: string) =>
+  page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    const panel = document.querySelector('[data-cgr-terminal]');
+    if (!el || !panel) return false;
+    const r = el.getBoundingClientRect();
+    const top = panel.hasAttribute('data-open') ? panel.getBoundingClientRect().top : innerHeight;
+    return r.height > 0 && r.top >= 0 && r.bottom <= top + 0.5;
+  }, selector);
+const focused = (page: Page) =>
+  page.evaluate(() => {
+    const a = document.activeElement as HTMLElement | null;
+    if (!a || a === document.body) return 'none';
+    if (a.closest('.xterm')) return 'xterm';
+    return a.dataset.runStep ? `run ${a.dataset.runStep}` : a.dataset.runFrom ? `from ${a.dataset.runFrom}` : a.hasAttribute('data-confirm-yes') ? 'done' : a.hasAttribute('data-cgr-hide') ? 'hide' : a.id || a.tagName.toLowerCase();
+  });
+
+describe('a run on the real site, keyboard only', () => {
+  it('values → Run all → the Done question → into the terminal and out with Shift+Tab; the run follows its steps above the panel', { timeout: 120_000 }, async () => {
+    const { page, problems } = await open();
+    await page.focus('#cgr-input-greeting');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('hi-keys');
+    // Tab along to "Run all from here" of "Print a token".
+    let guard = 0;
+    while ((await focused(page)) !== 'from get-token' && guard++ < 120) await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('from get-token');
+    await page.keyboard.press('Enter');
+    // The run reaches the fields step: the question is in view above the panel and takes focus.
+    await page.locator('[data-confirm-step="enter-it"]').waitFor({ timeout: 20_000 });
+    await expect.poll(() => focused(page)).toBe('done');
+    await expect.poll(() => abovePanel(page, '[data-confirm-step="enter-it"]')).toBe(true);
+    expect(await page.locator('[data-confirm-step="enter-it"]').innerText()).toContain('enter the values above in the product');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => status(page, 'enter-it'), { timeout: 20_000 }).toBe('passed');
+    // It follows the run to the failed step and its explanation.
+    await expect.poll(() => status(page, 'fails'), { timeout: 20_000 }).toBe('failed');
+    await expect.poll(() => abovePanel(page, '[data-step-id="fails"] [data-failure]')).toBe(true);
+    // Into the terminal with Tab from the panel's bar, type, and out with Shift+Tab.
+    await page.focus('[data-cgr-hide]');
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('xterm');
+    await page.keyboard.type('echo keys-$((40+2))\n');
+    await expect.poll(() => term(page), { timeout: 15_000 }).toMatch(/^keys-42$/m);
+    await page.keyboard.press('Tab');
+    expect(await focused(page)).toBe('xterm');
+    await page.keyboard.press('Shift+Tab');
+    const out = await focused(page);
+    expect(out).not.toBe('xterm');
+    expect(out).not.toBe('none');
+    expect(await term(page)).toMatch(/Greeting +hi-keys/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a reload during a run and after it brings the badges, the question and Stop back; the last step’s buttons stay reachable over the open panel', { timeout: 120_000 }, async () => {
+    const { page, problems } = await open();
+    await page.click('[data-step-id="get-token"] [data-run-from]');
+    await page.locator('[data-confirm-step="enter-it"]').waitFor({ timeout: 20_000 });
+    await page.reload();
+    await expect.poll(() => status(page, 'enter-it'), { timeout: 20_000 }).toBe('running');
+    expect(await status(page, 'get-token')).toBe('passed');
+    expect(await page.locator('[data-cgr-terminal]').getAttribute('data-open')).toBe('');
+    await page.locator('[data-confirm-step="enter-it"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-cgr-stop]').isDisabled()).toBe(false);
+    await page.locator('[data-confirm-step="enter-it"] [data-confirm-no]').click();
+    await expect.poll(() => status(page, 'fails'), { timeout: 20_000 }).toBe('failed');
+    await expect.poll(() => stateText(page), { timeout: 20_000 }).toMatch(/skipped/);
+    await page.reload();
+    await expect.poll(() => status(page, 'fails'), { timeout: 20_000 }).toBe('failed');
+    expect(await status(page, 'enter-it')).toBe('skipped');
+    expect(await status(page, 'after-failure')).toBe('skipped');
+    expect(await page.locator('[data-step-id="fails"] [data-failure-expected]').textContent()).toContain('Expected: The output says ready');
+    // The last step of the page, with the panel open.
+    await page.waitForFunction(() => document.querySelector('[data-cgr-terminal]')?.hasAttribute('data-open'));
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.locator('[data-step-id="slow"] [data-run-step]').scrollIntoViewIfNeeded();
+    const reachable = await page.locator('[data-step-id="slow"] [data-run-from]').evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) === b;
+    });
+    expect(reachable).toBe(true);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('on a phone the Terminal button sits in the guide’s flow over no text, and the panel leaves the page readable', { timeout: 60_000 }, async () => {
+    const { page, problems } = await open();
+    await page.setViewportSize({ width: 390, height: 844 });
+    const toggle = page.locator('[data-cgr-terminal-toggle]');
+    for (const y of [0, 400, 1200, 3000]) {
+      await page.evaluate((top) => window.scrollTo(0, top), y);
+      const covered = await toggle.evaluate((t) => {
+        if (getComputedStyle(t).position === 'fixed') return 'fixed';
+        const r = t.getBoundingClientRect();
+        const hits: string[] = [];
+        for (const e of document.querySelectorAll('main p, main h1, main h2, main h3, main label, main li, main pre')) {
+          const q = e.getBoundingClientRect();
+          if (!t.contains(e) && q.width > 0 && q.left < r.right && q.right > r.left && q.top < r.bottom && q.bottom > r.top) hits.push(e.textContent?.slice(0, 40) ?? '');
+        }
+        return hits.join(' | ');
+      });
+      expect(covered, `scrolled to ${y}`).toBe('');
+    }
+    for (const v of await axeViolations(page)) problems.push(`phone: ${v}`);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
