@@ -117,6 +117,33 @@ describe('every state of a run: axe-core and the Content-Security-Policy', () =>
   }
 });
 
+describe('a run asking the page for a value: axe-core and the CSP', () => {
+  it('finds no violation while a manual step asks for a value, nor after a refused one, light and dark', { timeout: 90_000 }, async () => {
+    const found: string[] = [];
+    for (const theme of ['light', 'dark'] as const) {
+      const { page, problems } = await open('/guides/asktest/', theme);
+      // Nothing typed yet (values of the last tab are remembered).
+      await page.fill('#cgr-input-ticket', '');
+      await page.click('[data-step-id="start"] [data-run-from]');
+      // Asked when the run starts (as the CLI asks), in the terminal panel's bar.
+      const use = page.locator('[data-confirm] [data-ask-use]');
+      await use.waitFor({ timeout: 20_000 });
+      for (const v of await axeViolations(page)) found.push(`${theme}, asking: ${v}`);
+      // A value the runner refuses: asked again with the reason.
+      await page.fill('#cgr-input-ticket', 'not-a-ticket');
+      await page.fill('#cgr-input-apiToken', 'tok-ask-1');
+      await use.click();
+      await expect.poll(() => page.locator('[data-ask-note]').first().textContent(), { timeout: 20_000 }).toContain('refused');
+      for (const v of await axeViolations(page)) found.push(`${theme}, asked again: ${v}`);
+      await page.click('[data-cgr-stop]');
+      await expect.poll(() => stateText(page), { timeout: 15_000 }).toBe('stopped');
+      found.push(...problems);
+      await page.close();
+    }
+    expect(found).toEqual([]);
+  });
+});
+
 describe('a step whose values are invalid or missing never runs', () => {
   it('a value in the collapsed Advanced / testing group: invalid, or missing, refuses the run at its step and opens the group at the field', { timeout: 60_000 }, async () => {
     const { page, problems } = await open();

@@ -42,7 +42,7 @@ html.cgr-term-open body{padding-bottom:var(--cgr-term-h,45vh)}
 .cgr-failure p,.cgr-failure ul,.cgr-run-error p{margin:.2em 0 !important}
 .cgr-failure ul{padding-left:1.2em}
 .cgr-term-bar .cgr-confirm{margin:0;padding:.1em .5em}
-.cgr-confirm .cgr-run-btn,.cgr-failure .cgr-run-btn,.cgr-run-error .cgr-run-btn{color:inherit;border-color:currentColor}
+.cgr-confirm .cgr-run-btn,.cgr-failure .cgr-run-btn,.cgr-run-error .cgr-run-btn{color:inherit;border-color:currentColor;background:transparent}
 .cgr-confirm code,.cgr-failure code{color:inherit;background:rgba(0,0,0,.06)}
 @media (max-width:50rem){.cgr-term-toggle{position:static;display:block;width:100%;margin:1rem 0 0}.cgr-term-keys{display:none}}
 `;
