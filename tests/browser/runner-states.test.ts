@@ -182,6 +182,7 @@ describe('a step whose values are invalid or missing never runs', () => {
     const refusal = page.locator('[data-step-id="use-token"] [data-run-error]');
     await refusal.waitFor({ timeout: 20_000 });
     expect(await refusal.textContent()).toContain('“Print a token (captured)” prints: run that step first');
+    expect(await stateText(page)).toBe('not run: it needs tok, which step “Print a token (captured)” prints: run that step first');
     expect(await status(page, 'use-token')).toBeNull();
     expect(await term(page)).not.toContain('using');
     // "Go to" the capturing step: focus lands on its Run button; run it, then the step runs.
@@ -348,6 +349,22 @@ describe('a run on the real site, keyboard only', () => {
     });
     expect(reachable).toBe(true);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('on a phone the Terminal button takes a place kept for it: the page does not shift when the runner UI loads', { timeout: 60_000 }, async () => {
+    const page = await ctx.newPage();
+    await page.setViewportSize({ width: 412, height: 823 });
+    await page.addInitScript(() => {
+      const w = window as unknown as { __shift: number };
+      w.__shift = 0;
+      new PerformanceObserver((l) => {
+        for (const e of l.getEntries() as unknown as { value: number; hadRecentInput: boolean }[]) if (!e.hadRecentInput) w.__shift += e.value;
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(`${server.url}${GUIDE}`, { waitUntil: 'networkidle' });
+    await page.locator('[data-cgr-terminal-toggle]').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { __shift: number }).__shift)).toBeLessThan(0.005);
     await page.close();
   });
 

@@ -44,7 +44,7 @@ html.cgr-term-open body{padding-bottom:var(--cgr-term-h,45vh)}
 .cgr-term-bar .cgr-confirm{margin:0;padding:.1em .5em}
 .cgr-confirm .cgr-run-btn,.cgr-failure .cgr-run-btn,.cgr-run-error .cgr-run-btn{color:inherit;border-color:currentColor;background:transparent}
 .cgr-confirm code,.cgr-failure code{color:inherit;background:rgba(0,0,0,.06)}
-@media (max-width:50rem){.cgr-term-toggle{position:static;display:block;width:100%;margin:1rem 0 0}.cgr-term-keys{display:none}}
+@media (max-width:50rem){.cgr-term-toggle{position:static;display:block;width:100%;margin:1rem 0 0}.cgr-term-slot .cgr-term-toggle{margin:0;height:100%}.cgr-term-keys{display:none}}
 `;
 
 interface Ui {
@@ -94,10 +94,13 @@ function buildUi(): Ui {
   document.body.append(panel, live);
   // On a phone the toggle sits in the page's flow at the top of the guide, over no text; on a wide
   // screen it floats in the corner (the body, not the content, whose containment would hold it).
+  // The site keeps a place for it (data-cgr-term-slot), so the page does not shift when it comes.
+  const slot = document.querySelector('[data-cgr-term-slot]');
   const root = document.querySelector('.cgr-guide, [data-guide-id]');
   const phone = matchMedia(PHONE);
   const place = () => {
-    if (phone.matches && root) root.prepend(toggle);
+    if (phone.matches && slot) slot.append(toggle);
+    else if (phone.matches && root) root.prepend(toggle);
     else document.body.append(toggle);
   };
   phone.addEventListener('change', place);
@@ -353,7 +356,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
         break;
       case 'error':
         setRunning(false);
-        setState(msg.field ? `not run: check ${msg.message}` : msg.message);
+        setState(msg.field ? `not run: check ${msg.message}` : msg.stepId ? `not run: ${msg.message}` : msg.message);
         refuse(msg);
         break;
       case 'exit':
