@@ -299,6 +299,12 @@ describe('a run on the real site, keyboard only', () => {
     await expect.poll(() => focused(page)).toBe('done');
     await expect.poll(() => abovePanel(page, '[data-confirm-step="enter-it"]')).toBe(true);
     expect(await page.locator('[data-confirm-step="enter-it"]').innerText()).toContain('enter the values above in the product');
+    // A screen reader hears the question with the button that took focus (its accessible description).
+    const cdp = await page.context().newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { name?: { value: string }; description?: { value: string }; focused?: boolean; properties?: { name: string; value: { value: unknown } }[] }[] };
+    const done = nodes.find((n) => n.name?.value === 'Done, continue' && n.properties?.some((p) => p.name === 'focused' && p.value.value === true));
+    expect(done?.description?.value ?? '').toContain('enter the values above in the product');
+    await cdp.detach();
     await page.keyboard.press('Enter');
     await expect.poll(() => status(page, 'enter-it'), { timeout: 20_000 }).toBe('passed');
     // It follows the run to the failed step and its explanation.

@@ -255,6 +255,12 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     const step = msg.guideId === ctx.guideId && msg.stepId ? stepEls.get(msg.stepId) : undefined;
     const box = el('div', {}, { class: 'cgr-confirm', role: 'group', 'aria-label': 'The run waits for you', 'data-confirm': String(msg.id), ...(msg.stepId ? { 'data-confirm-step': msg.stepId } : {}) });
     box.append(...parts);
+    // The question's words describe the button that takes focus: a screen reader says them with it.
+    const words = parts[0];
+    if (words instanceof HTMLElement) {
+      words.id = `cgr-question-${msg.id}`;
+      focus.setAttribute('aria-describedby', words.id);
+    }
     const actions = step?.querySelector<HTMLElement>('[data-step-actions]');
     if (actions) actions.after(box);
     else ui.state.after(box);
