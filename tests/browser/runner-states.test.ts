@@ -393,6 +393,13 @@ describe('a run on the real site, keyboard only', () => {
       expect(covered, `scrolled to ${y}`).toBe('');
     }
     for (const v of await axeViolations(page)) problems.push(`phone: ${v}`);
+    // The panel open on a phone, a step run.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await toggle.click();
+    await page.waitForFunction(() => document.querySelector('[data-cgr-terminal]')?.hasAttribute('data-connected'), undefined, { timeout: 15_000 });
+    await page.click('[data-step-id="say-hello"] [data-run-step]');
+    await expect.poll(() => status(page, 'say-hello'), { timeout: 20_000 }).toBe('passed');
+    for (const v of await axeViolations(page)) problems.push(`phone, panel open: ${v}`);
     expect(problems).toEqual([]);
     await page.close();
   });
