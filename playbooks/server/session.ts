@@ -495,7 +495,8 @@ export class TerminalSession {
 /**
  * The first value a step of the run reads that an earlier step captures but that is not known yet
  * (not captured in this session, nor by a step before it in this run), with the step that captures
- * it. Steps whose `when` does not hold and cleanup steps (they skip what was never made) are left out.
+ * it (of alternatives, the one whose `when` holds). Steps whose `when` does not hold and cleanup
+ * steps (they skip what was never made) are left out.
  */
 export function missingCapture(
   guide: Guide,
@@ -506,18 +507,20 @@ export function missingCapture(
 ): { name: string; by?: Guide['steps'][number] } | undefined {
   const fields = new Set(guide.fields.map((f) => f.id));
   const known = new Set(Object.keys(captured));
+  const holds = (step: Guide['steps'][number]) => {
+    const cond = step.when !== undefined ? parseCondition(step.when) : undefined;
+    return !cond || evaluateCondition(cond, values);
+  };
   for (const step of selected) {
-    if (!step.paths.includes(path)) continue;
-    if (step.when !== undefined) {
-      const cond = parseCondition(step.when);
-      if (cond && !evaluateCondition(cond, values)) continue;
-    }
+    if (!step.paths.includes(path) || !holds(step)) continue;
     const cleanup = (step.kind === 'command' || step.kind === 'verify') && step.always;
     if (!cleanup) {
       for (const site of templatesOf(step, guide.steps.indexOf(step))) {
         for (const ref of findRefs(site.template)) {
           if (fields.has(ref.name) || known.has(ref.name)) continue;
-          const by = guide.steps.find((s) => s.kind === 'command' && s.paths.includes(path) && s.captures.some((c) => c.name === ref.name));
+          // Of alternatives capturing the same value, the one that runs with these values.
+          const capturing = guide.steps.filter((s) => s.kind === 'command' && s.paths.includes(path) && s.captures.some((c) => c.name === ref.name));
+          const by = capturing.find(holds) ?? capturing[0];
           return { name: ref.name, ...(by ? { by } : {}) };
         }
       }
