@@ -3,6 +3,7 @@
 // unique per issue, severity and location.path + location.lines.begin. Used with
 // `artifacts: reports: codequality:` so merge requests show each problem on its line.
 import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../extract/diagnostics.ts';
 
 export interface CodeQualityIssue {
   description: string;
@@ -12,14 +13,8 @@ export interface CodeQualityIssue {
   location: { path: string; lines: { begin: number } };
 }
 
-export interface Problem {
-  file: string;
-  line: number;
-  column: number;
-  code: string;
-  message: string;
-  hint?: string;
-}
+/** A guide problem as validate reports it (file:line:col, code, message, hint). */
+export type Problem = Diagnostic;
 
 export function codeQualityIssues(problems: readonly Problem[]): CodeQualityIssue[] {
   return problems.map((p) => ({
