@@ -1,0 +1,53 @@
+// The Nexus guide's throwaway container: the clean-up step removes the container the guide
+// started, by the id `docker run -d` printed, and nothing else. A reader who already has a
+// container called `nexus` sees the start fail ("name already in use"), and that container stays.
+// `docker` here is a stand-in that records its arguments; no container engine is involved.
+import { afterEach, describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getGuide } from '../../playbooks/guides.ts';
+import { runPlaybook } from '../../playbooks/runner/run.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ID = 'f'.repeat(12) + '0123456789abcdef'.repeat(3) + '0123';
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+/** Runs the guide's start and clean-up steps with a `docker` whose `run` does `runScript`. */
+async function startAndCleanUp(runScript: string): Promise<{ verdicts: Record<string, string>; calls: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cgr-nexus-container-'));
+  dirs.push(dir);
+  const log = join(dir, 'docker.log');
+  writeFileSync(join(dir, 'docker'), `#!/bin/sh\necho "$*" >> "${log}"\ncase "$1" in run) ${runScript} ;; esac\n`);
+  chmodSync(join(dir, 'docker'), 0o755);
+  const guide = await getGuide('nexus', undefined, ROOT);
+  const cut = { ...guide, steps: guide.steps.filter((s) => s.id === 'start-nexus' || s.id === 'remove-nexus') };
+  const handle = runPlaybook(cut, {
+    path: 'developer',
+    ci: true,
+    values: { runLocalNexus: 'true', nexusUrl: 'http://127.0.0.1:1', nexusHost: '127.0.0.1:1' },
+    env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir },
+  });
+  const result = await handle.done;
+  return { verdicts: Object.fromEntries(result.steps.map((s) => [s.id, s.verdict])), calls: existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [] };
+}
+
+describe('Nexus: the throwaway container', () => {
+  it('is removed by the id docker printed, after the run', async () => {
+    const r = await startAndCleanUp(`echo "${ID}"`);
+    expect(r.verdicts).toEqual({ 'start-nexus': 'passed', 'remove-nexus': 'passed' });
+    expect(r.calls).toEqual(['run -d -p 8081:8081 -p 5051:5051 --name nexus sonatype/nexus3', `rm -f ${ID}`]);
+  });
+
+  it('a container of the reader\'s called nexus is never removed when the start fails', async () => {
+    const r = await startAndCleanUp(`echo 'docker: Error response from daemon: Conflict. The container name "/nexus" is already in use.' >&2; exit 125`);
+    expect(r.verdicts['start-nexus']).toBe('failed');
+    expect(r.verdicts['remove-nexus']).toBe('skipped');
+    expect(r.calls.filter((c) => c.startsWith('rm'))).toEqual([]);
+  });
+});
