@@ -117,6 +117,9 @@ describe('guides', () => {
   it('Cloudsmith: the seed repository name, today\'s UI labels, exact mode values', () => {
     const g = guides.get('cloudsmith')!;
     expect(field(g, 'cloudsmithRepo').default).toBe('chainguard-public');
+    // The pull address takes the repository's identifier (slug): lowercase letters, digits, - and _ (Cloudsmith's "Create a Repository").
+    for (const ok of ['chainguard-public', 'chainguard_private', 'cg']) expect(checkFieldValue(field(g, 'cloudsmithRepo'), ok).ok, ok).toBe(true);
+    for (const bad of ['Chainguard Public', 'Chainguard-Public', 'chainguard.public', 'c']) expect(checkFieldValue(field(g, 'cloudsmithRepo'), bad).ok, bad).toBe(false);
     for (const id of ['upstream-developer', 'upstream-production']) {
       const s = fieldsSteps(g).find((x) => x.id === id)!;
       expect(s.screen).toContain('Upstreams/Sources › Add upstream');
