@@ -6,6 +6,7 @@ import { runPlaybook } from '../../playbooks/runner/run.ts';
 import { join } from 'node:path';
 import { packageRoot, packageVersion } from '../../playbooks/package-root.ts';
 import { collect, fixture, outputOf } from './helpers.ts';
+import { baseEnv } from '../../playbooks/server/pty.ts';
 
 describe('the runner\'s own command in steps', () => {
   it('a step runs `cgr-playbook` when it is nowhere on the PATH the run was given', async () => {
@@ -27,5 +28,12 @@ describe('the runner\'s own command in steps', () => {
     const events = collect(handle);
     await handle.done;
     expect(outputOf(events, 'show-path')).toContain(`PATH=${bin}:/usr/bin:/bin`);
+  });
+
+  it('the page\'s shell and step runs get it too (cgr-playbook ui)', () => {
+    const env = baseEnv({ PATH: '/usr/bin:/bin', CGR_PLAYBOOK_UI_TOKEN: 'x' });
+    expect(env['PATH']).toBe(`${join(packageRoot(), 'bin')}:/usr/bin:/bin`);
+    expect(env['CGR_PLAYBOOK_NODE']).toBe(process.execPath);
+    expect(env['CGR_PLAYBOOK_UI_TOKEN']).toBeUndefined();
   });
 });
