@@ -1,7 +1,10 @@
-// The Nexus guide's throwaway container: the clean-up step removes the container the guide
-// started, by the id `docker run -d` printed, and nothing else. A reader who already has a
-// container called `nexus` sees the start fail ("name already in use"), and that container stays.
-// `docker` here is a stand-in that records its arguments; no container engine is involved.
+// Reader traps, run for real with stand-in programs on PATH (no container engine, no network):
+// - Nexus's throwaway container: the clean-up step removes the container the guide started, by
+//   the id `docker run -d` printed, and nothing else. A reader who already has a container called
+//   `nexus` sees the start fail ("name already in use"), and that container stays.
+// - Cloudsmith's API key check: /v1/user/self/ answers anyone ("a brief for the current user (if
+//   any)", UserBrief.authenticated in Cloudsmith's API reference), so a 200 proves nothing; the
+//   check passes only on authenticated: true.
 import { afterEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,3 +54,32 @@ describe('Nexus: the throwaway container', () => {
     expect(r.calls.filter((c) => c.startsWith('rm'))).toEqual([]);
   });
 });
+
+/** Runs Cloudsmith's API key check with a `curl` that answers `body` (and 200 to a status-only request). */
+async function apiKeyCheck(body: string): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'cgr-cloudsmith-key-'));
+  dirs.push(dir);
+  writeFileSync(join(dir, 'curl'), `#!/bin/sh\ncat > /dev/null\ncase " $* " in *" -o /dev/null "*) echo 200 ;; *) echo '${body}' ;; esac\n`);
+  chmodSync(join(dir, 'curl'), 0o755);
+  const guide = await getGuide('cloudsmith', undefined, ROOT);
+  const handle = runPlaybook(guide, {
+    path: 'developer',
+    ci: true,
+    only: 'api-key-works',
+    values: { cloudsmithUser: 'jane', cloudsmithApiKey: 'k'.repeat(40), cloudsmithOrg: 'acme' },
+    env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir },
+  });
+  const result = await handle.done;
+  return result.steps.find((s) => s.id === 'api-key-works')!.verdict;
+}
+
+describe('Cloudsmith: the API key check', () => {
+  it('passes when Cloudsmith says the key signed you in', async () => {
+    expect(await apiKeyCheck('{"authenticated": true, "slug": "jane"}')).toBe('passed');
+  });
+
+  it('fails on the answer an anonymous caller gets, although its status is 200', async () => {
+    expect(await apiKeyCheck('{"authenticated": false, "slug": null}')).toBe('failed');
+  });
+});
+
