@@ -2,8 +2,8 @@
 // GitHub Actions `run:` and GitLab `script:` line of each recipe, in a temp "docs repository" that
 // holds the guides and a cgr-playbook.config.json, with GitHub's environment variables set.
 // Provided by this machine instead of run: `uses:` actions, `npm ci`, `apt-get install` and the
-// registries.conf.d drop-in for Podman (the
-// package and docker-registry are here; `docker` is podman through tests/support/bin). `npx
+// registries.conf.d drop-in for Podman (the package and docker-registry are here; `docker` is
+// podman through tests/support/bin, which reaches 127.0.0.1 over plain HTTP). `npx
 // cgr-playbook` runs this checkout's bin. The nightly Nexus recipe needs a real Nexus and cgr.dev:
 // its cgr-playbook commands run with --dry-run added, its `docker exec` line is not run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
