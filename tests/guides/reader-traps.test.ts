@@ -22,18 +22,18 @@ afterEach(() => {
 });
 
 /** Runs the guide's start and clean-up steps with a `docker` whose `run` does `runScript`. */
-async function startAndCleanUp(runScript: string): Promise<{ verdicts: Record<string, string>; calls: string[] }> {
+async function startAndCleanUp(runScript: string, loginScript = 'echo "Login Succeeded"'): Promise<{ verdicts: Record<string, string>; calls: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'cgr-nexus-container-'));
   dirs.push(dir);
   const log = join(dir, 'docker.log');
-  writeFileSync(join(dir, 'docker'), `#!/bin/sh\necho "$*" >> "${log}"\ncase "$1" in run) ${runScript} ;; esac\n`);
+  writeFileSync(join(dir, 'docker'), `#!/bin/sh\necho "$*" >> "${log}"\ncase "$1" in run) ${runScript} ;; login) cat > /dev/null; ${loginScript} ;; esac\n`);
   chmodSync(join(dir, 'docker'), 0o755);
   const guide = await getGuide('nexus', undefined, ROOT);
-  const cut = { ...guide, steps: guide.steps.filter((s) => s.id === 'start-nexus' || s.id === 'remove-nexus') };
+  const cut = { ...guide, steps: guide.steps.filter((s) => ['start-nexus', 'docker-login', 'remove-nexus'].includes(s.id)) };
   const handle = runPlaybook(cut, {
     path: 'developer',
     ci: true,
-    values: { runLocalNexus: 'true', nexusUrl: 'http://127.0.0.1:1', nexusHost: '127.0.0.1:1' },
+    values: { runLocalNexus: 'true', nexusUrl: 'http://127.0.0.1:1', nexusHost: '127.0.0.1:1', nexusPassword: 'admin-password-1' },
     env: { PATH: `${dir}:/usr/bin:/bin`, HOME: dir },
   });
   const result = await handle.done;
@@ -43,8 +43,14 @@ async function startAndCleanUp(runScript: string): Promise<{ verdicts: Record<st
 describe('Nexus: the throwaway container', () => {
   it('is removed by the id docker printed, after the run', async () => {
     const r = await startAndCleanUp(`echo "${ID}"`);
-    expect(r.verdicts).toEqual({ 'start-nexus': 'passed', 'remove-nexus': 'passed' });
-    expect(r.calls).toEqual(['run -d -p 8081:8081 -p 5051:5051 --name nexus sonatype/nexus3', `rm -f ${ID}`]);
+    expect(r.verdicts).toEqual({ 'start-nexus': 'passed', 'docker-login': 'passed', 'remove-nexus': 'passed' });
+    expect(r.calls).toEqual(['run -d -p 8081:8081 -p 5051:5051 --name nexus sonatype/nexus3', 'login --username admin --password-stdin 127.0.0.1:1', `rm -f ${ID}`]);
+  });
+
+  it('is removed also when a later step failed', async () => {
+    const r = await startAndCleanUp(`echo "${ID}"`, `echo 'Error response from daemon: unauthorized' >&2; exit 1`);
+    expect(r.verdicts).toEqual({ 'start-nexus': 'passed', 'docker-login': 'failed', 'remove-nexus': 'passed' });
+    expect(r.calls.at(-1)).toBe(`rm -f ${ID}`);
   });
 
   it('a container of the reader\'s called nexus is never removed when the start fails', async () => {
