@@ -2,6 +2,7 @@
 import * as nodePty from 'node-pty';
 import type { IPty } from 'node-pty';
 import { holdTerminalUntilExit } from '../runner/pty.ts';
+import { withOwnCommand } from '../runner/own-command.ts';
 
 export interface PtyOptions {
   name: string;
@@ -47,11 +48,12 @@ export async function stopProcessGroup(pty: IPty, exited: Promise<unknown>, grac
   await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
 }
 
-/** The environment a shell or step inherits: ours, minus anything of this server's own. */
+/** The environment a shell or step inherits: ours, minus anything of this server's own, with
+ * `cgr-playbook` itself on PATH (as in every run: runner/own-command.ts). */
 export function baseEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && !k.startsWith('CGR_PLAYBOOK_UI_')) out[k] = v;
   out.TERM = 'xterm-256color';
   out.COLORTERM = 'truecolor';
-  return out;
+  return withOwnCommand(out);
 }
