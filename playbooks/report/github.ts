@@ -3,7 +3,7 @@
 // Escaping follows the runner's own rules (actions/toolkit, packages/core/src/command.ts): data
 // escapes % CR LF; property values also : and ,.
 
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { repositoryPath } from './repository-path.ts';
 
 export interface AnnotationPlace {
   file?: string;
@@ -29,14 +29,9 @@ export function annotation(level: 'error' | 'warning' | 'notice', message: strin
 export const groupStart = (title: string): string => `::group::${escapeData(title)}\n`;
 export const groupEnd = (): string => '::endgroup::\n';
 
-/** A path as annotations need it: relative to the repository's checkout ($GITHUB_WORKSPACE) when
- * known, since the job may run in a subfolder; otherwise as given (relative to the working folder). */
+/** A path for a GitHub annotation: relative to $GITHUB_WORKSPACE when set. */
 export function annotationPath(file: string, cwd: string, env: NodeJS.ProcessEnv): string {
-  const ws = env.GITHUB_WORKSPACE;
-  if (!ws) return file;
-  const abs = isAbsolute(file) ? file : resolve(cwd, file);
-  const rel = relative(ws, abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
+  return repositoryPath(file, cwd, env.GITHUB_WORKSPACE);
 }
 
 /** True when running as a GitHub Actions step. */

@@ -70,6 +70,16 @@ describe('validate for CI', () => {
     expect(JSON.parse((await cli(['validate', '--format', 'gitlab'])).stdout)).toEqual([]);
   });
 
+  it('--format gitlab: location.path is relative to the repository ($CI_PROJECT_DIR) when the job runs in a subfolder, and so is the fingerprint', async () => {
+    const fromSub = await cli(['validate', '--format', 'gitlab', 'broken/unknown-prop.mdx'], { cwd: join(repoRoot, 'tests/fixtures'), env: { CI_PROJECT_DIR: repoRoot } });
+    const fromRoot = await cli(['validate', '--format', 'gitlab', BROKEN[0]!], { env: { CI_PROJECT_DIR: repoRoot } });
+    const [sub] = JSON.parse(fromSub.stdout) as Array<{ fingerprint: string; location: { path: string } }>;
+    const [root] = JSON.parse(fromRoot.stdout) as Array<{ fingerprint: string; location: { path: string } }>;
+    expect(sub!.location.path).toBe('tests/fixtures/broken/unknown-prop.mdx');
+    // The same problem is the same issue for GitLab wherever the job ran (merge request diffs compare fingerprints).
+    expect(sub!.fingerprint).toBe(root!.fingerprint);
+  });
+
   it('--format junit: every case carries the guide file and line', async () => {
     const r = await cli(['validate', '--format', 'junit', 'content/nexus.mdx', ...BROKEN]);
     const cases = (xml.parse(r.stdout) as { testsuites: { testsuite: Array<{ testcase: Array<Record<string, string>> }> } }).testsuites.testsuite[0]!.testcase;

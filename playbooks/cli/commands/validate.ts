@@ -24,7 +24,8 @@ Validates the given MDX guides (default: every guide in the guides folder, see -
   --format junit    JUnit XML: a case per valid guide, a failing case per problem (file, line)
   --format github   GitHub Actions annotations (::error file=…,line=…,col=…::…) shown on the PR,
                     and a table of the problems in the job summary ($GITHUB_STEP_SUMMARY)
-  --format gitlab   GitLab Code Quality JSON (artifacts: reports: codequality:)
+  --format gitlab   GitLab Code Quality JSON (artifacts: reports: codequality:), paths relative
+                    to the repository ($CI_PROJECT_DIR)
   --content DIR    the guides folder (default: CGR_PLAYBOOK_CONTENT, cgr-playbook.config.*, content/)
 Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
   async run(argv, io) {
@@ -63,7 +64,7 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
         await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch((e: NodeJS.ErrnoException) => io.stderr.write(`cgr-playbook validate: cannot append to $GITHUB_STEP_SUMMARY: ${e.code ?? e.message}\n`));
       }
     } else if (format === 'gitlab') {
-      io.stdout.write(JSON.stringify(codeQualityIssues(results.flatMap((r) => r.diagnostics)), null, 2) + '\n');
+      io.stdout.write(JSON.stringify(codeQualityIssues(results.flatMap((r) => r.diagnostics), { cwd: io.cwd, checkout: io.env.CI_PROJECT_DIR }), null, 2) + '\n');
     } else {
       for (const r of results) for (const d of r.diagnostics) io.stdout.write(formatDiagnostic(d) + '\n');
       const errors = broken.reduce((n, r) => n + r.diagnostics.length, 0);
