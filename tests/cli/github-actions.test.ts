@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { cli, repoRoot } from './memory-io.ts';
 import { cli as runCliProcessLike } from '../runner/cli-helpers.ts';
+import { annotation, groupStart } from '../../playbooks/report/github.ts';
 
 const BROKEN = ['tests/fixtures/broken/unknown-prop.mdx', 'tests/fixtures/broken/when-unknown-field.mdx'];
 const FAIL = 'tests/fixtures/runner/fail.mdx';
@@ -23,6 +24,29 @@ function temp(): string {
   temps.push(d);
   return d;
 }
+
+/** GitHub's workflow-command syntax read back the way the runner reads it: `::name k=v,k=v::data`;
+ * the first `::` after the name ends the properties; properties split on `,` and on their first `=`;
+ * %0D %0A %3A %2C %25 unescaped in properties, %0D %0A %25 in data. */
+function readCommand(line: string): { name: string; props: Record<string, string>; data: string } {
+  const m = /^::([a-z-]+)(?: ([^]*?))?::([^]*)$/.exec(line.replace(/\n$/, ''))!;
+  expect(m, line).toBeTruthy();
+  const un = (s: string, prop: boolean) => (prop ? s.replace(/%3A/g, ':').replace(/%2C/g, ',') : s).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  const props = Object.fromEntries((m[2] ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), un(kv.slice(kv.indexOf('=') + 1), true)]));
+  return { name: m[1]!, props, data: un(m[3]!, false) };
+}
+
+describe('GitHub workflow-command syntax', () => {
+  it('annotations escape % CR LF in the message, and also : and , in properties; one line each, read back intact', () => {
+    const message = 'got 100% of "a:b, c"\r\nnext line %0A stays text';
+    const at = { file: 'docs/a,b: c.mdx', line: 3, col: 5, title: 'cgr-playbook validate: x, y' };
+    const line = annotation('error', message, at);
+    expect(line).toBe('::error file=docs/a%2Cb%3A c.mdx,line=3,col=5,title=cgr-playbook validate%3A x%2C y::got 100%25 of "a:b, c"%0D%0Anext line %250A stays text\n');
+    expect(line.indexOf('\n')).toBe(line.length - 1);
+    expect(readCommand(line)).toEqual({ name: 'error', props: { file: at.file, line: '3', col: '5', title: at.title }, data: message });
+    expect(readCommand(groupStart('[1/2] 50% done\nx'))).toEqual({ name: 'group', props: {}, data: '[1/2] 50% done\nx' });
+  });
+});
 
 describe('validate for CI', () => {
   it('--format github: one ::error annotation per problem at file, line and column; exit 1', async () => {
