@@ -26,6 +26,16 @@ export function annotation(level: 'error' | 'warning' | 'notice', message: strin
   return `::${level}${props.length ? ' ' + props.join(',') : ''}::${escapeData(message)}\n`;
 }
 
+/** GitHub shows at most this many error annotations of one step (actions/toolkit,
+ * docs/problem-matchers.md, "Limitations": 10 per step, 50 per job); the rest only in the log. */
+export const ERROR_ANNOTATIONS_SHOWN_PER_STEP = 10;
+
+/** A notice annotation when a step printed more error annotations than GitHub shows, else ''. */
+export function annotationOverflowNotice(tool: string, errors: number): string {
+  if (errors <= ERROR_ANNOTATIONS_SHOWN_PER_STEP) return '';
+  return annotation('notice', `GitHub shows the first ${ERROR_ANNOTATIONS_SHOWN_PER_STEP} error annotations of a step; all ${errors} problems are in this log and in the job summary`, { title: `${tool}: ${errors} problems` });
+}
+
 export const groupStart = (title: string): string => `::group::${escapeData(title)}\n`;
 export const groupEnd = (): string => '::endgroup::\n';
 

@@ -2,7 +2,7 @@
 // and `run` under GitHub Actions (GITHUB_ACTIONS=true): a group per step, failures as annotations
 // on the guide's file and line, the job summary in $GITHUB_STEP_SUMMARY.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -68,6 +68,20 @@ describe('validate for CI', () => {
         '| `tests/fixtures/broken/unknown-prop.mdx:8:43` | colour: unknown prop "colour" — remove it, or check its spelling against the block reference (cgr-playbook docs: Authoring) |\n' +
         '| `tests/fixtures/broken/when-unknown-field.mdx:10:42` | when: when refers to unknown field "debugMode" — declare &lt;Field id="debugMode" .../> or use one of: troubleshoot |\n\n',
     );
+  });
+
+  it('--format github with more problems than GitHub shows (10 error annotations per step): every problem is still printed, and a notice says the job summary lists them all', async () => {
+    const files = readdirSync(join(repoRoot, 'tests/fixtures/broken')).filter((f) => f.endsWith('.mdx')).sort().slice(0, 12).map((f) => `tests/fixtures/broken/${f}`);
+    const summary = join(temp(), 'summary.md');
+    const r = await cli(['validate', '--format', 'github', ...files], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(12);
+    expect(lines.filter((l) => l.startsWith('::notice '))).toEqual([
+      '::notice title=cgr-playbook validate%3A 12 problems::GitHub shows the first 10 error annotations of a step; all 12 problems are in this log and in the job summary',
+    ]);
+    expect(readFileSync(summary, 'utf8').match(/^\| `tests\/fixtures\/broken\//gm)).toHaveLength(12);
+    // Up to 10 problems: no notice.
+    expect((await cli(['validate', '--format', 'github', ...files.slice(0, 10)])).stdout).not.toContain('::notice');
   });
 
   it('--format github: paths are relative to $GITHUB_WORKSPACE when the job runs in a subfolder', async () => {
@@ -158,6 +172,17 @@ describe('run in GitHub Actions (GITHUB_ACTIONS=true)', () => {
     const md = readFileSync(summary, 'utf8');
     expect(md).toContain('### ❌ Not run: tests/fixtures/broken/unknown-prop.mdx is broken');
     expect(md).toContain('| `tests/fixtures/broken/unknown-prop.mdx:8:43` | colour: unknown prop "colour" — remove it');
+  });
+
+  it('a broken guide with more problems than GitHub shows: all annotated, then one notice', async () => {
+    const dir = temp();
+    const steps = Array.from({ length: 11 }, (_, i) => `<Command id="s${i}" title="Step ${i}" colour="red">\n  \`\`\`sh\n  echo ${i}\n  \`\`\`\n</Command>\n`).join('\n');
+    writeFileSync(join(dir, 'many.mdx'), `---\nid: many\ntitle: Many problems\nproduct: bash\nsummary: x.\n---\n\n${steps}`);
+    const r = await runCliProcessLike(['run', join(dir, 'many.mdx')], { env: { GITHUB_ACTIONS: 'true' } });
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(11);
+    expect(lines.at(-1)).toBe('::notice title=cgr-playbook run%3A 11 problems::GitHub shows the first 10 error annotations of a step; all 11 problems are in this log and in the job summary');
   });
 
   it("a step's output cannot issue workflow commands: they are stopped while the step runs", async () => {

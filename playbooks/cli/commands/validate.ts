@@ -8,7 +8,7 @@ import { loadGuideFile } from '../../extract/load.ts';
 import { formatDiagnostic } from '../../extract/diagnostics.ts';
 import { junitXml } from '../../report/junit.ts';
 import { appendFile } from 'node:fs/promises';
-import { annotation, annotationPath, mdCell } from '../../report/github.ts';
+import { annotation, annotationOverflowNotice, annotationPath, mdCell } from '../../report/github.ts';
 import { codeQualityIssues } from '../../report/gitlab.ts';
 import { PlaybookError } from '../../errors.ts';
 
@@ -55,6 +55,7 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
         for (const d of r.diagnostics) io.stdout.write(annotation('error', d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, { file: annotationPath(d.file, io.cwd, io.env), line: d.line, col: d.column, title: `cgr-playbook validate: ${d.code}` }));
       }
       const errors = broken.reduce((n, r) => n + r.diagnostics.length, 0);
+      io.stdout.write(annotationOverflowNotice('cgr-playbook validate', errors));
       const line = broken.length === 0 ? `${results.length} guide(s) valid` : `${errors} error(s) in ${broken.length} of ${results.length} guide(s)`;
       io.stdout.write(line + '\n');
       // The job summary, as lychee and others write it: the same problems as a table.
