@@ -25,6 +25,7 @@ import { createProgressRenderer } from '../render/progress.ts';
 import { TerminalInput } from '../render/terminal-input.ts';
 import { createTtyPrompter } from '../render/prompter.ts';
 import { createGitHubOutput } from '../render/github.ts';
+import { loadNodePty } from '../../runner/node-pty-load.ts';
 import { annotation, annotationOverflowNotice, annotationPath, inGitHubActions, mdCell } from '../../report/github.ts';
 import type { ReportSource } from '../../report/run-report.ts';
 
@@ -150,6 +151,8 @@ const command: CliCommand = {
       ? createGitHubOutput({ write, atLineStart: () => atLineStart, env: io.env, source: { ...source, ...(guide.file !== undefined ? { file: annotationPath(guide.file, io.cwd, io.env) } : {}) }, guideId: guide.meta.id })
       : undefined;
 
+    // Commands run in a terminal: without node-pty built, say how to build it before anything runs.
+    if (!opts['dry-run']) await loadNodePty();
     await loadDefaultServices();
     const services = getDefaultServices();
 
