@@ -1,4 +1,5 @@
-// Paths in CI reports (GitHub annotations, GitLab Code Quality): relative to the repository's checkout.
+// Paths in CI reports (GitHub annotations, GitLab Code Quality, JUnit file attributes): relative to
+// the repository's checkout, which the CI system names.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 
 /** A path as CI annotations need it: relative to the repository's checkout when the CI system names
@@ -9,4 +10,9 @@ export function repositoryPath(file: string, cwd: string, checkout: string | und
   const abs = isAbsolute(file) ? file : resolve(cwd, file);
   const rel = relative(checkout, abs);
   return (rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file).split(sep).join('/');
+}
+
+/** The repository's checkout as the CI system names it: $GITHUB_WORKSPACE, $CI_PROJECT_DIR. */
+export function ciCheckout(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_WORKSPACE || env.CI_PROJECT_DIR || undefined;
 }

@@ -129,6 +129,24 @@ describe('validate for CI', () => {
   });
 });
 
+describe('JUnit file attributes in a job that runs in a subfolder', () => {
+  it('validate --format junit: file is relative to the repository ($CI_PROJECT_DIR or $GITHUB_WORKSPACE)', async () => {
+    for (const env of [{ CI_PROJECT_DIR: repoRoot }, { GITHUB_WORKSPACE: repoRoot }]) {
+      const r = await cli(['validate', '--format', 'junit', 'broken/unknown-prop.mdx', '../../content/nexus.mdx'], { cwd: join(repoRoot, 'tests/fixtures'), env });
+      const cases = (xml.parse(r.stdout) as { testsuites: { testsuite: Array<{ testcase: Array<Record<string, string>> }> } }).testsuites.testsuite[0]!.testcase;
+      expect(cases.map((c) => `${c['@file']}:${c['@line']}`)).toEqual(['tests/fixtures/broken/unknown-prop.mdx:8', 'content/nexus.mdx:1']);
+    }
+  });
+
+  it('run --report junit: each step\'s file is relative to the repository', async () => {
+    const dir = temp();
+    const r = await runCliProcessLike(['run', join(repoRoot, FAIL), '--report', `junit=${join(dir, 'run.xml')}`], { cwd: join(repoRoot, 'tests/fixtures/broken'), env: { CI_PROJECT_DIR: repoRoot } });
+    expect(r.code).toBe(1);
+    const cases = (xml.parse(readFileSync(join(dir, 'run.xml'), 'utf8')) as { testsuites: { testsuite: Array<{ testcase: Array<Record<string, string>> }> } }).testsuites.testsuite[0]!.testcase;
+    expect(cases.map((c) => `${c['@file']}:${c['@line']}`)).toEqual([`${FAIL}:8`, `${FAIL}:14`, `${FAIL}:20`]);
+  });
+});
+
 describe('run in GitHub Actions (GITHUB_ACTIONS=true)', () => {
   it('a failing guide: a group per step that ran, an ::error on the failed step\'s line, the summary table, JUnit file/line', async () => {
     const dir = temp();

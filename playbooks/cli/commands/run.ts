@@ -26,6 +26,7 @@ import { TerminalInput } from '../render/terminal-input.ts';
 import { createTtyPrompter } from '../render/prompter.ts';
 import { createGitHubOutput } from '../render/github.ts';
 import { loadNodePty } from '../../runner/node-pty-load.ts';
+import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
 import { annotation, annotationOverflowNotice, annotationPath, inGitHubActions, mdCell } from '../../report/github.ts';
 import type { ReportSource } from '../../report/run-report.ts';
 
@@ -146,10 +147,9 @@ const command: CliCommand = {
       if (s) atLineStart = s.endsWith('\n');
       io.stdout.write(s);
     };
-    const source: ReportSource = { ...(guide.file !== undefined ? { file: guide.file } : {}), ...(guide.positions ? { positions: guide.positions } : {}) };
-    const github = inGitHubActions(io.env)
-      ? createGitHubOutput({ write, atLineStart: () => atLineStart, env: io.env, source: { ...source, ...(guide.file !== undefined ? { file: annotationPath(guide.file, io.cwd, io.env) } : {}) }, guideId: guide.meta.id })
-      : undefined;
+    // The guide's path in reports and annotations: relative to the repository when a CI system names its checkout.
+    const source: ReportSource = { ...(guide.file !== undefined ? { file: repositoryPath(guide.file, io.cwd, ciCheckout(io.env)) } : {}), ...(guide.positions ? { positions: guide.positions } : {}) };
+    const github = inGitHubActions(io.env) ? createGitHubOutput({ write, atLineStart: () => atLineStart, env: io.env, source, guideId: guide.meta.id }) : undefined;
 
     // Commands run in a terminal: without node-pty built, say how to build it before anything runs.
     if (!opts['dry-run']) await loadNodePty();

@@ -10,6 +10,7 @@ import { junitXml } from '../../report/junit.ts';
 import { appendFile } from 'node:fs/promises';
 import { annotation, annotationOverflowNotice, annotationPath, mdCell } from '../../report/github.ts';
 import { codeQualityIssues } from '../../report/gitlab.ts';
+import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
 import { PlaybookError } from '../../errors.ts';
 
 const FORMATS = ['text', 'json', 'junit', 'github', 'gitlab'] as const;
@@ -21,7 +22,8 @@ const command: CliCommand = {
 Validates the given MDX guides (default: every guide in the guides folder, see --content).
   --format text     file:line:col: message, and a hint (default)
   --format json     {valid, files: [{file, valid, diagnostics}]}
-  --format junit    JUnit XML: a case per valid guide, a failing case per problem (file, line)
+  --format junit    JUnit XML: a case per valid guide, a failing case per problem (file, line;
+                    relative to the repository in CI: $GITHUB_WORKSPACE, $CI_PROJECT_DIR)
   --format github   GitHub Actions annotations (::error file=…,line=…,col=…::…) shown on the PR,
                     and a table of the problems in the job summary ($GITHUB_STEP_SUMMARY)
   --format gitlab   GitLab Code Quality JSON (artifacts: reports: codequality:), paths relative
@@ -35,6 +37,8 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
     const files = positionals.length ? positionals.map((f) => resolve(io.cwd, f)) : await listGuideFiles(resolveContentDir({ option: values.content, cwd: io.cwd, env: io.env }));
     const results = await Promise.all(files.map((f) => loadGuideFile(f, io.cwd)));
     const broken = results.filter((r) => r.diagnostics.length > 0);
+    // Paths in reports: relative to the repository when a CI system names its checkout.
+    const repoPath = (f: string) => repositoryPath(f, io.cwd, ciCheckout(io.env));
     if (format === 'json') {
       io.stdout.write(JSON.stringify({ valid: broken.length === 0, files: results.map((r, i) => ({ file: r.diagnostics[0]?.file ?? r.guide?.file ?? files[i], valid: r.diagnostics.length === 0, diagnostics: r.diagnostics })) }, null, 2) + '\n');
     } else if (format === 'junit') {
@@ -43,9 +47,9 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
           {
             name: 'cgr-playbook validate',
             cases: results.flatMap((r, i) => {
-              const file = r.guide?.file ?? r.diagnostics[0]?.file ?? files[i]!;
+              const file = repoPath(r.guide?.file ?? r.diagnostics[0]?.file ?? files[i]!);
               if (r.diagnostics.length === 0) return [{ name: file, classname: 'validate', file, line: 1 }];
-              return r.diagnostics.map((d) => ({ name: `${d.file}:${d.line}:${d.column}`, classname: 'validate', file: d.file, line: d.line, failure: { message: d.message, body: formatDiagnostic(d) } }));
+              return r.diagnostics.map((d) => ({ name: `${repoPath(d.file)}:${d.line}:${d.column}`, classname: 'validate', file: repoPath(d.file), line: d.line, failure: { message: d.message, body: formatDiagnostic(d) } }));
             }),
           },
         ]),
