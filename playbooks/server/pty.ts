@@ -1,8 +1,8 @@
 // Spawning ptys (injectable for tests) and stopping a pty's whole process group.
-import * as nodePty from 'node-pty';
 import type { IPty } from 'node-pty';
 import { holdTerminalUntilExit } from '../runner/pty.ts';
 import { withOwnCommand } from '../runner/own-command.ts';
+import { loadNodePty } from '../runner/node-pty-load.ts';
 
 export interface PtyOptions {
   name: string;
@@ -14,13 +14,18 @@ export interface PtyOptions {
 export type SpawnPty = (file: string, args: string[], opts: PtyOptions) => IPty;
 export type { IPty };
 
-/** node-pty, holding the terminal until the child exits so its last output is never lost (see holdTerminalUntilExit). */
-export const spawnNodePty: SpawnPty = (file, args, opts) => {
-  const p = nodePty.spawn(file, args, opts);
-  const release = holdTerminalUntilExit(p as IPty & { _pty?: unknown });
-  p.onExit(release);
-  return p;
-};
+/** node-pty (loaded when the server starts: a PlaybookError saying how to build it when it is not
+ * built), holding the terminal until the child exits so its last output is never lost (see
+ * holdTerminalUntilExit). */
+export async function loadSpawnNodePty(): Promise<SpawnPty> {
+  const nodePty = await loadNodePty();
+  return (file, args, opts) => {
+    const p = nodePty.spawn(file, args, opts);
+    const release = holdTerminalUntilExit(p as IPty & { _pty?: unknown });
+    p.onExit(release);
+    return p;
+  };
+}
 
 function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
