@@ -3,12 +3,15 @@
 // and as `npx ./cgr-playbook-*.tgz --help` would. Reports the tarball size, install time,
 // node_modules size (target <= 90 MB), its largest packages, whether any Node runtime came with it
 // (target: none), and whether `npx … --help` works. Needs the npm registry; runs on the Node that
-// runs it (npm run bench: the repository's Node 24) and on this machine's npm.
+// runs it (npm run bench: the repository's Node 24) and on this machine's npm. When the machine's
+// own Node is older than package.json "engines" (Debian's Node 20), also checks that the installed
+// command and `npx ./….tgz --help` on that Node refuse with the one-line error, not a stack trace.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, lstatSync, openSync, readSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const TARGET_MB = 90;
@@ -95,6 +98,27 @@ try {
   const ok = npx.status === 0 && /Usage: cgr-playbook <command>/.test(npx.stdout);
   console.log(`npx ./${tgz} --help in an empty folder (same cache): exit ${npx.status}, ${npx.secs.toFixed(1)} s, ${ok ? 'prints the help' : `BROKEN: ${npx.stderr.slice(-500)}`}`);
   if (!ok) failed = true;
+
+  // The machine's own Node (PATH without node_modules folders), when older than "engines".
+  const sysPath = (process.env.PATH ?? '').split(':').filter((d) => !d.includes('node_modules')).join(':');
+  const sys = spawnSync('sh', ['-c', 'command -v node'], { encoding: 'utf8', env: { ...env, PATH: sysPath } }).stdout.trim();
+  const sysVersion = sys ? spawnSync(sys, ['--version'], { encoding: 'utf8' }).stdout.trim() : '';
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const need = /(\d+)\.(\d+)/.exec(manifest.engines.node);
+  const [maj, min] = sysVersion.replace(/^v/, '').split('.').map(Number);
+  if (sys && (maj < Number(need[1]) || (maj === Number(need[1]) && min < Number(need[2])))) {
+    const refusal = new RegExp(`^cgr-playbook: Node\\.js ${sysVersion.slice(1).replace(/\./g, '\\.')} is not supported; cgr-playbook ${manifest.version.replace(/\./g, '\\.')} needs Node\\.js ${need[1]}\\.${need[2]} or newer\\.\n  hint: [^\n]+\n$`);
+    const direct = spawnSync(sys, [join(nm, '.bin', 'cgr-playbook'), '--help'], { encoding: 'utf8', cwd: app, env: { ...env, PATH: sysPath } });
+    const viaNpx = timed('npx', ['--yes', `../${tgz}`, '--help'], { cwd: empty, env: { ...env, PATH: sysPath } });
+    const npxErr = viaNpx.stderr.split('\n').filter((l) => l && !/^npm warn/i.test(l)).join('\n') + '\n';
+    const directOk = direct.status === 2 && direct.stdout === '' && refusal.test(direct.stderr);
+    const npxOk = viaNpx.status === 2 && viaNpx.stdout === '' && refusal.test(npxErr);
+    console.log(`on the system node ${sysVersion} (older than engines ${manifest.engines.node}): installed bin ${directOk ? 'refuses in one line (exit 2)' : `NOT A CLEAR REFUSAL (exit ${direct.status}): ${direct.stderr.slice(-400)}`}; npx ./${tgz} --help ${npxOk ? 'refuses in one line (exit 2)' : `NOT A CLEAR REFUSAL (exit ${viaNpx.status}): ${viaNpx.stderr.slice(-400)}`}`);
+    if (directOk) console.log(`  ${direct.stderr.split('\n')[0]}`);
+    if (!directOk || !npxOk) failed = true;
+  } else {
+    console.log(`system node ${sysVersion || 'none'}: not older than engines ${manifest.engines.node}, no refusal to check`);
+  }
 } catch (e) {
   console.log(`pack bench failed: ${e.message}`);
   failed = true;

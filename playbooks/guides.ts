@@ -1,7 +1,7 @@
 // Where the guides live and how to load them by id.
 import { readdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadGuideFile, type LoadResult } from './extract/load.ts';
 import type { Guide } from './model/guide.ts';
 import { PlaybookError } from './errors.ts';
@@ -34,7 +34,7 @@ export async function loadAllGuides(dir = contentDir(), cwd = process.cwd()): Pr
 /** Loads one guide by id (or by file path); a broken or unknown guide is a PlaybookError. */
 export async function getGuide(idOrFile: string, dir = contentDir(), cwd = process.cwd()): Promise<Guide> {
   if (idOrFile.endsWith('.mdx')) {
-    const r = await loadGuideFile(idOrFile, cwd);
+    const r = await loadGuideFile(resolve(cwd, idOrFile), cwd);
     if (!r.guide) throw brokenGuide(idOrFile, r);
     return r.guide;
   }

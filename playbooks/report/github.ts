@@ -3,7 +3,7 @@
 // Escaping follows the runner's own rules (actions/toolkit, packages/core/src/command.ts): data
 // escapes % CR LF; property values also : and ,.
 
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { repositoryPath } from './repository-path.ts';
 
 export interface AnnotationPlace {
   file?: string;
@@ -26,17 +26,22 @@ export function annotation(level: 'error' | 'warning' | 'notice', message: strin
   return `::${level}${props.length ? ' ' + props.join(',') : ''}::${escapeData(message)}\n`;
 }
 
+/** GitHub shows at most this many error annotations of one step (actions/toolkit,
+ * docs/problem-matchers.md, "Limitations": 10 per step, 50 per job); the rest only in the log. */
+export const ERROR_ANNOTATIONS_SHOWN_PER_STEP = 10;
+
+/** A notice annotation when a step printed more error annotations than GitHub shows, else ''. */
+export function annotationOverflowNotice(tool: string, errors: number): string {
+  if (errors <= ERROR_ANNOTATIONS_SHOWN_PER_STEP) return '';
+  return annotation('notice', `GitHub shows the first ${ERROR_ANNOTATIONS_SHOWN_PER_STEP} error annotations of a step; all ${errors} problems are in this log and in the job summary`, { title: `${tool}: ${errors} problems` });
+}
+
 export const groupStart = (title: string): string => `::group::${escapeData(title)}\n`;
 export const groupEnd = (): string => '::endgroup::\n';
 
-/** A path as annotations need it: relative to the repository's checkout ($GITHUB_WORKSPACE) when
- * known, since the job may run in a subfolder; otherwise as given (relative to the working folder). */
+/** A path for a GitHub annotation: relative to $GITHUB_WORKSPACE when set. */
 export function annotationPath(file: string, cwd: string, env: NodeJS.ProcessEnv): string {
-  const ws = env.GITHUB_WORKSPACE;
-  if (!ws) return file;
-  const abs = isAbsolute(file) ? file : resolve(cwd, file);
-  const rel = relative(ws, abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
+  return repositoryPath(file, cwd, env.GITHUB_WORKSPACE);
 }
 
 /** True when running as a GitHub Actions step. */

@@ -3,6 +3,7 @@
 // process it started (except daemons that call setsid themselves, as a guide's must).
 import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { PtyProcess, SpawnOptions, SpawnPty } from './types.ts';
+import { loadNodePty } from './node-pty-load.ts';
 
 /** Sends `signal` to process group `pgid`; false when the group no longer exists. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -60,9 +61,10 @@ export function holdTerminalUntilExit(p: { pid: number; readonly _pty?: unknown 
   return release;
 }
 
-/** Loads node-pty (a native module) only when a command is about to run. */
+/** Loads node-pty (a native module) only when a command is about to run; a PlaybookError saying
+ * how to build it when it is not built. */
 export async function loadNodePtySpawn(shell = 'bash'): Promise<SpawnPty> {
-  const pty = await import('node-pty');
+  const pty = await loadNodePty();
   return (script: string, options: SpawnOptions): PtyProcess => {
     // CI: the command's stdin is /dev/null, so a read gets end-of-file instead of waiting forever.
     const body = options.stdin === 'null' ? `exec </dev/null\n${script}` : script;

@@ -20,6 +20,7 @@ import { cleanOutput, evaluateCheck, shortOutput, tail } from './output.ts';
 import { execBounded, REGEX_DEADLINE_MS } from './regex-match.ts';
 import { boundedDelay } from './clock.ts';
 import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
+import { withOwnCommand } from './own-command.ts';
 
 interface StepOutcome {
   verdict: Verdict;
@@ -367,7 +368,7 @@ class Run {
     for (const [k, v] of Object.entries(this.opts.env ?? process.env)) if (v !== undefined) base[k] = v;
     return execInPty({
       script,
-      env: { ...base, ...env },
+      env: withOwnCommand({ ...base, ...env }),
       timeoutMs,
       stdin: this.ci ? 'null' : 'pty',
       ...(!this.ci && this.opts.keyboard ? { keyboard: this.opts.keyboard } : {}),

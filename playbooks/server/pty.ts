@@ -1,7 +1,8 @@
 // Spawning ptys (injectable for tests) and stopping a pty's whole process group.
-import * as nodePty from 'node-pty';
 import type { IPty } from 'node-pty';
 import { holdTerminalUntilExit } from '../runner/pty.ts';
+import { withOwnCommand } from '../runner/own-command.ts';
+import { loadNodePty } from '../runner/node-pty-load.ts';
 
 export interface PtyOptions {
   name: string;
@@ -13,13 +14,18 @@ export interface PtyOptions {
 export type SpawnPty = (file: string, args: string[], opts: PtyOptions) => IPty;
 export type { IPty };
 
-/** node-pty, holding the terminal until the child exits so its last output is never lost (see holdTerminalUntilExit). */
-export const spawnNodePty: SpawnPty = (file, args, opts) => {
-  const p = nodePty.spawn(file, args, opts);
-  const release = holdTerminalUntilExit(p as IPty & { _pty?: unknown });
-  p.onExit(release);
-  return p;
-};
+/** node-pty (loaded when the server starts: a PlaybookError saying how to build it when it is not
+ * built), holding the terminal until the child exits so its last output is never lost (see
+ * holdTerminalUntilExit). */
+export async function loadSpawnNodePty(): Promise<SpawnPty> {
+  const nodePty = await loadNodePty();
+  return (file, args, opts) => {
+    const p = nodePty.spawn(file, args, opts);
+    const release = holdTerminalUntilExit(p as IPty & { _pty?: unknown });
+    p.onExit(release);
+    return p;
+  };
+}
 
 function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   try {
@@ -47,11 +53,12 @@ export async function stopProcessGroup(pty: IPty, exited: Promise<unknown>, grac
   await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
 }
 
-/** The environment a shell or step inherits: ours, minus anything of this server's own. */
+/** The environment a shell or step inherits: ours, minus anything of this server's own, with
+ * `cgr-playbook` itself on PATH (as in every run: runner/own-command.ts). */
 export function baseEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && !k.startsWith('CGR_PLAYBOOK_UI_')) out[k] = v;
   out.TERM = 'xterm-256color';
   out.COLORTERM = 'truecolor';
-  return out;
+  return withOwnCommand(out);
 }

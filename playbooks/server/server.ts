@@ -9,7 +9,7 @@ import type { Guide } from '../model/guide.ts';
 import { createToken, hostAllowed, originAllowed, tokenFromProtocols, tokenMatches, WS_PROTOCOL } from './security.ts';
 import { createStaticSite, runnerHeadTags } from './static.ts';
 import { TerminalSession, parseSessionId } from './session.ts';
-import { baseEnv, spawnNodePty, type SpawnPty } from './pty.ts';
+import { baseEnv, loadSpawnNodePty, type SpawnPty } from './pty.ts';
 import { getDefaultServices, loadDefaultServices, type RunnerServices } from '../runner/services.ts';
 
 export const WS_PATH = '/__cgr/terminal';
@@ -67,7 +67,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
   /** Sessions admitted but not yet created (waiting for an evicted session's shell to end). */
   let starting = 0;
   const evicting = new Set<TerminalSession>();
-  const spawnPty = o.spawnPty ?? spawnNodePty;
+  const spawnPty = o.spawnPty ?? (await loadSpawnNodePty());
   const sessions = new Map<string, TerminalSession>();
   const sockets = new Set<WebSocket>();
   const site = createStaticSite(o.siteDir, runnerHeadTags(WS_PATH));

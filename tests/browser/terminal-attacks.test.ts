@@ -12,10 +12,12 @@ import { execFileSync } from 'node:child_process';
 import { WebSocket } from 'ws';
 import { getGuide } from '../../playbooks/guides.ts';
 import { startUiServer, WS_PATH, type UiServer } from '../../playbooks/server/server.ts';
-import { spawnNodePty, type SpawnPty } from '../../playbooks/server/pty.ts';
+import { loadSpawnNodePty, type SpawnPty } from '../../playbooks/server/pty.ts';
 import { WS_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../playbooks/server/security.ts';
 import type { ServerMessage } from '../../playbooks/server/protocol.ts';
 import { buildFixtureSite, fixtureContent, launchChromium } from './terminal-helpers.ts';
+
+const spawnNodePty = await loadSpawnNodePty();
 
 let tmp: string;
 let ui: UiServer;

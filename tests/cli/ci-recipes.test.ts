@@ -1,8 +1,9 @@
 // The recipes on the site's "Guides in CI" page (src/content/docs/ci.mdx), run as written: every
 // GitHub Actions `run:` and GitLab `script:` line of each recipe, in a temp "docs repository" that
 // holds the guides and a cgr-playbook.config.json, with GitHub's environment variables set.
-// Provided by this machine instead of run: `uses:` actions, `npm ci` and `apt-get install` (the
-// package and docker-registry are here; `docker` is podman through tests/support/bin). `npx
+// Provided by this machine instead of run: `uses:` actions, `npm ci`, `apt-get install` and the
+// registries.conf.d drop-in for Podman (the package and docker-registry are here; `docker` is
+// podman through tests/support/bin, which reaches 127.0.0.1 over plain HTTP). `npx
 // cgr-playbook` runs this checkout's bin. The nightly Nexus recipe needs a real Nexus and cgr.dev:
 // its cgr-playbook commands run with --dry-run added, its `docker exec` line is not run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +33,8 @@ interface Line {
   always: boolean;
 }
 
-const PROVIDED = /^(sudo )?apt-get |^npm ci$/;
+// Also provided: the GitLab recipe's registries.conf.d drop-in (the test `docker` already reaches 127.0.0.1 over HTTP).
+const PROVIDED = /^(sudo )?apt-get |^npm ci$|\/etc\/containers\/registries\.conf\.d\//;
 
 /** The shell lines of one job, in order: GitHub steps (`if: always()` kept) or GitLab before_script + script + after_script. */
 function jobLines(r: Recipe, job: string): { lines: Line[]; env: Record<string, string> } {

@@ -2,12 +2,13 @@
 // and `run` under GitHub Actions (GITHUB_ACTIONS=true): a group per step, failures as annotations
 // on the guide's file and line, the job summary in $GITHUB_STEP_SUMMARY.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { cli, repoRoot } from './memory-io.ts';
 import { cli as runCliProcessLike } from '../runner/cli-helpers.ts';
+import { annotation, groupStart } from '../../playbooks/report/github.ts';
 
 const BROKEN = ['tests/fixtures/broken/unknown-prop.mdx', 'tests/fixtures/broken/when-unknown-field.mdx'];
 const FAIL = 'tests/fixtures/runner/fail.mdx';
@@ -23,6 +24,29 @@ function temp(): string {
   temps.push(d);
   return d;
 }
+
+/** GitHub's workflow-command syntax read back the way the runner reads it: `::name k=v,k=v::data`;
+ * the first `::` after the name ends the properties; properties split on `,` and on their first `=`;
+ * %0D %0A %3A %2C %25 unescaped in properties, %0D %0A %25 in data. */
+function readCommand(line: string): { name: string; props: Record<string, string>; data: string } {
+  const m = /^::([a-z-]+)(?: ([^]*?))?::([^]*)$/.exec(line.replace(/\n$/, ''))!;
+  expect(m, line).toBeTruthy();
+  const un = (s: string, prop: boolean) => (prop ? s.replace(/%3A/g, ':').replace(/%2C/g, ',') : s).replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
+  const props = Object.fromEntries((m[2] ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), un(kv.slice(kv.indexOf('=') + 1), true)]));
+  return { name: m[1]!, props, data: un(m[3]!, false) };
+}
+
+describe('GitHub workflow-command syntax', () => {
+  it('annotations escape % CR LF in the message, and also : and , in properties; one line each, read back intact', () => {
+    const message = 'got 100% of "a:b, c"\r\nnext line %0A stays text';
+    const at = { file: 'docs/a,b: c.mdx', line: 3, col: 5, title: 'cgr-playbook validate: x, y' };
+    const line = annotation('error', message, at);
+    expect(line).toBe('::error file=docs/a%2Cb%3A c.mdx,line=3,col=5,title=cgr-playbook validate%3A x%2C y::got 100%25 of "a:b, c"%0D%0Anext line %250A stays text\n');
+    expect(line.indexOf('\n')).toBe(line.length - 1);
+    expect(readCommand(line)).toEqual({ name: 'error', props: { file: at.file, line: '3', col: '5', title: at.title }, data: message });
+    expect(readCommand(groupStart('[1/2] 50% done\nx'))).toEqual({ name: 'group', props: {}, data: '[1/2] 50% done\nx' });
+  });
+});
 
 describe('validate for CI', () => {
   it('--format github: one ::error annotation per problem at file, line and column; exit 1', async () => {
@@ -44,6 +68,20 @@ describe('validate for CI', () => {
         '| `tests/fixtures/broken/unknown-prop.mdx:8:43` | colour: unknown prop "colour" — remove it, or check its spelling against the block reference (cgr-playbook docs: Authoring) |\n' +
         '| `tests/fixtures/broken/when-unknown-field.mdx:10:42` | when: when refers to unknown field "debugMode" — declare &lt;Field id="debugMode" .../> or use one of: troubleshoot |\n\n',
     );
+  });
+
+  it('--format github with more problems than GitHub shows (10 error annotations per step): every problem is still printed, and a notice says the job summary lists them all', async () => {
+    const files = readdirSync(join(repoRoot, 'tests/fixtures/broken')).filter((f) => f.endsWith('.mdx')).sort().slice(0, 12).map((f) => `tests/fixtures/broken/${f}`);
+    const summary = join(temp(), 'summary.md');
+    const r = await cli(['validate', '--format', 'github', ...files], { env: { GITHUB_STEP_SUMMARY: summary } });
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(12);
+    expect(lines.filter((l) => l.startsWith('::notice '))).toEqual([
+      '::notice title=cgr-playbook validate%3A 12 problems::GitHub shows the first 10 error annotations of a step; all 12 problems are in this log and in the job summary',
+    ]);
+    expect(readFileSync(summary, 'utf8').match(/^\| `tests\/fixtures\/broken\//gm)).toHaveLength(12);
+    // Up to 10 problems: no notice.
+    expect((await cli(['validate', '--format', 'github', ...files.slice(0, 10)])).stdout).not.toContain('::notice');
   });
 
   it('--format github: paths are relative to $GITHUB_WORKSPACE when the job runs in a subfolder', async () => {
@@ -70,6 +108,16 @@ describe('validate for CI', () => {
     expect(JSON.parse((await cli(['validate', '--format', 'gitlab'])).stdout)).toEqual([]);
   });
 
+  it('--format gitlab: location.path is relative to the repository ($CI_PROJECT_DIR) when the job runs in a subfolder, and so is the fingerprint', async () => {
+    const fromSub = await cli(['validate', '--format', 'gitlab', 'broken/unknown-prop.mdx'], { cwd: join(repoRoot, 'tests/fixtures'), env: { CI_PROJECT_DIR: repoRoot } });
+    const fromRoot = await cli(['validate', '--format', 'gitlab', BROKEN[0]!], { env: { CI_PROJECT_DIR: repoRoot } });
+    const [sub] = JSON.parse(fromSub.stdout) as Array<{ fingerprint: string; location: { path: string } }>;
+    const [root] = JSON.parse(fromRoot.stdout) as Array<{ fingerprint: string; location: { path: string } }>;
+    expect(sub!.location.path).toBe('tests/fixtures/broken/unknown-prop.mdx');
+    // The same problem is the same issue for GitLab wherever the job ran (merge request diffs compare fingerprints).
+    expect(sub!.fingerprint).toBe(root!.fingerprint);
+  });
+
   it('--format junit: every case carries the guide file and line', async () => {
     const r = await cli(['validate', '--format', 'junit', 'content/nexus.mdx', ...BROKEN]);
     const cases = (xml.parse(r.stdout) as { testsuites: { testsuite: Array<{ testcase: Array<Record<string, string>> }> } }).testsuites.testsuite[0]!.testcase;
@@ -78,6 +126,24 @@ describe('validate for CI', () => {
       ['tests/fixtures/broken/unknown-prop.mdx:8:43', 'tests/fixtures/broken/unknown-prop.mdx', '8'],
       ['tests/fixtures/broken/when-unknown-field.mdx:10:42', 'tests/fixtures/broken/when-unknown-field.mdx', '10'],
     ]);
+  });
+});
+
+describe('JUnit file attributes in a job that runs in a subfolder', () => {
+  it('validate --format junit: file is relative to the repository ($CI_PROJECT_DIR or $GITHUB_WORKSPACE)', async () => {
+    for (const env of [{ CI_PROJECT_DIR: repoRoot }, { GITHUB_WORKSPACE: repoRoot }]) {
+      const r = await cli(['validate', '--format', 'junit', 'broken/unknown-prop.mdx', '../../content/nexus.mdx'], { cwd: join(repoRoot, 'tests/fixtures'), env });
+      const cases = (xml.parse(r.stdout) as { testsuites: { testsuite: Array<{ testcase: Array<Record<string, string>> }> } }).testsuites.testsuite[0]!.testcase;
+      expect(cases.map((c) => `${c['@file']}:${c['@line']}`)).toEqual(['tests/fixtures/broken/unknown-prop.mdx:8', 'content/nexus.mdx:1']);
+    }
+  });
+
+  it('run --report junit: each step\'s file is relative to the repository', async () => {
+    const dir = temp();
+    const r = await runCliProcessLike(['run', join(repoRoot, FAIL), '--report', `junit=${join(dir, 'run.xml')}`], { cwd: join(repoRoot, 'tests/fixtures/broken'), env: { CI_PROJECT_DIR: repoRoot } });
+    expect(r.code).toBe(1);
+    const cases = (xml.parse(readFileSync(join(dir, 'run.xml'), 'utf8')) as { testsuites: { testsuite: Array<{ testcase: Array<Record<string, string>> }> } }).testsuites.testsuite[0]!.testcase;
+    expect(cases.map((c) => `${c['@file']}:${c['@line']}`)).toEqual([`${FAIL}:8`, `${FAIL}:14`, `${FAIL}:20`]);
   });
 });
 
@@ -124,6 +190,17 @@ describe('run in GitHub Actions (GITHUB_ACTIONS=true)', () => {
     const md = readFileSync(summary, 'utf8');
     expect(md).toContain('### ❌ Not run: tests/fixtures/broken/unknown-prop.mdx is broken');
     expect(md).toContain('| `tests/fixtures/broken/unknown-prop.mdx:8:43` | colour: unknown prop "colour" — remove it');
+  });
+
+  it('a broken guide with more problems than GitHub shows: all annotated, then one notice', async () => {
+    const dir = temp();
+    const steps = Array.from({ length: 11 }, (_, i) => `<Command id="s${i}" title="Step ${i}" colour="red">\n  \`\`\`sh\n  echo ${i}\n  \`\`\`\n</Command>\n`).join('\n');
+    writeFileSync(join(dir, 'many.mdx'), `---\nid: many\ntitle: Many problems\nproduct: bash\nsummary: x.\n---\n\n${steps}`);
+    const r = await runCliProcessLike(['run', join(dir, 'many.mdx')], { env: { GITHUB_ACTIONS: 'true' } });
+    expect(r.code).toBe(2);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.filter((l) => l.startsWith('::error '))).toHaveLength(11);
+    expect(lines.at(-1)).toBe('::notice title=cgr-playbook run%3A 11 problems::GitHub shows the first 10 error annotations of a step; all 11 problems are in this log and in the job summary');
   });
 
   it("a step's output cannot issue workflow commands: they are stopped while the step runs", async () => {

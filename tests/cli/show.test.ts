@@ -312,3 +312,12 @@ describe('show: the whole guide for one path, in reading order', () => {
     expect(r.stderr).toBe('cgr-playbook show: unknown format "html"; valid formats: text, json, markdown\n');
   });
 });
+
+describe('a guide given as a file', () => {
+  it('is read relative to the working folder the command was given, not the process', async () => {
+    const r = await cli(['show', '../runner/fail.mdx', '--path', 'developer'], { cwd: join(repoRoot, 'tests/fixtures/broken') });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('A guide whose second step fails');
+  });
+});

@@ -117,6 +117,9 @@ describe('guides', () => {
   it('Cloudsmith: the seed repository name, today\'s UI labels, exact mode values', () => {
     const g = guides.get('cloudsmith')!;
     expect(field(g, 'cloudsmithRepo').default).toBe('chainguard-public');
+    // The pull address takes the repository's identifier (slug): lowercase letters, digits, - and _ (Cloudsmith's "Create a Repository").
+    for (const ok of ['chainguard-public', 'chainguard_private', 'cg']) expect(checkFieldValue(field(g, 'cloudsmithRepo'), ok).ok, ok).toBe(true);
+    for (const bad of ['Chainguard Public', 'Chainguard-Public', 'chainguard.public', 'c']) expect(checkFieldValue(field(g, 'cloudsmithRepo'), bad).ok, bad).toBe(false);
     for (const id of ['upstream-developer', 'upstream-production']) {
       const s = fieldsSteps(g).find((x) => x.id === id)!;
       expect(s.screen).toContain('Upstreams/Sources › Add upstream');
@@ -246,7 +249,7 @@ describe('guides', () => {
     for (const g of guides.values()) {
       const raw = readFileSync(join(root, 'content', `${g.meta.id}.mdx`), 'utf8');
       const prose = raw.replace(/<Aside[\s\S]*?<\/Aside>/g, '').replace(/<Field [\s\S]*?\/>/g, (f) => (/group="advanced"/.test(f) ? '' : f));
-      for (const leak of [/\bthe runner\b/i, /\bemulator/i, /CI proves/, /\bCGR_[A-Z_]+/]) expect(prose, `${g.meta.id}: ${leak}`).not.toMatch(leak);
+      for (const leak of [/\bthe runner\b/i, /\bemulator/i, /CI proves/, /\bCGR_[A-Z_]+/, /\bthe probe\b/i, /\bwith 403\b/]) expect(prose, `${g.meta.id}: ${leak}`).not.toMatch(leak);
       for (const claim of [/8760h/, /drops any path/, /Invalid username\/password/]) expect(raw, `${g.meta.id}: ${claim}`).not.toMatch(claim);
       // chainctl: the seed's command and the current one.
       const org = field(g, 'cgOrg').help ?? '';
@@ -266,6 +269,18 @@ describe('guides', () => {
     expect(readFileSync(join(root, 'content', 'nexus.mdx'), 'utf8')).toContain('https://help.sonatype.com/en/sonatype-nexus-repository.html');
     expect(readFileSync(join(root, 'content', 'artifactory.mdx'), 'utf8')).toContain('https://jfrog.com/help/r/jfrog-artifactory-documentation');
     expect(readFileSync(join(root, 'content', 'cloudsmith.mdx'), 'utf8')).toContain('https://help.cloudsmith.io/docs/welcome-to-cloudsmith-docs');
+    const seedLinks: Record<string, string[]> = {
+      nexus: ['https://www.sonatype.com/products/sonatype-nexus-repository', 'https://www.sonatype.com/products/sonatype-nexus-oss-download', 'https://github.com/sonatype/docker-nexus3', 'https://edu.chainguard.dev/chainguard/chainguard-images/overview/'],
+      artifactory: ['https://jfrog.com/artifactory/', 'https://www.chainguard.dev/contact?utm_source=docs', 'https://jfrog.com/help/r/artifactory-cleanup-best-practices/clearing-an-oversized-cache', 'https://edu.chainguard.dev/chainguard/chainguard-images/overview/'],
+      cloudsmith: ['https://cloudsmith.com/', 'https://cloudsmith.io/user/login/', 'https://help.cloudsmith.io/docs/upstream-proxying-caching', 'https://edu.chainguard.dev/chainguard/chainguard-images/overview/'],
+    };
+    for (const [id, urls] of Object.entries(seedLinks)) for (const url of urls) expect(readFileSync(join(root, 'content', `${id}.mdx`), 'utf8'), `${id}: ${url}`).toContain(url);
+    // Every pull-token step says how long the token lasts and where chainctl documents it.
+    for (const g of guides.values()) {
+      const raw = readFileSync(join(root, 'content', `${g.meta.id}.mdx`), 'utf8');
+      const block = /<Command id="create-pull-token"[\s\S]*?<\/Command>/.exec(raw)![0];
+      expect(block, g.meta.id).toMatch(/30 days[\s\S]*--ttl[\s\S]*\(https:\/\/edu\.chainguard\.dev\/chainguard\/chainctl\/chainctl-docs\/chainctl_auth_pull-token\/\)/);
+    }
   });
 
   it('every check and probe says in plain words what success looks like', () => {
@@ -287,5 +302,49 @@ describe('guides', () => {
     }
     expect(stepById(guides.get('distribution')!, 'stop-cache')).toMatchObject({ always: true });
     expect(stepById(guides.get('nexus')!, 'remove-nexus')).toMatchObject({ always: true, when: 'runLocalNexus' });
+  });
+
+  it('each pull check fetches exactly the image the reader pulled on that path', () => {
+    for (const g of guides.values()) {
+      for (const path of ['developer', 'production'] as const) {
+        const pull = stepById(g, `pull-${path}`);
+        const address = pull.kind === 'command' ? /docker pull (\S+)/.exec(pull.run)![1] : '';
+        const probes = g.steps.filter((s) => s.kind === 'verify' && s.paths.includes(path)).flatMap((s) => (s.kind === 'verify' ? s.probes.filter((p) => p.type === 'pull') : []));
+        expect(probes.length, `${g.meta.id} ${path}`).toBeGreaterThan(0);
+        for (const p of probes) expect(p.image, `${g.meta.id} ${path}`).toBe(address);
+      }
+    }
+    expect(field(guides.get('nexus')!, 'repoName').default).toBe('chainguard');
+  });
+
+  it('Artifactory and Cloudsmith: the pull checks use TLS unless the advanced plain-HTTP switch is on', () => {
+    for (const id of ['artifactory', 'cloudsmith']) {
+      const g = guides.get(id)!;
+      for (const path of ['developer', 'production']) {
+        const tls = stepById(g, `pulled-${path}`);
+        const plain = stepById(g, `pulled-${path}-http`);
+        expect([tls.when, tls.kind === 'verify' && tls.probes.every((p) => !p.insecure)], `${id} ${path}`).toEqual(['!plainHttp', true]);
+        expect([plain.when, plain.kind === 'verify' && plain.probes.every((p) => p.insecure)], `${id} ${path}`).toEqual(['plainHttp', true]);
+      }
+    }
+  });
+
+  it('side effects on the reader\'s machine are said where they happen', () => {
+    // docker login keeps (and replaces) the stored login for the address.
+    for (const g of guides.values()) {
+      const login = g.steps.find((s) => s.id === 'docker-login');
+      if (login) expect(login.kind === 'command' && login.description, g.meta.id).toMatch(/replacing any it had[\s\S]*docker logout/);
+    }
+    // The throwaway Nexus: its clean-up removes the container the start step printed, never one by name.
+    const nexus = guides.get('nexus')!;
+    const start = stepById(nexus, 'start-nexus');
+    const remove = stepById(nexus, 'remove-nexus');
+    expect(start.kind === 'command' && start.captures.map((c) => c.name)).toEqual(['nexusContainer']);
+    expect(remove.kind === 'command' && remove.run.trim()).toBe('docker rm -f {{nexusContainer}}');
+    // Distribution: the default cache folder needs preparing for a non-root reader; podman needs the cache marked insecure.
+    const dist = readFileSync(join(root, 'content', 'distribution.mdx'), 'utf8');
+    expect(dist).toContain('sudo install -d -o "$(id -un)" /var/lib/cgr-cache');
+    expect(dist).toMatch(/registries\.conf[\s\S]*insecure = true/);
+    expect(field(guides.get('distribution')!, 'cacheDir').help).toMatch(/not as root/);
   });
 });

@@ -1,24 +1,15 @@
 // Run-time bounds a guide cannot escape: a regex that backtracks catastrophically is stopped (it
 // used to block the event loop, so --timeout never fired), and a duration past what a timer holds
 // is clamped (600h used to fire after a millisecond: 32-bit timer overflow).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadGuideSource } from '../../playbooks/extract/load.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 import { runPlaybook } from '../../playbooks/runner/run.ts';
 import { boundedDelay, MAX_TIMER_MS, realClock } from '../../playbooks/runner/clock.ts';
 import { execBounded } from '../../playbooks/runner/regex-match.ts';
-import { tempDir } from './helpers.ts';
+import { workDirs } from './helpers.ts';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function work(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const work = workDirs();
 
 // 24 "a"s then "b": `(a+)+$` takes seconds on this machine in the main thread (twice as long per
 // extra "a"). Validation refuses the pattern, so the guide is written with a safe one and swapped.

@@ -1,21 +1,12 @@
 // The `run` command end to end: golden transcripts (plain output, durations normalised), exit
 // codes, values from the environment and files, secrets refused on the command line.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, normalise } from './cli-helpers.ts';
-import { FIXTURES, tempDir } from './helpers.ts';
+import { FIXTURES, workDirs } from './helpers.ts';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function work(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const work = workDirs();
 const fx = (name: string) => join(FIXTURES, `${name}.mdx`);
 
 describe('cgr-playbook run', () => {

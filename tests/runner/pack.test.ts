@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
-import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { ROOT, tempDir, waitFor } from './helpers.ts';
 import { buildSite } from '../browser/site-harness.ts';
@@ -14,7 +14,7 @@ import { WS_PATH } from '../../playbooks/server/server.ts';
 import { WS_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../playbooks/server/security.ts';
 
 describe('npm pack + npx', () => {
-  it('runs a dry run of the distribution guide from the tarball', { timeout: 240_000 }, () => {
+  it('runs a dry run of the distribution guide from the tarball; without node-pty built, run and ui say how to build it', { timeout: 240_000 }, () => {
     const t = tempDir();
     try {
       const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
@@ -31,6 +31,8 @@ describe('npm pack + npx', () => {
         npm_config_audit: 'false',
         NO_COLOR: '1',
       };
+      // Install scripts off: node-pty's native part is not compiled (as with --ignore-scripts, or
+      // install scripts not allowed, or no compiler on the machine).
       const r = spawnSync('npx', ['--yes', `./${packed}`, 'run', 'distribution', '--dry-run', '--ci', '--path', 'production', '--set', 'cgOrg=example.com', '--set', 'listen=127.0.0.1:5055'], { cwd: t.dir, env, encoding: 'utf8', timeout: 200_000 });
       expect(r.stderr.split('\n').filter((l) => l && !/^npm warn/i.test(l))).toEqual([]);
       expect(r.status).toBe(0);
@@ -38,6 +40,23 @@ describe('npm pack + npx', () => {
       expect(r.stdout).toContain('path: production');
       expect(r.stdout).toContain('$ docker pull 127.0.0.1:5055/example.com/wolfi-base');
       expect(r.stdout).toMatch(/Dry run: 0 passed, 0 failed, \d+ skipped/);
+
+      // Installed without its install scripts, node-pty's native part is not built: commands that
+      // need a terminal say so, with the fix, instead of node-pty's stack trace.
+      const hint = /hint: .*npm rebuild node-pty/;
+      writeFileSync(join(t.dir, 'tiny.mdx'), '---\nid: tiny\ntitle: Tiny\nproduct: bash\nsummary: x.\n---\n\n<Command id="say" title="Say hi">\n  ```sh\n  echo hi\n  ```\n</Command>\n');
+      const run = spawnSync('npx', ['--yes', `./${packed}`, 'run', 'tiny.mdx', '--ci'], { cwd: t.dir, env, encoding: 'utf8', timeout: 100_000 });
+      const runErr = run.stderr.split('\n').filter((l) => l && !/^npm warn/i.test(l));
+      expect(runErr[0]).toMatch(/^cgr-playbook run: the terminal module node-pty is not built on this machine/);
+      expect(runErr.join('\n')).toMatch(hint);
+      expect(run.stderr).not.toMatch(/Require stack|\n\s+at /);
+      expect(run.status).toBe(2);
+      const ui = spawnSync('npx', ['--yes', `./${packed}`, 'ui', '--port', '0'], { cwd: t.dir, env, encoding: 'utf8', timeout: 100_000 });
+      const uiErr = ui.stderr.split('\n').filter((l) => l && !/^npm warn/i.test(l));
+      expect(uiErr[0]).toMatch(/^cgr-playbook ui: the terminal module node-pty is not built on this machine/);
+      expect(uiErr.join('\n')).toMatch(hint);
+      expect(ui.stderr).not.toMatch(/Require stack|\n\s+at /);
+      expect(ui.status).toBe(2);
     } finally {
       t.cleanup();
     }

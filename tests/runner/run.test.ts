@@ -1,18 +1,9 @@
 // runPlaybook() against real ptys and real shells.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runPlaybook } from '../../playbooks/runner/run.ts';
-import { collect, fixture, isRunning, outputOf, tempDir, waitFor } from './helpers.ts';
+import { collect, fixture, isRunning, outputOf, workDirs, waitFor } from './helpers.ts';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function work(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const work = workDirs();
 
 describe('runPlaybook', () => {
   it('runs a passing guide: captures feed later steps, verify checks recorded output and retries', async () => {

@@ -1,22 +1,13 @@
 // Values that cannot be passed safely are configuration errors (exit 2, the field named), not a
 // crash or a silently different value: NUL (the environment would cut the value there), control
 // characters, values too large for the environment (execve's E2BIG, "Argument list too long").
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './cli-helpers.ts';
-import { FIXTURES, tempDir } from './helpers.ts';
+import { FIXTURES, workDirs } from './helpers.ts';
 
-let cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups) c();
-  cleanups = [];
-});
-function work(): string {
-  const t = tempDir();
-  cleanups.push(t.cleanup);
-  return t.dir;
-}
+const work = workDirs();
 const PASS = join(FIXTURES, 'pass.mdx');
 
 describe('run refuses values it cannot pass as they are', () => {

@@ -11,10 +11,12 @@ import { getGuide } from '../../playbooks/guides.ts';
 import { loadGuideSource } from '../../playbooks/extract/load.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 import { startUiServer, WS_PATH, type UiServer } from '../../playbooks/server/server.ts';
-import { spawnNodePty, type SpawnPty } from '../../playbooks/server/pty.ts';
+import { loadSpawnNodePty, type SpawnPty } from '../../playbooks/server/pty.ts';
 import { TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../../playbooks/server/security.ts';
 import type { ServerMessage } from '../../playbooks/server/protocol.ts';
 import { fixtureContent } from '../browser/terminal-helpers.ts';
+
+const spawnNodePty = await loadSpawnNodePty();
 
 let tmp: string | undefined;
 let ui: UiServer | undefined;

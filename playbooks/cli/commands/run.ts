@@ -25,7 +25,9 @@ import { createProgressRenderer } from '../render/progress.ts';
 import { TerminalInput } from '../render/terminal-input.ts';
 import { createTtyPrompter } from '../render/prompter.ts';
 import { createGitHubOutput } from '../render/github.ts';
-import { annotation, annotationPath, inGitHubActions, mdCell } from '../../report/github.ts';
+import { loadNodePty } from '../../runner/node-pty-load.ts';
+import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
+import { annotation, annotationOverflowNotice, annotationPath, inGitHubActions, mdCell } from '../../report/github.ts';
 import type { ReportSource } from '../../report/run-report.ts';
 
 const usage = `Usage: cgr-playbook run <guide> [options]
@@ -95,6 +97,7 @@ async function loadForRun(idOrFile: string, dir: string, io: CliIO): Promise<Gui
     if (!(e instanceof PlaybookError) || e.code !== 'broken-guide' || !inGitHubActions(io.env)) throw e;
     const r = await loadGuideFile(idOrFile.endsWith('.mdx') ? resolve(io.cwd, idOrFile) : join(dir, `${idOrFile}.mdx`), io.cwd);
     for (const d of r.diagnostics) io.stdout.write(annotation('error', d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, { file: annotationPath(d.file, io.cwd, io.env), line: d.line, col: d.column, title: `cgr-playbook run: ${d.code}` }));
+    io.stdout.write(annotationOverflowNotice('cgr-playbook run', r.diagnostics.length));
     if (io.env.GITHUB_STEP_SUMMARY) {
       const md = [`### ❌ Not run: ${mdCell(idOrFile)} is broken`, '', '| Where | Problem |', '|---|---|', ...r.diagnostics.map((d) => `| \`${mdCell(`${d.file}:${d.line}:${d.column}`)}\` | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`), ''];
       await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch(() => {});
@@ -144,11 +147,12 @@ const command: CliCommand = {
       if (s) atLineStart = s.endsWith('\n');
       io.stdout.write(s);
     };
-    const source: ReportSource = { ...(guide.file !== undefined ? { file: guide.file } : {}), ...(guide.positions ? { positions: guide.positions } : {}) };
-    const github = inGitHubActions(io.env)
-      ? createGitHubOutput({ write, atLineStart: () => atLineStart, env: io.env, source: { ...source, ...(guide.file !== undefined ? { file: annotationPath(guide.file, io.cwd, io.env) } : {}) }, guideId: guide.meta.id })
-      : undefined;
+    // The guide's path in reports and annotations: relative to the repository when a CI system names its checkout.
+    const source: ReportSource = { ...(guide.file !== undefined ? { file: repositoryPath(guide.file, io.cwd, ciCheckout(io.env)) } : {}), ...(guide.positions ? { positions: guide.positions } : {}) };
+    const github = inGitHubActions(io.env) ? createGitHubOutput({ write, atLineStart: () => atLineStart, env: io.env, source, guideId: guide.meta.id }) : undefined;
 
+    // Commands run in a terminal: without node-pty built, say how to build it before anything runs.
+    if (!opts['dry-run']) await loadNodePty();
     await loadDefaultServices();
     const services = getDefaultServices();
 

@@ -8,8 +8,9 @@ import { loadGuideFile } from '../../extract/load.ts';
 import { formatDiagnostic } from '../../extract/diagnostics.ts';
 import { junitXml } from '../../report/junit.ts';
 import { appendFile } from 'node:fs/promises';
-import { annotation, annotationPath, mdCell } from '../../report/github.ts';
+import { annotation, annotationOverflowNotice, annotationPath, mdCell } from '../../report/github.ts';
 import { codeQualityIssues } from '../../report/gitlab.ts';
+import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
 import { PlaybookError } from '../../errors.ts';
 
 const FORMATS = ['text', 'json', 'junit', 'github', 'gitlab'] as const;
@@ -21,10 +22,12 @@ const command: CliCommand = {
 Validates the given MDX guides (default: every guide in the guides folder, see --content).
   --format text     file:line:col: message, and a hint (default)
   --format json     {valid, files: [{file, valid, diagnostics}]}
-  --format junit    JUnit XML: a case per valid guide, a failing case per problem (file, line)
+  --format junit    JUnit XML: a case per valid guide, a failing case per problem (file, line;
+                    relative to the repository in CI: $GITHUB_WORKSPACE, $CI_PROJECT_DIR)
   --format github   GitHub Actions annotations (::error file=…,line=…,col=…::…) shown on the PR,
                     and a table of the problems in the job summary ($GITHUB_STEP_SUMMARY)
-  --format gitlab   GitLab Code Quality JSON (artifacts: reports: codequality:)
+  --format gitlab   GitLab Code Quality JSON (artifacts: reports: codequality:), paths relative
+                    to the repository ($CI_PROJECT_DIR)
   --content DIR    the guides folder (default: CGR_PLAYBOOK_CONTENT, cgr-playbook.config.*, content/)
 Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
   async run(argv, io) {
@@ -34,6 +37,8 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
     const files = positionals.length ? positionals.map((f) => resolve(io.cwd, f)) : await listGuideFiles(resolveContentDir({ option: values.content, cwd: io.cwd, env: io.env }));
     const results = await Promise.all(files.map((f) => loadGuideFile(f, io.cwd)));
     const broken = results.filter((r) => r.diagnostics.length > 0);
+    // Paths in reports: relative to the repository when a CI system names its checkout.
+    const repoPath = (f: string) => repositoryPath(f, io.cwd, ciCheckout(io.env));
     if (format === 'json') {
       io.stdout.write(JSON.stringify({ valid: broken.length === 0, files: results.map((r, i) => ({ file: r.diagnostics[0]?.file ?? r.guide?.file ?? files[i], valid: r.diagnostics.length === 0, diagnostics: r.diagnostics })) }, null, 2) + '\n');
     } else if (format === 'junit') {
@@ -42,9 +47,9 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
           {
             name: 'cgr-playbook validate',
             cases: results.flatMap((r, i) => {
-              const file = r.guide?.file ?? r.diagnostics[0]?.file ?? files[i]!;
+              const file = repoPath(r.guide?.file ?? r.diagnostics[0]?.file ?? files[i]!);
               if (r.diagnostics.length === 0) return [{ name: file, classname: 'validate', file, line: 1 }];
-              return r.diagnostics.map((d) => ({ name: `${d.file}:${d.line}:${d.column}`, classname: 'validate', file: d.file, line: d.line, failure: { message: d.message, body: formatDiagnostic(d) } }));
+              return r.diagnostics.map((d) => ({ name: `${repoPath(d.file)}:${d.line}:${d.column}`, classname: 'validate', file: repoPath(d.file), line: d.line, failure: { message: d.message, body: formatDiagnostic(d) } }));
             }),
           },
         ]),
@@ -54,6 +59,7 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
         for (const d of r.diagnostics) io.stdout.write(annotation('error', d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, { file: annotationPath(d.file, io.cwd, io.env), line: d.line, col: d.column, title: `cgr-playbook validate: ${d.code}` }));
       }
       const errors = broken.reduce((n, r) => n + r.diagnostics.length, 0);
+      io.stdout.write(annotationOverflowNotice('cgr-playbook validate', errors));
       const line = broken.length === 0 ? `${results.length} guide(s) valid` : `${errors} error(s) in ${broken.length} of ${results.length} guide(s)`;
       io.stdout.write(line + '\n');
       // The job summary, as lychee and others write it: the same problems as a table.
@@ -63,7 +69,7 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
         await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch((e: NodeJS.ErrnoException) => io.stderr.write(`cgr-playbook validate: cannot append to $GITHUB_STEP_SUMMARY: ${e.code ?? e.message}\n`));
       }
     } else if (format === 'gitlab') {
-      io.stdout.write(JSON.stringify(codeQualityIssues(results.flatMap((r) => r.diagnostics)), null, 2) + '\n');
+      io.stdout.write(JSON.stringify(codeQualityIssues(results.flatMap((r) => r.diagnostics), { cwd: io.cwd, checkout: io.env.CI_PROJECT_DIR }), null, 2) + '\n');
     } else {
       for (const r of results) for (const d of r.diagnostics) io.stdout.write(formatDiagnostic(d) + '\n');
       const errors = broken.reduce((n, r) => n + r.diagnostics.length, 0);
