@@ -84,8 +84,9 @@ export type ServerMessage =
   | { type: 'ask-value'; guideId: string; stepId?: string; id: number; fieldId: string; label: string; secret: boolean; error?: string }
   /** The run no longer waits for that confirm or ask-value (answered, stopped or ended). */
   | { type: 'question-end'; id: number }
-  /** A request was refused: which field (and for which step), and why. */
-  | { type: 'error'; code: string; message: string; field?: string; stepId?: string }
+  /** A request was refused: which field (and for which step), and why; `runFirst`: the step whose
+   * output the refused step needs (code `missing-capture`). */
+  | { type: 'error'; code: string; message: string; field?: string; stepId?: string; runFirst?: string }
   /** The shell ended; the session is over. */
   | { type: 'exit'; code: number };
 

@@ -14,6 +14,9 @@ import { ClientMessageSchema, clampSize, type ClientMessage, type ServerMessage,
 import { FLOW, FlowGate } from './flow.ts';
 import { stopProcessGroup, type IPty, type SpawnPty } from './pty.ts';
 import { selectSteps, startStepRun, summarize } from './step-run.ts';
+import { templatesOf } from '../model/guide.ts';
+import { findRefs } from '../template/refs.ts';
+import { evaluateCondition, parseCondition } from '../model/when.ts';
 import { PagePrompter } from './page-prompter.ts';
 import type { RunnerServices } from '../runner/services.ts';
 
@@ -312,10 +315,17 @@ export class TerminalSession {
       this.#send({ type: 'error', code: 'missing-value', field: missing.id, stepId: msg.stepId, message: `${missing.label}: a value is needed for this step` });
       return;
     }
-    for (const f of guide.fields) if (f.secret) this.#masker.add(ownValue(resolved.values, f.id));
-
     const guideId = guide.meta.id;
     const captured = this.#captured.get(guideId) ?? valueRecord<{ value: string; secret: boolean }>();
+    // A value an earlier step captures (a token it prints): the step waits until that step ran,
+    // in this session or earlier in this run; refused up front, naming the step to run first.
+    const needs = missingCapture(guide, selected, msg.path, resolved.values, captured);
+    if (needs) {
+      this.#send({ type: 'error', code: 'missing-capture', stepId: msg.stepId, ...(needs.by ? { runFirst: needs.by.id } : {}), message: needs.by ? `it needs ${needs.name}, which step “${needs.by.title}” prints: run that step first` : `it needs ${needs.name}, which no step of this path captures` });
+      return;
+    }
+    for (const f of guide.fields) if (f.secret) this.#masker.add(ownValue(resolved.values, f.id));
+
     this.#captured.set(guideId, captured);
     const onCapture = (name: string, value: string, secret: boolean) => {
       captured[name] = { value, secret };
@@ -480,6 +490,44 @@ export class TerminalSession {
       this.#o.onDispose?.();
     }
   }
+}
+
+/**
+ * The first value a step of the run reads that an earlier step captures but that is not known yet
+ * (not captured in this session, nor by a step before it in this run), with the step that captures
+ * it (of alternatives, the one whose `when` holds). Steps whose `when` does not hold and cleanup
+ * steps (they skip what was never made) are left out.
+ */
+export function missingCapture(
+  guide: Guide,
+  selected: Guide['steps'],
+  path: Guide['steps'][number]['paths'][number],
+  values: Readonly<Record<string, string>>,
+  captured: Readonly<Record<string, unknown>>,
+): { name: string; by?: Guide['steps'][number] } | undefined {
+  const fields = new Set(guide.fields.map((f) => f.id));
+  const known = new Set(Object.keys(captured));
+  const holds = (step: Guide['steps'][number]) => {
+    const cond = step.when !== undefined ? parseCondition(step.when) : undefined;
+    return !cond || evaluateCondition(cond, values);
+  };
+  for (const step of selected) {
+    if (!step.paths.includes(path) || !holds(step)) continue;
+    const cleanup = (step.kind === 'command' || step.kind === 'verify') && step.always;
+    if (!cleanup) {
+      for (const site of templatesOf(step, guide.steps.indexOf(step))) {
+        for (const ref of findRefs(site.template)) {
+          if (fields.has(ref.name) || known.has(ref.name)) continue;
+          // Of alternatives capturing the same value, the one that runs with these values.
+          const capturing = guide.steps.filter((s) => s.kind === 'command' && s.paths.includes(path) && s.captures.some((c) => c.name === ref.name));
+          const by = capturing.find(holds) ?? capturing[0];
+          return { name: ref.name, ...(by ? { by } : {}) };
+        }
+      }
+    }
+    if (step.kind === 'command') for (const c of step.captures) known.add(c.name);
+  }
+  return undefined;
 }
 
 export function parseSessionId(raw: string | null): string | undefined {

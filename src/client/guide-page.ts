@@ -40,8 +40,8 @@ export function start(): void {
   const store = storage();
   document.documentElement.classList.add('cgr-js');
 
-  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
-  for (const el of root.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-field-input]')) inputs.set(el.name, el);
+  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>();
+  for (const el of root.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('[data-field-input]')) inputs.set(el.name, el);
 
   // Raw values: stored ones over what the page was rendered with (defaults). Secrets: memory only.
   const raw = valueRecord<string>();

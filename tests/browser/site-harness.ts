@@ -45,13 +45,14 @@ function withBuildLock<T>(fn: () => T): T {
   }
 }
 
-/** `npm run build:site` into `out` (engine already built by `npm test`). */
-export function buildSite(out: string): void {
-  withBuildLock(() => buildSiteNow(out));
+/** `npm run build:site` into `out` (engine already built by `npm test`), from `content` (default the repo's guides). */
+export function buildSite(out: string, content?: string): void {
+  withBuildLock(() => buildSiteNow(out, content));
 }
 
-function buildSiteNow(out: string): void {
-  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, env: { ...process.env, CGR_PLAYBOOK_SITE_OUT: out }, encoding: 'utf8' });
+function buildSiteNow(out: string, content?: string): void {
+  const env = { ...process.env, CGR_PLAYBOOK_SITE_OUT: out, ...(content ? { CGR_PLAYBOOK_CONTENT: content } : {}) };
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'build-site.mjs')], { cwd: root, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`site build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -68,10 +69,11 @@ export interface Served {
 
 /**
  * Serves `dir` the way readers get the site: `cgr-playbook ui --port 0 --site dir` (the one
- * server: gzip, caching, CSP, the runner's meta tag), with `home` as its HOME and working folder.
+ * server: gzip, caching, CSP, the runner's meta tag), with `home` as its HOME and working folder;
+ * `content`: the guides its runner reads (default the repo's).
  */
-export function serve(dir: string, home = dirname(dir)): Promise<Served> {
-  const proc = spawn(process.execPath, [join(root, 'bin', 'cgr-playbook.js'), 'ui', '--port', '0', '--site', dir], {
+export function serve(dir: string, home = dirname(dir), content?: string): Promise<Served> {
+  const proc = spawn(process.execPath, [join(root, 'bin', 'cgr-playbook.js'), 'ui', '--port', '0', '--site', dir, ...(content ? ['--content', content] : [])], {
     cwd: home,
     env: { PATH: process.env.PATH, HOME: home, SHELL: '/bin/bash', LANG: 'C.UTF-8' },
     stdio: ['ignore', 'pipe', 'pipe'],

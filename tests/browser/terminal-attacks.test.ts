@@ -275,6 +275,26 @@ describe('terminal server: runs', () => {
     await closeAll(ws);
   });
 
+  it('refuses a step that needs a value an earlier step captures until that step ran, naming the step to run first', async () => {
+    const { ws } = await tryUpgrade({});
+    await nextMessage(ws!, 'hello');
+    const before = spawned.length;
+    const err = nextMessage(ws!, 'error');
+    ws!.send(JSON.stringify({ type: 'run', guideId: 'termtest', stepId: 'use-token', path: 'developer', values: {} }));
+    expect(await err).toMatchObject({ code: 'missing-capture', stepId: 'use-token', runFirst: 'get-token', message: expect.stringContaining('Print a token (captured, secret)') });
+    expect(spawned.length).toBe(before);
+    expect((inboxes.get(ws!) ?? []).filter((m) => m.type === 'step')).toEqual([]);
+    // The capturing step runs first.
+    let end = nextMessage(ws!, 'run-end');
+    ws!.send(JSON.stringify({ type: 'run', guideId: 'termtest', stepId: 'get-token', path: 'developer', values: {} }));
+    expect(await end).toMatchObject({ ok: true });
+    // Captured in this session: the step runs on its own now.
+    end = nextMessage(ws!, 'run-end');
+    ws!.send(JSON.stringify({ type: 'run', guideId: 'termtest', stepId: 'use-token', path: 'developer', values: {} }));
+    expect(await end).toMatchObject({ ok: true });
+    await closeAll(ws);
+  });
+
   it('keeps the token, secrets and typed input out of the log', async () => {
     const { ws } = await tryUpgrade({});
     await nextMessage(ws!, 'hello');

@@ -42,9 +42,9 @@ html.cgr-term-open body{padding-bottom:var(--cgr-term-h,45vh)}
 .cgr-failure p,.cgr-failure ul,.cgr-run-error p{margin:.2em 0 !important}
 .cgr-failure ul{padding-left:1.2em}
 .cgr-term-bar .cgr-confirm{margin:0;padding:.1em .5em}
-.cgr-confirm .cgr-run-btn,.cgr-failure .cgr-run-btn,.cgr-run-error .cgr-run-btn{color:inherit;border-color:currentColor}
+.cgr-confirm .cgr-run-btn,.cgr-failure .cgr-run-btn,.cgr-run-error .cgr-run-btn{color:inherit;border-color:currentColor;background:transparent}
 .cgr-confirm code,.cgr-failure code{color:inherit;background:rgba(0,0,0,.06)}
-@media (max-width:50rem){.cgr-term-toggle{position:static;display:block;width:100%;margin:1rem 0 0}.cgr-term-keys{display:none}}
+@media (max-width:50rem){.cgr-term-toggle{position:static;display:block;width:100%;margin:1rem 0 0}.cgr-term-slot .cgr-term-toggle{margin:0;height:100%}.cgr-term-keys{display:none}}
 `;
 
 interface Ui {
@@ -61,6 +61,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
   const e = Object.assign(document.createElement(tag), props);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   return e;
+}
+
+/** Author text with `code` spans (a success statement, a manual step's question): code as code, the rest as text. */
+function inline(text: string): (HTMLElement | string)[] {
+  return text.split(/`([^`]+)`/).map((t, i) => (i % 2 ? el('code', { textContent: t }) : t));
 }
 
 function remember(key: string, value: string): void {
@@ -89,10 +94,13 @@ function buildUi(): Ui {
   document.body.append(panel, live);
   // On a phone the toggle sits in the page's flow at the top of the guide, over no text; on a wide
   // screen it floats in the corner (the body, not the content, whose containment would hold it).
+  // The site keeps a place for it (data-cgr-term-slot), so the page does not shift when it comes.
+  const slot = document.querySelector('[data-cgr-term-slot]');
   const root = document.querySelector('.cgr-guide, [data-guide-id]');
   const phone = matchMedia(PHONE);
   const place = () => {
-    if (phone.matches && root) root.prepend(toggle);
+    if (phone.matches && slot) slot.append(toggle);
+    else if (phone.matches && root) root.prepend(toggle);
     else document.body.append(toggle);
   };
   phone.addEventListener('change', place);
@@ -154,10 +162,17 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     const box = el('div', {}, { class: 'cgr-failure', 'data-failure': '' });
     box.append(el('p', {}, {}));
     box.firstElementChild!.append(el('strong', { textContent: 'This step failed.' }));
-    if (ex.expected.length === 1) box.append(el('p', { textContent: `Expected: ${ex.expected[0]}.` }, { 'data-failure-expected': '' }));
-    else if (ex.expected.length > 1) {
+    if (ex.expected.length === 1) {
+      const p = el('p', {}, { 'data-failure-expected': '' });
+      p.append('Expected: ', ...inline(ex.expected[0]!), '.');
+      box.append(p);
+    } else if (ex.expected.length > 1) {
       const ul = el('ul', {}, { 'data-failure-expected': '' });
-      for (const e of ex.expected) ul.append(el('li', { textContent: e }));
+      for (const e of ex.expected) {
+        const li = el('li');
+        li.append(...inline(e));
+        ul.append(li);
+      }
       box.append(el('p', { textContent: 'Expected:' }), ul);
     }
     box.append(el('p', { textContent: `Got: ${ex.got}.` }, { 'data-failure-got': '' }));
@@ -211,6 +226,19 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
       box.append(el('p', {}, {}));
       box.lastElementChild!.append(fieldButton(msg.field, label));
     }
+    // A value an earlier step prints: a way to that step's Run button.
+    const first = msg.runFirst ? stepEls.get(msg.runFirst) : undefined;
+    if (first) {
+      const go = el('button', { type: 'button', textContent: `Go to “${stepTitle(first)}”` }, { class: 'cgr-run-btn', 'data-go-step': msg.runFirst! });
+      go.addEventListener('click', () => {
+        const target = first.querySelector<HTMLElement>('[data-run-step]') ?? head(first);
+        first.scrollIntoView({ block: 'center' });
+        if (!target.hasAttribute('tabindex') && !(target instanceof HTMLButtonElement)) target.tabIndex = -1;
+        target.focus({ preventScroll: true });
+      });
+      box.append(el('p', {}, {}));
+      box.lastElementChild!.append(go);
+    }
     afterActions(step, box);
     reveal(box);
   };
@@ -227,6 +255,12 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     const step = msg.guideId === ctx.guideId && msg.stepId ? stepEls.get(msg.stepId) : undefined;
     const box = el('div', {}, { class: 'cgr-confirm', role: 'group', 'aria-label': 'The run waits for you', 'data-confirm': String(msg.id), ...(msg.stepId ? { 'data-confirm-step': msg.stepId } : {}) });
     box.append(...parts);
+    // The question's words describe the button that takes focus: a screen reader says them with it.
+    const words = parts[0];
+    if (words instanceof HTMLElement) {
+      words.id = `cgr-question-${msg.id}`;
+      focus.setAttribute('aria-describedby', words.id);
+    }
     const actions = step?.querySelector<HTMLElement>('[data-step-actions]');
     if (actions) actions.after(box);
     else ui.state.after(box);
@@ -250,7 +284,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
     const text = step?.dataset.stepKind === 'fields' ? 'The run waits for you: enter the values above in the product, then choose Done, continue.' : msg.message;
     // `code` in the guide's question shows as code, not as backticks.
     const words = el('span');
-    text.split(/`([^`]+)`/).forEach((t, i) => words.append(i % 2 ? el('code', { textContent: t }) : t));
+    words.append(...inline(text));
     showQuestion(msg, [words, yes, no], yes, step ? stepTitle(step) : msg.message);
   };
   const askValue = (msg: Extract<ServerMessage, { type: 'ask-value' }>) => {
@@ -328,7 +362,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
         break;
       case 'error':
         setRunning(false);
-        setState(msg.field ? `not run: check ${msg.message}` : msg.message);
+        setState(msg.field ? `not run: check ${msg.message}` : msg.stepId ? `not run: ${msg.message}` : msg.message);
         refuse(msg);
         break;
       case 'exit':

@@ -35,7 +35,29 @@ export async function createTerminalView(container: HTMLElement): Promise<Termin
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
     fontSize: 13,
     scrollback: 5000,
-    theme: { background: '#0d1117', foreground: '#e6edf3' },
+    // Colours readable on the panel's dark background (WCAG AA, 4.5:1): a palette chosen for it,
+    // and xterm's own adjustment for any other colour a program prints (256 colours, true colour, dim).
+    theme: {
+      background: '#0d1117',
+      foreground: '#e6edf3',
+      black: '#8b949e',
+      red: '#ff7b72',
+      green: '#3fb950',
+      yellow: '#d29922',
+      blue: '#58a6ff',
+      magenta: '#bc8cff',
+      cyan: '#39c5cf',
+      white: '#e6edf3',
+      brightBlack: '#8b949e',
+      brightRed: '#ffa198',
+      brightGreen: '#56d364',
+      brightYellow: '#e3b341',
+      brightBlue: '#79c0ff',
+      brightMagenta: '#d2a8ff',
+      brightCyan: '#56d4dd',
+      brightWhite: '#ffffff',
+    },
+    minimumContrastRatio: 4.5,
   });
   const fitAddon = new FitAddon();
   term.loadAddon(fitAddon);
