@@ -51,7 +51,12 @@ describe('npm pack + npx', () => {
       expect(runErr.join('\n')).toMatch(hint);
       expect(run.stderr).not.toMatch(/Require stack|\n\s+at /);
       expect(run.status).toBe(2);
-      const ui = spawnSync('npx', ['--yes', `./${packed}`, 'ui', '--port', '0'], { cwd: t.dir, env, encoding: 'utf8', timeout: 100_000 });
+      // A site of its own (this tarball was packed without building one): the terminal module is
+      // what `ui` must then explain.
+      const site = join(t.dir, 'site');
+      mkdirSync(site);
+      writeFileSync(join(site, 'index.html'), '<!doctype html><title>site</title>');
+      const ui = spawnSync('npx', ['--yes', `./${packed}`, 'ui', '--port', '0', '--site', site], { cwd: t.dir, env, encoding: 'utf8', timeout: 100_000 });
       const uiErr = ui.stderr.split('\n').filter((l) => l && !/^npm warn/i.test(l));
       expect(uiErr[0]).toMatch(/^cgr-playbook ui: the terminal module node-pty is not built on this machine/);
       expect(uiErr.join('\n')).toMatch(hint);
