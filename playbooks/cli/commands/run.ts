@@ -175,42 +175,48 @@ const command: CliCommand = {
       ...(services.fieldsApplier ? { fieldsApplier: services.fieldsApplier } : {}),
       ...(io.stdout.columns ? { cols: io.stdout.columns } : {}),
     };
-    const handle = runPlaybook(guide, runOptions);
-    cancel = () => handle.cancel();
-    const renderer = createProgressRenderer({ write, tty, style });
-    const unsubscribe = handle.subscribe(github ? github.wrap(renderer.listener) : renderer.listener);
-    const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => io.onSignal?.(sig, interrupt) ?? (() => {}));
-    let result: RunResult;
+    // In GitHub Actions workflow commands are stopped from the first event on; they are resumed
+    // however the run ends, so later commands of the job's step work again.
     try {
-      result = await handle.done;
-    } finally {
-      for (const off of offSignals) off();
-      unsubscribe();
-      renderer.dispose();
-    }
-    // Reports: the runner masked every record; mask again with the secrets known here.
-    const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => ownValue(values, f.id)));
-    let reportFailed = false;
-    for (const r of reports) {
+      const handle = runPlaybook(guide, runOptions);
+      cancel = () => handle.cancel();
+      const renderer = createProgressRenderer({ write, tty, style });
+      const unsubscribe = handle.subscribe(github ? github.wrap(renderer.listener) : renderer.listener);
+      const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => io.onSignal?.(sig, interrupt) ?? (() => {}));
+      let result: RunResult;
       try {
-        await writeFile(resolve(io.cwd, r.file), reportText(r.kind, result, masker.mask, source), { mode: 0o644 });
-        io.stderr.write(`${result.status === 'interrupted' ? 'partial ' : ''}${r.kind} report: ${r.file}\n`);
-      } catch (e) {
-        reportFailed = true;
-        io.stderr.write(`cgr-playbook run: cannot write the ${r.kind} report ${r.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+        result = await handle.done;
+      } finally {
+        for (const off of offSignals) off();
+        unsubscribe();
+        renderer.dispose();
       }
-    }
-    if (github) {
-      const problem = await github.writeSummary(result, masker.mask);
-      if (problem) {
-        reportFailed = true;
-        io.stderr.write(`cgr-playbook run: ${problem}\n`);
+      // Reports: the runner masked every record; mask again with the secrets known here.
+      const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => ownValue(values, f.id)));
+      let reportFailed = false;
+      for (const r of reports) {
+        try {
+          await writeFile(resolve(io.cwd, r.file), reportText(r.kind, result, masker.mask, source), { mode: 0o644 });
+          io.stderr.write(`${result.status === 'interrupted' ? 'partial ' : ''}${r.kind} report: ${r.file}\n`);
+        } catch (e) {
+          reportFailed = true;
+          io.stderr.write(`cgr-playbook run: cannot write the ${r.kind} report ${r.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+        }
       }
+      if (github) {
+        const problem = await github.writeSummary(result, masker.mask);
+        if (problem) {
+          reportFailed = true;
+          io.stderr.write(`cgr-playbook run: ${problem}\n`);
+        }
+      }
+      if (result.status === 'error') printError(io, result);
+      if (interrupts > 0 && result.status !== 'interrupted') return 130;
+      if (reportFailed && result.exitCode === 0) return 2;
+      return result.exitCode;
+    } finally {
+      github?.end();
     }
-    if (result.status === 'error') printError(io, result);
-    if (interrupts > 0 && result.status !== 'interrupted') return 130;
-    if (reportFailed && result.exitCode === 0) return 2;
-    return result.exitCode;
   },
 };
 
