@@ -347,6 +347,25 @@ describe('broken guides', () => {
     `);
   });
 
+  // One-line texts (titles, labels, success statements…) reach terminals, CI logs (a line starting
+  // with "::" is a GitHub workflow command), Markdown headings and table cells: no line breaks or
+  // control characters.
+  pin('line-break-in-title', async () => {
+    expect(await validate('line-break-in-title')).toMatchInlineSnapshot(`
+      "[invalid-guide] tests/fixtures/broken/line-break-in-title.mdx:8:18: title: expected one line of text, got a line break at character 10
+        hint: write it on one line, without control characters (a longer explanation goes in the prose)
+      [invalid-guide] tests/fixtures/broken/line-break-in-title.mdx:13:27: success: expected one line of text, got the control character U+001B at character 17
+        hint: write it on one line, without control characters (a longer explanation goes in the prose)"
+    `);
+  });
+
+  pin('line-break-in-guide-title', async () => {
+    expect(await validate('line-break-in-guide-title')).toMatchInlineSnapshot(`
+      "[invalid-guide] tests/fixtures/broken/line-break-in-guide-title.mdx:3:1: title: expected one line of text, got a line break at character 15
+        hint: write it on one line, without control characters (a longer explanation goes in the prose)"
+    `);
+  });
+
   it('every fixture in tests/fixtures/broken has a pinned result', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.mdx')).map((f) => f.slice(0, -4));
     expect(files.length).toBeGreaterThanOrEqual(15);
