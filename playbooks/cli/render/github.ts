@@ -10,7 +10,7 @@ import { appendFile } from 'node:fs/promises';
 import type { RunEvent, RunListener, RunResult } from '../../runner/types.ts';
 import { annotation, groupEnd, groupStart } from '../../report/github.ts';
 import { markdownSummary } from '../../report/summary.ts';
-import type { ReportSource } from '../../report/run-report.ts';
+import { maskStrings, type ReportSource } from '../../report/run-report.ts';
 
 export interface GitHubOutput {
   /** Wraps the progress renderer's listener. */
@@ -93,7 +93,8 @@ export function createGitHubOutput(o: { write(s: string): void; atLineStart(): b
       const file = o.env.GITHUB_STEP_SUMMARY;
       if (!file) return undefined;
       try {
-        await appendFile(file, mask(markdownSummary(result, o.source)));
+        // Masked before Markdown escapes anything: an escaped secret (`a\\|b`) would not be found.
+        await appendFile(file, markdownSummary(maskStrings(result, mask), maskStrings(o.source, mask)));
         return undefined;
       } catch (e) {
         return `cannot append to $GITHUB_STEP_SUMMARY (${file}): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
