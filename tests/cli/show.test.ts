@@ -7,6 +7,11 @@ import { loadAllGuides } from '../../playbooks/guides.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 import type { DescribedPlan } from '../../playbooks/plan/describe.ts';
 import { inlineText } from '../../playbooks/model/doc.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 
 let guides: Guide[];
 beforeAll(async () => {
@@ -274,6 +279,34 @@ describe('show: the whole guide for one path, in reading order', () => {
     const plan = JSON.parse((await cli(['show', PROSE, '--path', 'developer', '--json'])).stdout) as DescribedPlan;
     const table = plan.body.find((b) => b.kind === 'table');
     expect(table?.kind === 'table' && table.rows.map((r) => r.map((c) => inlineText(c)))).toEqual([['Port', 'Used by'], ['5000', 'the cache'], ['443', 'cgr.dev, the upstream']]);
+  });
+
+  it('--format markdown: a value is one code span wherever it stands: a pipe stays in its table cell, a multi-line value adds no row, heading or paragraph', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-show-md-'));
+    try {
+      const file = join(dir, 'values.mdx');
+      writeFileSync(
+        file,
+        '---\nid: values\ntitle: Values\nproduct: bash\nsummary: x.\n---\n\n<Field id="pat" label="Pattern" />\n<Field id="cert" label="CA" multiline />\n\n' +
+          '<Fields id="set" title="Set it">\n  <Set label="Include" value="{{pat}}" />\n  <Set label="CA" value="{{cert}}" />\n</Fields>\n\n| Setting | Value |\n| --- | --- |\n| CA | <Value id="cert" /> |\n\nThe value <Value id="cert" /> here.\n',
+      );
+      const r = await cli(['show', file, '--format', 'markdown', '--set', 'pat=a|b', '--set', 'cert=one\n| injected | row |\n\n# Injected heading']);
+      expect(r.code).toBe(0);
+      const tree = fromMarkdown(r.stdout, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+      type N = { type: string; depth?: number; value?: string; children?: N[] };
+      const all = (n: N): N[] => [n, ...(n.children ?? []).flatMap(all)];
+      const nodes = all(tree as N);
+      expect(nodes.filter((n) => n.type === 'heading').map((n) => n.depth)).toEqual([1, 2]); // the title and the step
+      const tables = nodes.filter((n) => n.type === 'table');
+      expect(tables).toHaveLength(2);
+      for (const t of tables) for (const row of t.children!) expect(row.children).toHaveLength(2);
+      expect(tables.map((t) => t.children!.length)).toEqual([3, 2]);
+      const codes = nodes.filter((n) => n.type === 'inlineCode').map((n) => n.value);
+      expect(codes).toContain('a|b');
+      expect(codes.filter((c) => c?.startsWith('one'))).toEqual(Array(4).fill('one ⏎ | injected | row | ⏎  ⏎ # Injected heading'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('advanced fields come last among the values, in an "Advanced / testing" block', async () => {
