@@ -88,6 +88,10 @@ export function checkFieldValue(field: CheckableField, raw: string): FieldCheck 
   // Checked before anything quotes the value back: the message never echoes a huge or control-laden value.
   const problem = valueTextProblem(value, { multiline });
   if (problem) return { ok: false, message: `expected ${problem}` };
+  // Option injection: where a value begins a command's argument (`setsid {{registryBin}}`), one
+  // starting with "-" is read as an option. url, host and port values cannot start with it; a
+  // secret (a password) and a multi-line text (a PEM certificate) may.
+  if (field.type === 'text' && !multiline && value.startsWith('-')) return { ok: false, message: 'expected a value that does not start with "-" (a command would read it as an option)' };
   switch (field.type) {
     case 'url': {
       let u: URL;

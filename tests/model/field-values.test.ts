@@ -73,3 +73,19 @@ describe('the page applies the same check', () => {
     expect(r.invalid.token).toMatch(/at most 32 KiB/);
   });
 });
+
+describe('option injection', () => {
+  // A value that begins a command's argument (`setsid {{registryBin}}`, `docker pull {{image}}`)
+  // and starts with "-" is read as an option of that command. Text values are the free-form
+  // ones (url, host and port values cannot start with "-"); secrets are exempt (a password may).
+  it('a text value starting with "-" is refused, saying why', () => {
+    for (const v of ['-w', '--help', '--config=/etc/passwd', '-']) {
+      expect(checkFieldValue(field('text'), v)).toEqual({ ok: false, message: 'expected a value that does not start with "-" (a command would read it as an option)' });
+      expect(checkFieldValue(field('text', { pattern: '[A-Za-z0-9._/-]+' }), v).ok).toBe(false);
+    }
+    expect(checkFieldValue(field('text'), 'a-b')).toEqual({ ok: true, value: 'a-b' });
+    expect(checkFieldValue(field('text', { multiline: true }), '-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----').ok).toBe(true);
+    expect(checkFieldValue(field('secret'), '-starts-with-a-dash').ok).toBe(true);
+    for (const t of ['url', 'host', 'port'] as const) expect(checkFieldValue(field(t), '--help').ok).toBe(false);
+  });
+});
