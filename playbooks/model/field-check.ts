@@ -27,6 +27,13 @@ export const MAX_VALUE_BYTES = 32 * 1024;
  */
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
+/**
+ * Characters that show as nothing (zero-width space, non-joiner and joiner, word joiner and the
+ * invisible operators, BOM, soft hyphen, Mongolian vowel separator): in a value shown for copying,
+ * the command pasted would differ from the command read.
+ */
+export const INVISIBLE_CHARS = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
+
 /** Describes a control character for a message: `NUL`, `U+001B (escape)`. */
 export function describeControl(c: string): string {
   const code = c.codePointAt(0)!;
@@ -88,6 +95,9 @@ export function checkFieldValue(field: CheckableField, raw: string): FieldCheck 
   // Checked before anything quotes the value back: the message never echoes a huge or control-laden value.
   const problem = valueTextProblem(value, { multiline });
   if (problem) return { ok: false, message: `expected ${problem}` };
+  // Secrets are never shown, so only they may hold what cannot be seen.
+  const invisible = field.type === 'secret' ? null : INVISIBLE_CHARS.exec(value);
+  if (invisible) return { ok: false, message: `expected no invisible characters, got ${describeControl(invisible[0])} at character ${invisible.index + 1}` };
   // Option injection: where a value begins a command's argument (`setsid {{registryBin}}`), one
   // starting with "-" is read as an option. url, host and port values cannot start with it; a
   // secret (a password) and a multi-line text (a PEM certificate) may.

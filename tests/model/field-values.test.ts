@@ -89,3 +89,18 @@ describe('option injection', () => {
     for (const t of ['url', 'host', 'port'] as const) expect(checkFieldValue(field(t), '--help').ok).toBe(false);
   });
 });
+
+describe('invisible characters', () => {
+  // A value shown for copying must read as what it is: a zero-width space or joiner, a word joiner,
+  // a BOM or a soft hyphen shows as nothing, so the pasted command differs from the one read.
+  it('are refused in every value shown to the reader, naming the character', () => {
+    for (const [name, ch] of [['zero-width space', '\u200b'], ['zero-width joiner', '\u200d'], ['word joiner', '\u2060'], ['BOM', '\ufeff'], ['soft hyphen', '\u00ad']]) {
+      for (const type of ['text', 'enum'] as const) {
+        const value = `adm${ch}in`;
+        const r = checkFieldValue(field(type, type === 'enum' ? { options: [value] } : {}), value);
+        expect.soft(r, `${type} ${name}`).toEqual({ ok: false, message: expect.stringMatching(new RegExp(`^expected no invisible characters, got U\\+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at character 4$`)) });
+      }
+    }
+    expect(checkFieldValue(field('text'), 'grüße ☃').ok).toBe(true);
+  });
+});
