@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadGuideFile } from '../../playbooks/extract/load.ts';
+import { loadGuideFile, loadGuideSource } from '../../playbooks/extract/load.ts';
 import { formatDiagnostic } from '../../playbooks/extract/diagnostics.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -370,5 +370,30 @@ describe('broken guides', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.mdx')).map((f) => f.slice(0, -4));
     expect(files.length).toBeGreaterThanOrEqual(15);
     expect(files.filter((f) => !PINNED.has(f))).toEqual([]);
+  });
+});
+
+describe('guides that would make validation slow or endless', () => {
+  const HEAD = '---\nid: big\ntitle: Big\nproduct: Test\nsummary: x.\n---\n\n';
+
+  it('a guide file over the size limit is refused at 1:1 without being parsed', async () => {
+    const source = HEAD + 'Some words of prose.\n\n'.repeat(20_000);
+    expect(loadGuideSource(source, 'big.mdx').diagnostics.map((d) => `${d.code} ${formatDiagnostic(d)}`)).toEqual([
+      `guide-too-large big.mdx:1:1: this guide is ${Math.round(Buffer.byteLength(source) / 1024)} KiB; a guide may be at most 256 KiB\n  hint: split it into several guides`,
+    ]);
+  });
+
+  it('what is not a regular file (a device that never ends) is refused at once', async () => {
+    const r = await loadGuideFile('/dev/zero', root);
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['unreadable', 'cannot read file: not a regular file']]);
+  });
+
+  it('lists or quotes nested past what a guide needs are refused at their line (the parser slows down with depth)', () => {
+    const list = HEAD + Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n') + '\n';
+    expect(loadGuideSource(list, 'deep.mdx').diagnostics.map((d) => `${d.code} ${formatDiagnostic(d)}`)).toEqual([
+      'too-deep deep.mdx:41:1: this line is indented 66 columns; a guide nests lists and blocks at most 64 columns deep\n  hint: flatten the nesting',
+    ]);
+    const quote = HEAD + '> '.repeat(20) + 'x\n';
+    expect(loadGuideSource(quote, 'deep.mdx').diagnostics.map((d) => d.code)).toEqual(['too-deep']);
   });
 });
