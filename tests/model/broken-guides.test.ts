@@ -366,6 +366,19 @@ describe('broken guides', () => {
     `);
   });
 
+  // A javascript: (or data:, vbscript:) link runs script in the reader's browser wherever the site
+  // is published, also where our Content-Security-Policy is not sent.
+  pin('unsafe-link', async () => {
+    expect(await validate('unsafe-link')).toMatchInlineSnapshot(`
+      "[unsafe-link] tests/fixtures/broken/unsafe-link.mdx:8:6: a link to a javascript: address ("javascript:alert(document.domain)")
+        hint: link to an https:// (or http://, mailto:) address, or to a page or heading of the site (/guides/nexus/, #start)
+      [unsafe-link] tests/fixtures/broken/unsafe-link.mdx:10:1: a link to a javascript: address ("JavaScript:alert(2)")
+        hint: link to an https:// (or http://, mailto:) address, or to a page or heading of the site (/guides/nexus/, #start)
+      [unsafe-link] tests/fixtures/broken/unsafe-link.mdx:15:8: a link to a data: address ("data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==")
+        hint: link to an https:// (or http://, mailto:) address, or to a page or heading of the site (/guides/nexus/, #start)"
+    `);
+  });
+
   it('every fixture in tests/fixtures/broken has a pinned result', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.mdx')).map((f) => f.slice(0, -4));
     expect(files.length).toBeGreaterThanOrEqual(15);
