@@ -9,6 +9,9 @@ import { jsonReport, junitReportText, reportText } from '../../playbooks/report/
 import { createMasker } from '../../playbooks/mask/masker.ts';
 import { createGitHubOutput } from '../../playbooks/cli/render/github.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 import { fixture } from './helpers.ts';
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => name === 'testcase' || name === 'testsuite' });
@@ -67,7 +70,7 @@ describe('run reports', () => {
       const gh = createGitHubOutput({ write: () => {}, atLineStart: () => true, env: { GITHUB_STEP_SUMMARY: summary }, source: {}, guideId: 'runner-fail' });
       expect(await gh.writeSummary(leaky, createMasker([secret]).mask)).toBeUndefined();
       const md = readFileSync(summary, 'utf8');
-      expect(md).toContain('| got ******** |');
+      expect(md).toContain('| got \\*\\*\\*\\*\\*\\*\\*\\* |'); // the mask, its stars escaped
       expect(md).not.toContain('ken');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -87,6 +90,32 @@ describe('run reports', () => {
       expect(lines.filter((l) => l.startsWith('|'))).toHaveLength(5); // head, rule, three steps
       const rows = lines.filter((l) => l.startsWith('| 2 |'));
       expect(rows[0]).toMatch(/\| a \\\| injected \\\| row \\\| b c \|$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a job summary shows text from output and guides as text: no links, images, emphasis or code spans it did not write', async () => {
+    const guide = await fixture('fail');
+    const result = await runPlaybook(guide, { path: 'developer', ci: true }).done;
+    const hostile = 'see [the fix](https://evil.example/) ![x](https://evil.example/t.png) **now** _x_ ~~y~~ `z`';
+    const odd = { ...result, guide: { ...result.guide, title: hostile }, steps: result.steps.map((s, i) => (i === 1 ? { ...s, title: hostile, reason: hostile } : s)) };
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-summary-'));
+    try {
+      const summary = join(dir, 'summary.md');
+      writeFileSync(summary, '');
+      await createGitHubOutput({ write: () => {}, atLineStart: () => true, env: { GITHUB_STEP_SUMMARY: summary }, source: { file: 'g`u|i[d]e.mdx', positions: { breaks: { line: 3, column: 1 } } }, guideId: 'runner-fail' }).writeSummary(odd, (t) => t);
+      type N = { type: string; value?: string; url?: string; children?: N[] };
+      const all = (n: N): N[] => [n, ...(n.children ?? []).flatMap(all)];
+      const nodes = all(fromMarkdown(readFileSync(summary, 'utf8'), { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] }) as N);
+      // An address written out stays a link to itself (GFM links it); nothing shows other text for it.
+      const hidden = nodes.filter((n) => n.type === 'link' && n.children?.map((c) => c.value).join('') !== n.url);
+      expect([...hidden, ...nodes.filter((n) => ['image', 'strong', 'emphasis', 'delete'].includes(n.type))].map((n) => n.type)).toEqual([]);
+      // Code spans: only the ones the summary writes (step ids and the guide's file), whole.
+      expect(nodes.filter((n) => n.type === 'inlineCode').map((n) => n.value)).toEqual(['g`u|i[d]e.mdx', 'first', 'breaks', 'never']);
+      const flat = (n: N): string => (n.type === 'text' || n.type === 'inlineCode' ? n.value! : n.type === 'link' ? n.url! : (n.children ?? []).map(flat).join(''));
+      const text = flat(nodes[0]!);
+      expect(text).toContain('see [the fix](https://evil.example/) ![x](https://evil.example/t.png) **now** _x_ ~~y~~ `z`');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

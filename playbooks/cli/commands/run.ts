@@ -25,7 +25,7 @@ import { createProgressRenderer } from '../render/progress.ts';
 import { TerminalInput } from '../render/terminal-input.ts';
 import { createTtyPrompter } from '../render/prompter.ts';
 import { createGitHubOutput } from '../render/github.ts';
-import { annotation, annotationPath, inGitHubActions, mdCell } from '../../report/github.ts';
+import { annotation, annotationPath, inGitHubActions, mdCell, mdCodeCell } from '../../report/github.ts';
 import type { ReportSource } from '../../report/run-report.ts';
 
 const usage = `Usage: cgr-playbook run <guide> [options]
@@ -96,7 +96,7 @@ async function loadForRun(idOrFile: string, dir: string, io: CliIO): Promise<Gui
     const r = await loadGuideFile(idOrFile.endsWith('.mdx') ? resolve(io.cwd, idOrFile) : join(dir, `${idOrFile}.mdx`), io.cwd);
     for (const d of r.diagnostics) io.stdout.write(annotation('error', d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, { file: annotationPath(d.file, io.cwd, io.env), line: d.line, col: d.column, title: `cgr-playbook run: ${d.code}` }));
     if (io.env.GITHUB_STEP_SUMMARY) {
-      const md = [`### ❌ Not run: ${mdCell(idOrFile)} is broken`, '', '| Where | Problem |', '|---|---|', ...r.diagnostics.map((d) => `| \`${mdCell(`${d.file}:${d.line}:${d.column}`)}\` | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`), ''];
+      const md = [`### ❌ Not run: ${mdCell(idOrFile)} is broken`, '', '| Where | Problem |', '|---|---|', ...r.diagnostics.map((d) => `| ${mdCodeCell(`${d.file}:${d.line}:${d.column}`)} | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`), ''];
       await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch(() => {});
     }
     throw e;

@@ -8,7 +8,7 @@ import { loadGuideFile } from '../../extract/load.ts';
 import { formatDiagnostic } from '../../extract/diagnostics.ts';
 import { junitXml } from '../../report/junit.ts';
 import { appendFile } from 'node:fs/promises';
-import { annotation, annotationPath, mdCell } from '../../report/github.ts';
+import { annotation, annotationPath, mdCell, mdCodeCell } from '../../report/github.ts';
 import { codeQualityIssues } from '../../report/gitlab.ts';
 import { PlaybookError } from '../../errors.ts';
 
@@ -58,7 +58,7 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
       io.stdout.write(line + '\n');
       // The job summary, as lychee and others write it: the same problems as a table.
       if (io.env.GITHUB_STEP_SUMMARY) {
-        const rows = results.flatMap((r) => r.diagnostics.map((d) => `| \`${mdCell(`${d.file}:${d.line}:${d.column}`)}\` | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`));
+        const rows = results.flatMap((r) => r.diagnostics.map((d) => `| ${mdCodeCell(`${d.file}:${d.line}:${d.column}`)} | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`));
         const md = [`### ${broken.length === 0 ? '✅' : '❌'} cgr-playbook validate: ${line}`, '', ...(rows.length ? ['| Where | Problem |', '|---|---|', ...rows, ''] : [])];
         await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch((e: NodeJS.ErrnoException) => io.stderr.write(`cgr-playbook validate: cannot append to $GITHUB_STEP_SUMMARY: ${e.code ?? e.message}\n`));
       }
