@@ -98,7 +98,7 @@ describe('invisible characters', () => {
       for (const type of ['text', 'enum'] as const) {
         const value = `adm${ch}in`;
         const r = checkFieldValue(field(type, type === 'enum' ? { options: [value] } : {}), value);
-        expect.soft(r, `${type} ${name}`).toEqual({ ok: false, message: expect.stringMatching(new RegExp(`^expected no invisible characters, got U\\+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at character 4$`)) });
+        expect.soft(r, `${type} ${name}`).toEqual({ ok: false, message: expect.stringMatching(new RegExp(`^expected no invisible characters, got U\\+${ch!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at character 4$`)) });
       }
     }
     expect(checkFieldValue(field('text'), 'grüße ☃').ok).toBe(true);
