@@ -255,8 +255,17 @@ class Run {
   }
 
   private displayOf(step: Step): string | undefined {
-    if (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) return this.masker.mask(displayCommand(this.guide, step.run!, this.values));
+    if (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) return this.masker.mask(displayCommand(this.guide, step.run!, this.shownValues()));
     return undefined;
+  }
+
+  /** The values as text shown to the reader may hold them: each one masked BEFORE it is quoted or
+   * placed (a secret inside another value, e.g. a capture, would otherwise be shown in its quoted
+   * form, `'pass'\!'word'`, which the masker no longer recognises). */
+  private shownValues(): Record<string, string> {
+    const out = valueRecord<string>();
+    for (const [k, v] of Object.entries(this.values)) out[k] = this.masker.mask(v);
+    return out;
   }
 
   private async runSteps(planned: PlannedStep[]): Promise<void> {
@@ -553,7 +562,7 @@ class Run {
 
   /** A success statement with its `{{refs}}` filled in (secrets masked). */
   private successText(template: string): string {
-    return this.masker.mask(displayValue(this.guide, template, this.values));
+    return this.masker.mask(displayValue(this.guide, template, this.shownValues()));
   }
 
   private async runFields(step: FieldsStep, info: StepInfo): Promise<StepOutcome> {
@@ -581,9 +590,10 @@ class Run {
       return { verdict: 'passed', reason: a.changed ? `applied: ${a.summary}` : `already configured: ${a.summary}` };
     }
     const lines: string[] = [];
-    if (step.screen) lines.push(`In ${displayValue(this.guide, step.screen, this.values)}:`);
+    const shown = this.shownValues();
+    if (step.screen) lines.push(`In ${displayValue(this.guide, step.screen, shown)}:`);
     const width = Math.max(...step.entries.map((e) => e.label.length));
-    for (const e of step.entries) lines.push(`  ${e.label.padEnd(width)}  ${displayValue(this.guide, e.value, this.values)}${e.note ? `   (${e.note})` : ''}`);
+    for (const e of step.entries) lines.push(`  ${e.label.padEnd(width)}  ${displayValue(this.guide, e.value, shown)}${e.note ? `   (${e.note})` : ''}`);
     this.output(info, lines.join('\r\n') + '\r\n');
     const why = this.opts.apply ? (step.apply ? `no adapter for "${step.apply}" is available` : 'this step has no adapter') : step.apply ? `enter these in the product's UI, or use --apply (adapter "${step.apply}")` : "enter these in the product's UI";
     if (!this.interactive) return { verdict: 'skipped', reason: `${this.ci ? 'CI mode' : 'no prompter'}: ${why}` };
