@@ -9,6 +9,7 @@ import { formatDiagnostic } from '../../extract/diagnostics.ts';
 import { junitXml } from '../../report/junit.ts';
 import { appendFile } from 'node:fs/promises';
 import { annotation, annotationPath, mdCell, mdCodeCell } from '../../report/github.ts';
+import { terminalLine } from '../render/terminal-safe.ts';
 import { codeQualityIssues } from '../../report/gitlab.ts';
 import { PlaybookError } from '../../errors.ts';
 
@@ -65,7 +66,8 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
     } else if (format === 'gitlab') {
       io.stdout.write(JSON.stringify(codeQualityIssues(results.flatMap((r) => r.diagnostics)), null, 2) + '\n');
     } else {
-      for (const r of results) for (const d of r.diagnostics) io.stdout.write(formatDiagnostic(d) + '\n');
+      // File names and messages quote what is on disk: one safe line each (formatDiagnostic adds the hint's line).
+      for (const r of results) for (const d of r.diagnostics) io.stdout.write(formatDiagnostic({ ...d, file: terminalLine(d.file), message: terminalLine(d.message), ...(d.hint !== undefined ? { hint: terminalLine(d.hint) } : {}) }) + '\n');
       const errors = broken.reduce((n, r) => n + r.diagnostics.length, 0);
       io.stdout.write(broken.length === 0 ? `${results.length} guide(s) valid\n` : `${errors} error(s) in ${broken.length} of ${results.length} guide(s)\n`);
     }
