@@ -309,6 +309,29 @@ describe('show: the whole guide for one path, in reading order', () => {
     }
   });
 
+  it('--format markdown: prose that only looks like block syntax (an escaped #, >, - or 1.) stays text of its paragraph, and an aside title with a line break stays its title', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-show-md-'));
+    try {
+      const file = join(dir, 'prose.mdx');
+      writeFileSync(
+        file,
+        '---\nid: prose\ntitle: Prose\nproduct: bash\nsummary: x.\n---\n\nA line\n\\# not a heading\n\\> not a quote\n\\- not a list\n1\\. not a list either\n\\=\\=\\=\n\n' +
+          '<Aside type="note" title="Two\n# lines">\n  Body.\n</Aside>\n\n<Command id="a" title="A">\n  ```sh\n  echo hi\n  ```\n</Command>\n',
+      );
+      const r = await cli(['show', file, '--format', 'markdown']);
+      expect(r.code).toBe(0);
+      const tree = fromMarkdown(r.stdout, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+      type N = { type: string; depth?: number; value?: string; children?: N[] };
+      const all = (n: N): N[] => [n, ...(n.children ?? []).flatMap(all)];
+      const nodes = all(tree as N);
+      expect(nodes.filter((n) => ['heading', 'list', 'blockquote'].includes(n.type)).map((n) => `${n.type}${n.depth ?? ''}`)).toEqual(['heading1', 'blockquote', 'heading2']);
+      const para = nodes.find((n) => n.type === 'paragraph' && n.children?.some((c) => c.value?.includes('A line')));
+      expect(para?.children?.map((c) => c.value).join('')).toBe('A line # not a heading > not a quote - not a list 1. not a list either ===');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('advanced fields come last among the values, in an "Advanced / testing" block', async () => {
     for (const format of ['text', 'markdown']) {
       const r = await cli(['show', PROSE, '--path', 'production', '--format', format]);

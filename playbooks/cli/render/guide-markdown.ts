@@ -90,7 +90,8 @@ function block(b: DocBlock, plan: DescribedPlan, stepDepth: number): string {
       return quoteEach(b.blocks.map((c) => block(c, plan, stepDepth)).join('\n\n'), '> ');
     case 'aside': {
       const label = { note: 'Note', tip: 'Tip', caution: 'Caution', danger: 'Danger' }[b.type];
-      const head = `**${label}${b.title ? `: ${mdText(b.title)}` : ''}**`;
+      // An aside's title is an attribute string: a line break in it would start a block of its own.
+      const head = `**${label}${b.title ? `: ${mdText(b.title.replace(/\s+/g, ' ').trim())}` : ''}**`;
       return quoteEach([head, ...b.blocks.map((c) => block(c, plan, stepDepth))].join('\n\n'), '> ');
     }
     case 'code':
