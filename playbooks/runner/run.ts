@@ -4,6 +4,7 @@
 import type { Guide } from '../model/guide.ts';
 import type { Field } from '../model/field.ts';
 import { checkFieldValue, valueTextProblem } from '../model/field.ts';
+import { shownValueProblem } from '../model/field-check.ts';
 import type { PathId } from '../model/props.ts';
 import type { CommandStep, FieldsStep, ManualStep, Step, VerifyStep } from '../model/step.ts';
 import { displayCommand, displayValue, executableCommand, resolveValue, stepsForPath, type PlannedStep } from '../plan/plan.ts';
@@ -437,7 +438,9 @@ class Run {
       const value = r.match?.[c.group];
       if (value === undefined) return { verdict: 'failed', reason: `capture ${c.name}: /${c.regex}/ found nothing in the output`, ...exitCode };
       // Later steps get the value in their environment and see it in their commands: the same rules as a field's.
-      const problem = valueTextProblem(value, { multiline: true });
+      // A non-secret capture is shown in commands and reaches them as an argument: the rules of a
+      // text field's value too (one-line values only for "-": a PEM certificate starts with it).
+      const problem = valueTextProblem(value, { multiline: true }) ?? (c.secret ? undefined : shownValueProblem(value, { optionLike: !value.includes('\n') }));
       if (problem) return { verdict: 'failed', reason: `capture ${c.name}: the captured value cannot be passed to later steps: expected ${problem}`, ...exitCode };
       this.values[c.name] = value;
       if (c.secret) this.masker.add(value);
