@@ -3,7 +3,8 @@
 // with the tool's prefix CGR_PLAYBOOK_ (field values are CGR_<FIELD>; field ids starting with
 // "playbook" are refused, so the two can never collide), a config file, the default.
 // The config file is cgr-playbook.config.json, .yaml or .yml, found in the working folder or the
-// nearest folder above it (or named by CGR_PLAYBOOK_CONFIG); its paths are relative to it.
+// nearest folder above it (or named by CGR_PLAYBOOK_CONFIG); its paths are relative to it. One found
+// that way must be owned by the user (or root) and not writable by others (configFileProblem).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -48,10 +49,27 @@ export function findConfigFile(cwd: string): string | undefined {
   }
 }
 
+/**
+ * Why a config file found above the working folder may not be trusted: it names the guides whose
+ * commands `run` executes, and on a shared machine anyone may write one in /tmp or another shared
+ * folder. Read only one owned by you (or root) and not writable by other users (as git refuses a
+ * repository owned by someone else). `uid` undefined: the platform has no user ids.
+ */
+export function configFileProblem(st: { uid: number; mode: number }, uid: number | undefined): string | undefined {
+  if (uid === undefined) return undefined;
+  if (st.uid !== uid && st.uid !== 0) return `belongs to another user (uid ${st.uid})`;
+  if (st.mode & 0o002) return 'is writable by other users';
+  return undefined;
+}
+
 export function loadToolConfig(cwd: string, env: NodeJS.ProcessEnv): ToolConfig {
   const named = env[ENV.config];
   const file = named ? resolve(cwd, named) : findConfigFile(cwd);
   if (!file) return {};
+  if (!named) {
+    const problem = configFileProblem(statSync(file), process.getuid?.());
+    if (problem) throw new PlaybookError('config', `the config file ${file} ${problem}, so it is not used: it names the guides whose commands run`, { hint: `remove it, or name a config file of yours with ${ENV.config} (or pass --content)` });
+  }
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -3,7 +3,7 @@
 // error message: every text that may echo a request is scrubbed of the secrets first.
 import type { z } from 'zod';
 import type { Diagnosis } from '../contracts.ts';
-import { PlaybookError } from '../errors.ts';
+import { PlaybookError, serverText } from '../errors.ts';
 
 /** How a product's API authenticates: HTTP basic, a bearer token, or an API-key header. */
 export type ApiAuth =
@@ -197,7 +197,7 @@ export function networkDiagnosis(target: ApiTarget, url: URL, e: unknown): Diagn
 
 /** 401/403 (and other statuses) turned into a diagnosis; `detail` is the product's own message, scrubbed. */
 export function statusDiagnosis(target: ApiTarget, res: ApiResponse, action: string, detail?: string): Diagnosis {
-  const said = detail ? scrub(detail, secretsOf(target.auth)).slice(0, 300) : '';
+  const said = detail ? serverText(scrub(detail, secretsOf(target.auth)), 300) : '';
   const creds = target.fields.credentials.join(' and ');
   if (res.status === 401) return { code: 'WRONG_CREDENTIALS', cause: `${target.product} refused the credentials while trying to ${action} (401${said ? `: ${said}` : ''})`, fix: `check ${creds}` };
   if (res.status === 403) return { code: 'FORBIDDEN', cause: `${target.product} accepted the credentials but refused to ${action} (403${said ? `: ${said}` : ''})`, fix: `use an account with administrator rights on ${target.product} (${creds})` };

@@ -3,6 +3,7 @@ import { COMMANDS } from './registry.ts';
 import { processIO, type CliIO } from './io.ts';
 import { PlaybookError } from '../errors.ts';
 import { VERSION } from '../version.ts';
+import { terminalLine, terminalLines } from './render/terminal-safe.ts';
 
 export function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
@@ -44,13 +45,14 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     return await command.run(rest, io);
   } catch (e) {
     if (e instanceof PlaybookError) {
-      io.stderr.write(`cgr-playbook ${name}: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      // Messages quote files (a values file's keys, a guide's name): one safe line each.
+      io.stderr.write(`cgr-playbook ${name}: ${terminalLines(e.message)}\n${e.hint ? `  hint: ${terminalLine(e.hint)}\n` : ''}`);
       return e.exitCode;
     }
     // node:util parseArgs: unknown option, missing option value, unexpected argument.
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
-      io.stderr.write(`cgr-playbook ${name}: ${(e as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '')}\n  hint: run \`cgr-playbook ${name} --help\` for its options\n`);
+      io.stderr.write(`cgr-playbook ${name}: ${terminalLine((e as Error).message.split('\n')[0]!).replace(/\. To specify a positional argument.*$/, '')}\n  hint: run \`cgr-playbook ${name} --help\` for its options\n`);
       return 2;
     }
     throw e;

@@ -28,6 +28,9 @@ export interface Extracted {
   valueRefs: Array<{ id: string; at: Position }>;
 }
 
+/** The address schemes a guide's links and images may use (besides relative addresses). */
+const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
+
 const startOf = (node: { position?: { start: { line: number; column: number; offset?: number } } } | undefined): Position => ({
   line: node?.position?.start.line ?? 1,
   column: node?.position?.start.column ?? 1,
@@ -276,6 +279,20 @@ export function extractGuide(tree: Root, source: string): Extracted {
   }
 
   visit(tree.children, undefined, false);
+
+  // Links and images: a javascript:, data: or vbscript: address would run script (or show a page
+  // made by the guide) in the reader's browser wherever the site is published, also where the
+  // local server's Content-Security-Policy is not sent. Only web, mail and relative addresses.
+  const checkUrls = (n: RootContent | Root): void => {
+    if ((n.type === 'link' || n.type === 'image' || n.type === 'definition') && typeof n.url === 'string') {
+      const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(n.url.replace(/[\u0000-\u0020\u007f-\u009f]/g, ''))?.[1]?.toLowerCase();
+      if (scheme !== undefined && !SAFE_SCHEMES.has(scheme)) {
+        problems.push({ at: startOf(n), code: 'unsafe-link', message: `a link to a ${scheme}: address (${JSON.stringify(n.url.length > 60 ? `${n.url.slice(0, 59)}…` : n.url)})`, hint: 'link to an https:// (or http://, mailto:) address, or to a page or heading of the site (/guides/nexus/, #start)' });
+      }
+    }
+    if ('children' in n) for (const c of n.children as RootContent[]) checkUrls(c);
+  };
+  checkUrls(tree);
 
   // <Value id="field"/> anywhere in the prose (steps included) must name a field: collected here, checked in load.ts.
   const valueRefs: Extracted['valueRefs'] = [];

@@ -1,5 +1,5 @@
 // Reads a guide file: MDX -> extracted blocks -> zod model, every problem as file:line:col.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parseMdx } from './parse-mdx.ts';
 import { extractGuide } from './extract.ts';
@@ -61,9 +61,39 @@ function codeFor(message: string, zodCode: string): string {
   return 'invalid-guide';
 }
 
+/** The largest guide file: the largest guide is under 25 KiB; the MDX parser's time grows with size. */
+export const MAX_GUIDE_BYTES = 256 * 1024;
+/** How deep a line may be indented (columns, a tab to the next multiple of 4) or nested in quotes:
+ * the MDX parser's time grows fast with nesting (a list nested 500 deep took seconds per 256 KiB). */
+export const MAX_INDENT_COLUMNS = 64;
+export const MAX_QUOTE_DEPTH = 16;
+
+/** A guide too large or too deeply nested to parse in reasonable time, as a diagnostic. */
+function sizeProblem(source: string, file: string): Diagnostic | undefined {
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > MAX_GUIDE_BYTES) return { file, line: 1, column: 1, code: 'guide-too-large', message: `this guide is ${Math.round(bytes / 1024)} KiB; a guide may be at most ${MAX_GUIDE_BYTES / 1024} KiB`, hint: 'split it into several guides' };
+  let line = 0;
+  for (const m of source.matchAll(/^[ \t>]*/gm)) {
+    line++;
+    const prefix = m[0];
+    if (prefix.length <= MAX_QUOTE_DEPTH && prefix.length <= MAX_INDENT_COLUMNS / 4) continue;
+    let columns = 0;
+    let quotes = 0;
+    for (const c of prefix) {
+      if (c === '>') quotes++;
+      columns = c === '\t' ? columns + 4 - (columns % 4) : columns + 1;
+    }
+    if (quotes > MAX_QUOTE_DEPTH) return { file, line, column: 1, code: 'too-deep', message: `this line is nested ${quotes} quotes deep; a guide nests quotes at most ${MAX_QUOTE_DEPTH} deep`, hint: 'flatten the nesting' };
+    if (columns > MAX_INDENT_COLUMNS) return { file, line, column: 1, code: 'too-deep', message: `this line is indented ${columns} columns; a guide nests lists and blocks at most ${MAX_INDENT_COLUMNS} columns deep`, hint: 'flatten the nesting' };
+  }
+  return undefined;
+}
+
 /** Validates a guide's source. Whatever the source holds, the answer is diagnostics, never a throw. */
 export function loadGuideSource(source: string, file: string): LoadResult {
   try {
+    const problem = sizeProblem(source, file);
+    if (problem) return { diagnostics: [problem] };
     return loadUnchecked(source, file);
   } catch (e) {
     return { diagnostics: [{ file, line: 1, column: 1, code: 'unreadable', message: `cannot read this guide: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`, hint: 'simplify the construct the message names; if the guide looks right, report it as a bug of cgr-playbook' }] };
@@ -177,6 +207,10 @@ export async function loadGuideFile(file: string, cwd = process.cwd()): Promise<
   const shown = relative(cwd, file) || file;
   let source: string;
   try {
+    // Checked before reading: a device (/dev/zero) or a huge file would never finish or fill memory.
+    const st = await stat(file);
+    if (!st.isFile()) return { diagnostics: [{ file: shown, line: 1, column: 1, code: 'unreadable', message: 'cannot read file: not a regular file' }] };
+    if (st.size > MAX_GUIDE_BYTES) return { diagnostics: [{ file: shown, line: 1, column: 1, code: 'guide-too-large', message: `this guide is ${Math.round(st.size / 1024)} KiB; a guide may be at most ${MAX_GUIDE_BYTES / 1024} KiB`, hint: 'split it into several guides' }] };
     source = await readFile(file, 'utf8');
   } catch (e) {
     return { diagnostics: [{ file: shown, line: 1, column: 1, code: 'unreadable', message: `cannot read file: ${(e as Error).message}` }] };

@@ -1,7 +1,7 @@
 // The lab: a stand-in for cgr.dev on 127.0.0.1. A token service (node:http, ES256 JWTs) and a
 // Distribution registry with token auth (the "upstream"), seeded with small images; optionally a
 // Distribution pull-through cache in front. Everything lives under one state directory.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,32 @@ function ttlSeconds(ttl: string): number {
   if (s <= 0 || s > MAX_TTL_SECONDS) throw new PlaybookError('LAB_BAD_TTL', `ttl ${ttl} is outside 1s..8760h`, { hint: 'chainctl allows at most 8760h' });
   return s;
 }
+/**
+ * Why a state folder may not be used: the default one has a predictable name in the shared temp
+ * folder, so someone else could have made it first and planted a signing key, pid files, or log
+ * files that are symlinks to your files (the lab appends to its logs). `uid` undefined: the
+ * platform has no user ids.
+ */
+export function stateDirProblem(st: { uid: number; mode: number; symlink: boolean; dir: boolean }, uid: number | undefined): string | undefined {
+  if (st.symlink) return 'is a symbolic link';
+  if (!st.dir) return 'is not a folder';
+  if (uid === undefined) return undefined;
+  if (st.uid !== uid && st.uid !== 0) return `belongs to another user (uid ${st.uid})`;
+  if (st.mode & 0o002) return 'is writable by other users';
+  return undefined;
+}
+
+/** Refuses a state folder that exists and may not be trusted (stateDirProblem). */
+function checkStateDir(stateDir: string): void {
+  let st;
+  try {
+    st = lstatSync(stateDir);
+  } catch {
+    return; // not there yet: made with mode 0700 when the lab starts
+  }
+  const problem = stateDirProblem({ uid: st.uid, mode: st.mode, symlink: st.isSymbolicLink(), dir: st.isDirectory() }, process.getuid?.());
+  if (problem) throw new PlaybookError('lab-state', `the lab's state folder ${stateDir} ${problem}, so it is not used`, { hint: 'remove it if you did not make it, or pass another one with --state-dir (or CGR_PLAYBOOK_LAB_STATE_DIR)' });
+}
 
 /** Starts the lab (token service, upstream registry, seed images, optional cache). Idempotent: a running lab is returned as is. */
 export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
@@ -104,6 +130,7 @@ export async function labUp(opts: LabUpOptions = {}): Promise<LabState> {
   if (current.running && current.state) return current.state;
   if (current.components.some((c) => c.alive)) await labDown({ stateDir });
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  checkStateDir(stateDir);
   const key = ensureSigningKey(stateDir);
   const started: Array<() => Promise<unknown>> = [];
   try {
@@ -214,6 +241,7 @@ function componentFiles(stateDir: string): Array<{ name: string; pidFile: string
 
 export async function labStatus(opts: { stateDir?: string } = {}): Promise<LabStatus> {
   const stateDir = opts.stateDir ?? defaultStateDir();
+  checkStateDir(stateDir);
   const state = readLabState(stateDir);
   const components: ComponentStatus[] = [];
   for (const c of componentFiles(stateDir)) {
@@ -240,6 +268,7 @@ export async function labStatus(opts: { stateDir?: string } = {}): Promise<LabSt
 /** Stops every lab process by its pid (cache, upstream, token service — reverse start order). `purge` also deletes the state directory. */
 export async function labDown(opts: { stateDir?: string; purge?: boolean } = {}): Promise<{ stopped: string[] }> {
   const stateDir = opts.stateDir ?? defaultStateDir();
+  checkStateDir(stateDir);
   const stopped: string[] = [];
   for (const c of componentFiles(stateDir)) {
     const pid = readPid(c.pidFile);

@@ -85,6 +85,19 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Escape sequences a terminal swallows without showing anything: CSI (colours, erase, cursor)
+ * and two-character escapes. `grep --color=always` puts them inside a line, so inside a secret. */
+const ESC_SEQ = '(?:\\u001b\\[[0-?]*[ -/]*[@-~]|\\u001b[@-Z\\\\-_])';
+const ESC_SEQ_RE = new RegExp(ESC_SEQ, 'g');
+/** The start of an escape sequence cut off by the end of a chunk. */
+const ESC_PARTIAL_RE = /\u001b(?:\[[0-?]*[ -/]*)?$/;
+
+/** A pattern matching `form` also with escape sequences between its characters: the terminal (and a
+ * CI log, which strips them) shows the secret whole, so it is masked whole, the sequences with it. */
+function seeThrough(form: string): string {
+  return [...form].map(escapeRegExp).join(`${ESC_SEQ}*`);
+}
+
 export interface StreamMasker {
   /** Masks a chunk; may hold back a tail that could be the start of a secret. */
   write(chunk: string): string;
@@ -112,7 +125,7 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
     const all = new Set<string>();
     for (const s of known) for (const f of secretForms(s)) all.add(f);
     patterns = [...all].sort((a, b) => b.length - a.length);
-    re = patterns.length ? new RegExp(patterns.map(escapeRegExp).join('|'), 'g') : undefined;
+    re = patterns.length ? new RegExp(patterns.map(seeThrough).join('|'), 'g') : undefined;
     byFirst = new Map();
     for (const p of patterns) byFirst.set(p[0]!, [...(byFirst.get(p[0]!) ?? []), p]);
     longest = patterns[0]?.length ?? 0;
@@ -124,13 +137,15 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
   let byFirst = new Map<string, string[]>();
   let longest = 0;
 
-  /** Start of the longest tail of `text` (after `from`) that is a proper prefix of some pattern. */
+  /** Start of the longest tail of `text` (after `from`) that is a proper prefix of some pattern,
+   * escape sequences inside it (and one cut off at the end) not counted. */
   const holdFrom = (text: string, from: number): number => {
     if (!patterns.length) return text.length;
-    for (let i = Math.max(from, text.length - longest + 1); i < text.length; i++) {
+    // Escape sequences make a secret's text longer than the secret: look a little further back.
+    for (let i = Math.max(from, text.length - 2 * longest - 256); i < text.length; i++) {
       const candidates = byFirst.get(text[i]!);
       if (!candidates) continue;
-      const tail = text.slice(i);
+      const tail = text.slice(i).replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '');
       for (const p of candidates) if (p.length > tail.length && p.startsWith(tail)) return i;
     }
     return text.length;

@@ -27,6 +27,26 @@ export const MAX_VALUE_BYTES = 32 * 1024;
  */
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
+/**
+ * Characters that show as nothing (zero-width space, non-joiner and joiner, word joiner and the
+ * invisible operators, BOM, soft hyphen, Mongolian vowel separator): in a value shown for copying,
+ * the command pasted would differ from the command read.
+ */
+export const INVISIBLE_CHARS = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/;
+
+/**
+ * The rules of a value that is not secret (a field's, or a captured one), which commands shown to
+ * the reader hold: no invisible character (secrets are never shown, so only they may hold what
+ * cannot be seen), and with `optionLike`, no "-" at the start: where a value begins a command's
+ * argument (`setsid {{registryBin}}`) it would be read as an option. Returns the problem.
+ */
+export function shownValueProblem(value: string, opts: { optionLike: boolean }): string | undefined {
+  const invisible = INVISIBLE_CHARS.exec(value);
+  if (invisible) return `no invisible characters, got ${describeControl(invisible[0])} at character ${invisible.index + 1}`;
+  if (opts.optionLike && value.startsWith('-')) return 'a value that does not start with "-" (a command would read it as an option)';
+  return undefined;
+}
+
 /** Describes a control character for a message: `NUL`, `U+001B (escape)`. */
 export function describeControl(c: string): string {
   const code = c.codePointAt(0)!;
@@ -88,6 +108,8 @@ export function checkFieldValue(field: CheckableField, raw: string): FieldCheck 
   // Checked before anything quotes the value back: the message never echoes a huge or control-laden value.
   const problem = valueTextProblem(value, { multiline });
   if (problem) return { ok: false, message: `expected ${problem}` };
+  const shown = field.type === 'secret' ? undefined : shownValueProblem(value, { optionLike: field.type === 'text' && !multiline });
+  if (shown) return { ok: false, message: `expected ${shown}` };
   switch (field.type) {
     case 'url': {
       let u: URL;

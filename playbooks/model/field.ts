@@ -5,6 +5,7 @@ import { FIELD_TYPES } from './field-types.ts';
 import { envVarFor, regexError } from './field-check.ts';
 import { regexSlowness, SLOW_REGEX_HINT } from './regex-safety.ts';
 import { reservedNameError } from './reserved-names.ts';
+import { oneLine } from './props.ts';
 
 export { FIELD_TYPES, type FieldType } from './field-types.ts';
 // Moved to field-check.ts (zod-free, for browser code); re-exported so existing imports keep working.
@@ -26,9 +27,9 @@ export const FieldSchema = z
     /** Stable id used in templates as `{{id}}` and, upper-snake-cased with a CGR_ prefix, as the environment variable (`nexusUrl` -> `CGR_NEXUS_URL`). Ids starting with `playbook` are reserved (`CGR_PLAYBOOK_*` are the tool's own settings). */
     id: fieldIdSchema.describe("Stable id used in templates as `{{id}}` and, upper-snake-cased with a CGR_ prefix, as the environment variable (`nexusUrl` -> `CGR_NEXUS_URL`). Ids starting with `playbook` are reserved (`CGR_PLAYBOOK_*` are the tool's own settings)."),
     /** Short label shown beside the input and in prompts. */
-    label: z.string().min(1).describe("Short label shown beside the input and in prompts."),
+    label: oneLine(z.string().min(1)).describe("Short label shown beside the input and in prompts."),
     /** One or two sentences on where to find the value. */
-    help: z.string().optional().describe("One or two sentences on where to find the value."),
+    help: oneLine(z.string()).optional().describe("One or two sentences on where to find the value."),
     /** Value type; decides the input control and the validation. `secret` values are never stored, logged or shown. */
     type: z.enum(FIELD_TYPES).default('text').describe("Value type; decides the input control and the validation. `secret` values are never stored, logged or shown."),
     /** Value used when the reader supplies none. Must pass the field's own validation. */
@@ -40,9 +41,9 @@ export const FieldSchema = z
     /** Extra validation: a regular expression the whole value must match. */
     pattern: z.string().optional().describe("Extra validation: a regular expression the whole value must match."),
     /** What `pattern` expects, in words (shown when a value does not match). */
-    patternHint: z.string().optional().describe("What `pattern` expects, in words (shown when a value does not match)."),
+    patternHint: oneLine(z.string()).optional().describe("What `pattern` expects, in words (shown when a value does not match)."),
     /** Choices for `enum` fields. */
-    options: z.array(z.string().min(1)).optional().describe("Choices for `enum` fields."),
+    options: z.array(oneLine(z.string().min(1))).optional().describe("Choices for `enum` fields."),
     /** Lets a `text` or `secret` value span several lines (a certificate, a key). Every other control character is refused whatever the field. */
     multiline: booleanProp.default(false).describe("Lets a `text` or `secret` value span several lines (a certificate, a key). Every other control character is refused whatever the field."),
     /** Paths on which the field is asked for; default: every path. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { FieldSchema, checkFieldValue, envVarFor, type Field } from './field.ts';
 import { StepSchema, type Step } from './step.ts';
-import { PATH_IDS, pathsOf, type PathId } from './props.ts';
+import { PATH_IDS, oneLine, pathsOf, type PathId } from './props.ts';
 import type { DocBlock } from './doc.ts';
 import { exclusiveConditions, parseCondition } from './when.ts';
 import { findMalformedRefs, findRefs } from '../template/refs.ts';
@@ -14,9 +14,9 @@ export const PathInfoSchema = z.strictObject({
   /** `developer` (public images) or `production` (private images behind a pull token). */
   id: z.enum(PATH_IDS).describe("`developer` (public images) or `production` (private images behind a pull token)."),
   /** Title shown on the path switch. */
-  title: z.string().min(1).describe("Title shown on the path switch."),
+  title: oneLine(z.string().min(1)).describe("Title shown on the path switch."),
   /** One line on who takes this path. */
-  summary: z.string().optional().describe("One line on who takes this path."),
+  summary: oneLine(z.string()).optional().describe("One line on who takes this path."),
 });
 
 const DEFAULT_PATHS = [
@@ -28,11 +28,11 @@ export const GuideMetaSchema = z.strictObject({
   /** Guide id: the name used on the command line (`cgr-playbook run nexus`) and in the page URL. */
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lowercase id such as "nexus"' }).describe("Guide id: the name used on the command line (`cgr-playbook run nexus`) and in the page URL."),
   /** Page title. */
-  title: z.string().min(1).describe("Page title."),
+  title: oneLine(z.string().min(1)).describe("Page title."),
   /** The product being configured, e.g. "Sonatype Nexus Repository 3". */
-  product: z.string().min(1).describe("The product being configured, e.g. \"Sonatype Nexus Repository 3\"."),
+  product: oneLine(z.string().min(1)).describe("The product being configured, e.g. \"Sonatype Nexus Repository 3\"."),
   /** One or two sentences for the home page and search results. */
-  summary: z.string().min(1).describe("One or two sentences for the home page and search results."),
+  summary: oneLine(z.string().min(1)).describe("One or two sentences for the home page and search results."),
   /** Order on the home page and in the sidebar. */
   order: z.number().int().default(100).describe("Order on the home page and in the sidebar."),
   /** Path titles; both paths exist in every guide. */

@@ -64,3 +64,22 @@ export type PathId = (typeof PATH_IDS)[number];
 export function pathsOf(p: 'developer' | 'production' | 'both'): PathId[] {
   return p === 'both' ? [...PATH_IDS] : [p];
 }
+
+/** Line breaks, other control characters (C0, DEL, C1), Unicode line/paragraph separators and
+ * bidirectional overrides. */
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * One line of reader text (a title, a label, a success statement): it reaches terminals, CI logs
+ * (where a line starting with `::` is a GitHub workflow command), Markdown headings and table cells,
+ * so it holds no line break and no control character.
+ */
+export function oneLine(schema: z.ZodString): z.ZodString {
+  return schema.superRefine((s, ctx) => {
+    const m = NOT_ONE_LINE.exec(s);
+    if (!m) return;
+    const code = m[0].charCodeAt(0);
+    const what = code === 10 || code === 13 || code === 0x2028 || code === 0x2029 ? 'a line break' : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    ctx.addIssue({ code: 'custom', message: `expected one line of text, got ${what} at character ${m.index + 1}`, params: { hint: 'write it on one line, without control characters (a longer explanation goes in the prose)' } });
+  });
+}

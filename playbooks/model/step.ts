@@ -1,6 +1,6 @@
 // Playbook steps: what the reader does, and what the runner executes and checks. Browser-safe.
 import { z } from 'zod';
-import { booleanProp, boundedIntProp, durationProp, pathProp, pathsOf, stepIdSchema } from './props.ts';
+import { booleanProp, boundedIntProp, durationProp, oneLine, pathProp, pathsOf, stepIdSchema } from './props.ts';
 import { parseCondition } from './when.ts';
 import { regexError } from './field.ts';
 import { regexSlowness, SLOW_REGEX_HINT } from './regex-safety.ts';
@@ -26,7 +26,7 @@ const stepBase = {
   /** Stable id, unique in the guide: `--only`, `--from`, reports and the page's Run buttons use it. */
   id: stepIdSchema.describe("Stable id, unique in the guide: `--only`, `--from`, reports and the page's Run buttons use it."),
   /** What the step does, as a short imperative sentence. */
-  title: z.string().min(1).describe("What the step does, as a short imperative sentence."),
+  title: oneLine(z.string().min(1)).describe("What the step does, as a short imperative sentence."),
   /** Which path the step belongs to; default both. */
   path: pathProp.default('both').describe("Which path the step belongs to; default both."),
   /** Run the step only when a field has a value: `field`, `!field`, `field == value`, `field != value`. */
@@ -43,11 +43,11 @@ const stepBase = {
 /** One "enter this in the product's screen" line. */
 export const FieldEntrySchema = z.strictObject({
   /** The label exactly as the product's UI shows it, e.g. "Remote storage". */
-  label: z.string().min(1).describe("The label exactly as the product's UI shows it, e.g. \"Remote storage\"."),
+  label: oneLine(z.string().min(1)).describe("The label exactly as the product's UI shows it, e.g. \"Remote storage\"."),
   /** The value to enter: a template, e.g. "https://cgr.dev/" or "{{repoName}}". */
   value: z.string().describe("The value to enter: a template, e.g. \"https://cgr.dev/\" or \"{{repoName}}\"."),
   /** Why, or what to watch for ("must not contain a path"). */
-  note: z.string().optional().describe("Why, or what to watch for (\"must not contain a path\")."),
+  note: oneLine(z.string()).optional().describe("Why, or what to watch for (\"must not contain a path\")."),
   /** The matching field of the product's REST API (dotted path), used when the step is applied through the API. */
   api: z.string().optional().describe("The matching field of the product's REST API (dotted path), used when the step is applied through the API."),
 });
@@ -56,7 +56,7 @@ export const FieldsStepSchema = z.strictObject({
   ...stepBase,
   kind: z.literal('fields'),
   /** Where in the product the form is, e.g. "Administration › Repository › Repositories › Create repository › docker (proxy)". */
-  screen: z.string().optional().describe("Where in the product the form is, e.g. \"Administration \u203a Repository \u203a Repositories \u203a Create repository \u203a docker (proxy)\"."),
+  screen: oneLine(z.string()).optional().describe("Where in the product the form is, e.g. \"Administration \u203a Repository \u203a Repositories \u203a Create repository \u203a docker (proxy)\"."),
   /** Product adapter able to apply this step through the REST API (e.g. "nexus.docker-proxy"). */
   apply: z.string().optional().describe("Product adapter able to apply this step through the REST API (e.g. \"nexus.docker-proxy\")."),
   /** The lines to fill in. */
@@ -103,10 +103,7 @@ export const CommandStepSchema = z.strictObject({
 });
 
 /** What success looks like, in the reader's words: shown instead of the technical condition. */
-const successProp = z
-  .string()
-  .trim()
-  .min(1, { message: 'success must say what success looks like, in a few words' })
+const successProp = oneLine(z.string().trim().min(1, { message: 'success must say what success looks like, in a few words' }))
   .optional()
   .describe('What success looks like, in plain words (e.g. "The registry answers 200, or 401 asking for a login"). The page shows it instead of the condition ("Done when: …") and a failure names it ("expected: …; got: …"). Required on every condition but exitCode, which defaults to "The command succeeds" (or "The command exits with status N").');
 
@@ -209,7 +206,7 @@ export const ManualStepSchema = z.strictObject({
   ...stepBase,
   kind: z.literal('manual'),
   /** Question the runner asks to confirm the action was done (yes/no). */
-  ask: z.string().optional().describe("Question the runner asks to confirm the action was done (yes/no)."),
+  ask: oneLine(z.string()).optional().describe("Question the runner asks to confirm the action was done (yes/no)."),
   /** Fields this action produces (e.g. the API key copied from the web app). In CI the step passes when they have values. */
   provides: z.array(z.string()).default([]).describe("Fields this action produces (e.g. the API key copied from the web app). In CI the step passes when they have values."),
   /** In CI: `skip` (with a reason) or `provided` (pass when every `provides` field has a value). */

@@ -1,6 +1,7 @@
 // Registry failures as a Diagnosis: the registry's error JSON, HTTP status and network errors
 // (TLS, DNS, refused, timeout) mapped to a stable code, the likely cause and the fix.
 import type { Diagnosis } from '../contracts.ts';
+import { serverText } from '../errors.ts';
 
 /** A failed registry operation; `diagnosis` says what to do about it. Never carries a secret. */
 export class RegistryError extends Error {
@@ -35,17 +36,21 @@ export interface ErrorContext {
 }
 
 export function parseErrorBody(text: string): { code?: string; message?: string } {
+  const some = (code: unknown, message: unknown) => {
+    const c = code ? serverText(String(code)) : '';
+    const m = message ? serverText(String(message)) : '';
+    return { ...(c ? { code: c } : {}), ...(m ? { message: m } : {}) };
+  };
   try {
     const j = JSON.parse(text) as RegistryErrorBody;
     const e = j.errors?.[0];
-    if (e) return { ...(e.code ? { code: String(e.code) } : {}), ...(e.message ? { message: String(e.message) } : {}) };
-    if (typeof j.details === 'string') return { message: j.details };
-    if (typeof j.error === 'string') return { message: j.error };
+    if (e) return some(e.code, e.message);
+    if (typeof j.details === 'string') return some(undefined, j.details);
+    if (typeof j.error === 'string') return some(undefined, j.error);
   } catch {
     /* not JSON */
   }
-  const line = text.trim().split('\n')[0]?.slice(0, 200);
-  return line ? { message: line } : {};
+  return some(undefined, text.trim().split('\n')[0]);
 }
 
 function what(ctx: ErrorContext): string {

@@ -49,7 +49,28 @@ export function inGitHubActions(env: NodeJS.ProcessEnv): boolean {
   return env.GITHUB_ACTIONS === 'true';
 }
 
-/** A Markdown table cell: pipes escaped, one line. */
+/** Any line end (CR and U+2028 included) or other control character: a space in a cell. */
+const CELL_BREAK = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/** Text in a Markdown table cell (or a heading) of the job summary: one line, and shown as the
+ * text it is, never as syntax: pipes (which split the row), backslashes, link and image brackets,
+ * emphasis, strikethrough and code marks are escaped, `<` is `&lt;`. Text comes from guides and
+ * from what commands and servers answered. */
 export function mdCell(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+  return s
+    .replace(CELL_BREAK, ' ')
+    .replace(/[\\|[\]*_~`]/g, '\\$&')
+    .replace(/</g, '&lt;');
 }
+
+/** Text as one code span on one line: the fence is longer than any run of backticks in it. */
+export function mdCodeSpan(s: string, inCell = false): string {
+  const text = s.replace(CELL_BREAK, ' ');
+  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${inCell ? text.replace(/\|/g, '\\|') : text}${pad}${fence}`;
+}
+
+/** A code span in a Markdown table cell: pipes escaped too (GFM splits a row at them, code spans
+ * included; there `\|` reads as `|`). */
+export const mdCodeCell = (s: string): string => mdCodeSpan(s, true);

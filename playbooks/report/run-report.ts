@@ -1,6 +1,8 @@
 // Reports of a run: JSON (the RunResult with counts) and JUnit XML (one test case per step).
-// Both are built from records the runner already masked; `mask` is applied again to the whole
-// text as a second line of defence before anything reaches disk.
+// Both are built from records the runner already masked; `mask` is applied again, as a second
+// line of defence, to every string of the data before it is encoded (never to the encoded text:
+// a secret that is also JSON or XML syntax, such as `true` or `1`, would break the file, and one
+// the encoder escapes would no longer be found).
 import type { RunResult, StepRecord } from '../runner/types.ts';
 import { junitXml, type JUnitCase } from './junit.ts';
 
@@ -37,6 +39,18 @@ export interface JsonRunReport {
   steps: StepRecord[];
 }
 
+/** A copy of `value` with `mask` applied to every string in it (object keys are the report's own names). */
+export function maskStrings<T>(value: T, mask: (s: string) => string): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (Array.isArray(value)) return value.map((v) => maskStrings(v, mask)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = maskStrings(v, mask);
+    return out as T;
+  }
+  return value;
+}
+
 export function countSteps(steps: readonly StepRecord[]): RunCounts {
   const n = (v: StepRecord['verdict']) => steps.filter((s) => s.verdict === v).length;
   return { total: steps.length, passed: n('passed'), failed: n('failed'), skipped: n('skipped') };
@@ -62,7 +76,7 @@ export function jsonReport(result: RunResult): JsonRunReport {
 }
 
 export function jsonReportText(result: RunResult, mask: (s: string) => string = (s) => s): string {
-  return mask(JSON.stringify(jsonReport(result), null, 2)) + '\n';
+  return JSON.stringify(maskStrings(jsonReport(result), mask), null, 2) + '\n';
 }
 
 function stepCase(result: RunResult, s: StepRecord, source: ReportSource): JUnitCase {
@@ -89,7 +103,7 @@ export function junitReportText(result: RunResult, mask: (s: string) => string =
     cases.unshift({ name: '00 configuration', classname: `cgr-playbook.${result.guide.id}.${result.path}`, time: 0, ...(source.file !== undefined ? { file: source.file, line: 1 } : {}), failure: { message: result.error.message, body: detail } });
   }
   const suite = { name: `${result.guide.id} (${result.path})${result.status === 'interrupted' ? ' — interrupted, partial' : ''}`, cases, time: result.durationMs / 1000 };
-  return mask(junitXml([suite]));
+  return junitXml([maskStrings(suite, mask)]);
 }
 
 export type ReportKind = 'junit' | 'json';

@@ -1,7 +1,7 @@
 // A run as Markdown: the job summary of a GitHub Actions run ($GITHUB_STEP_SUMMARY), one table row
 // per step with its verdict, time and reason, the guide's file:line per step.
 import type { RunResult } from '../runner/types.ts';
-import { mdCell } from './github.ts';
+import { mdCell, mdCodeCell, mdCodeSpan } from './github.ts';
 import { countSteps, type ReportSource } from './run-report.ts';
 
 /** 850 ms, 12.3 s, 2 min 05 s. */
@@ -21,7 +21,7 @@ export function markdownSummary(result: RunResult, source: ReportSource = {}): s
   const lines = [
     `### ${head}: ${mdCell(result.guide.title)} (${result.path})`,
     '',
-    `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped in ${formatDuration(result.durationMs)}${source.file ? ` · \`${mdCell(source.file)}\`` : ''}`,
+    `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped in ${formatDuration(result.durationMs)}${source.file ? ` · ${mdCodeSpan(source.file)}` : ''}`,
     '',
   ];
   if (result.error) lines.push(`**${mdCell(result.error.message)}**${result.error.hint ? ` — ${mdCell(result.error.hint)}` : ''}`, '');
@@ -30,7 +30,7 @@ export function markdownSummary(result: RunResult, source: ReportSource = {}): s
     for (const s of result.steps) {
       const line = source.positions?.[s.id]?.line;
       const where = source.file && line !== undefined ? ` <sub>${mdCell(`${source.file}:${line}`)}</sub>` : '';
-      lines.push(`| ${s.number} | ${mdCell(s.title)} (\`${mdCell(s.id)}\`)${where} | ${MARK[s.verdict]} | ${s.verdict === 'skipped' && s.durationMs === 0 ? '' : formatDuration(s.durationMs)} | ${mdCell(s.reason ?? '')} |`);
+      lines.push(`| ${s.number} | ${mdCell(s.title)} (${mdCodeCell(s.id)})${where} | ${MARK[s.verdict]} | ${s.verdict === 'skipped' && s.durationMs === 0 ? '' : formatDuration(s.durationMs)} | ${mdCell(s.reason ?? '')} |`);
     }
     lines.push('');
   }

@@ -4,6 +4,7 @@
 import type { Guide } from '../model/guide.ts';
 import type { Field } from '../model/field.ts';
 import { checkFieldValue, valueTextProblem } from '../model/field.ts';
+import { shownValueProblem } from '../model/field-check.ts';
 import type { PathId } from '../model/props.ts';
 import type { CommandStep, FieldsStep, ManualStep, Step, VerifyStep } from '../model/step.ts';
 import { displayCommand, displayValue, executableCommand, resolveValue, stepsForPath, type PlannedStep } from '../plan/plan.ts';
@@ -256,8 +257,17 @@ class Run {
   }
 
   private displayOf(step: Step): string | undefined {
-    if (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) return this.masker.mask(displayCommand(this.guide, step.run!, this.values));
+    if (step.kind === 'command' || (step.kind === 'verify' && step.run !== undefined)) return this.masker.mask(displayCommand(this.guide, step.run!, this.shownValues()));
     return undefined;
+  }
+
+  /** The values as text shown to the reader may hold them: each one masked BEFORE it is quoted or
+   * placed (a secret inside another value, e.g. a capture, would otherwise be shown in its quoted
+   * form, `'pass'\!'word'`, which the masker no longer recognises). */
+  private shownValues(): Record<string, string> {
+    const out = valueRecord<string>();
+    for (const [k, v] of Object.entries(this.values)) out[k] = this.masker.mask(v);
+    return out;
   }
 
   private async runSteps(planned: PlannedStep[]): Promise<void> {
@@ -429,7 +439,9 @@ class Run {
       const value = r.match?.[c.group];
       if (value === undefined) return { verdict: 'failed', reason: `capture ${c.name}: /${c.regex}/ found nothing in the output`, ...exitCode };
       // Later steps get the value in their environment and see it in their commands: the same rules as a field's.
-      const problem = valueTextProblem(value, { multiline: true });
+      // A non-secret capture is shown in commands and reaches them as an argument: the rules of a
+      // text field's value too (one-line values only for "-": a PEM certificate starts with it).
+      const problem = valueTextProblem(value, { multiline: true }) ?? (c.secret ? undefined : shownValueProblem(value, { optionLike: !value.includes('\n') }));
       if (problem) return { verdict: 'failed', reason: `capture ${c.name}: the captured value cannot be passed to later steps: expected ${problem}`, ...exitCode };
       this.values[c.name] = value;
       if (c.secret) this.masker.add(value);
@@ -554,7 +566,7 @@ class Run {
 
   /** A success statement with its `{{refs}}` filled in (secrets masked). */
   private successText(template: string): string {
-    return this.masker.mask(displayValue(this.guide, template, this.values));
+    return this.masker.mask(displayValue(this.guide, template, this.shownValues()));
   }
 
   private async runFields(step: FieldsStep, info: StepInfo): Promise<StepOutcome> {
@@ -582,9 +594,10 @@ class Run {
       return { verdict: 'passed', reason: a.changed ? `applied: ${a.summary}` : `already configured: ${a.summary}` };
     }
     const lines: string[] = [];
-    if (step.screen) lines.push(`In ${displayValue(this.guide, step.screen, this.values)}:`);
+    const shown = this.shownValues();
+    if (step.screen) lines.push(`In ${displayValue(this.guide, step.screen, shown)}:`);
     const width = Math.max(...step.entries.map((e) => e.label.length));
-    for (const e of step.entries) lines.push(`  ${e.label.padEnd(width)}  ${displayValue(this.guide, e.value, this.values)}${e.note ? `   (${e.note})` : ''}`);
+    for (const e of step.entries) lines.push(`  ${e.label.padEnd(width)}  ${displayValue(this.guide, e.value, shown)}${e.note ? `   (${e.note})` : ''}`);
     this.output(info, lines.join('\r\n') + '\r\n');
     const why = this.opts.apply ? (step.apply ? `no adapter for "${step.apply}" is available` : 'this step has no adapter') : step.apply ? `enter these in the product's UI, or use --apply (adapter "${step.apply}")` : "enter these in the product's UI";
     if (!this.interactive) return { verdict: 'skipped', reason: `${this.ci ? 'CI mode' : 'no prompter'}: ${why}` };

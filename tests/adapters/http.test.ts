@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import { AdapterError, scrub, nexusDockerProxyAdapter } from '../../playbooks/adapters/index.ts';
-import { apiUrl, rateLimitWaitMs, send } from '../../playbooks/adapters/http.ts';
+import { apiUrl, rateLimitWaitMs, send, statusDiagnosis } from '../../playbooks/adapters/http.ts';
 import { fieldsStep, signal } from './support.ts';
 
 describe('scrub', () => {
@@ -17,6 +17,15 @@ describe('scrub', () => {
 
 describe('apiUrl', () => {
   const target = (baseUrl: string) => ({ product: 'Nexus', baseUrl, auth: { kind: 'basic' as const, username: 'a', password: 'b' }, fields: { url: 'nexusUrl', credentials: ['nexusPassword'] } });
+  it("a product's error text reaches a diagnosis as one line: no line breaks or escape sequences from the server", () => {
+    const target = { product: 'Nexus', baseUrl: 'http://127.0.0.1:1', auth: { kind: 'basic' as const, username: 'admin', password: 'Secret-pass-1' }, fields: { url: 'nexusUrl', credentials: ['nexusUser', 'nexusPassword'] } };
+    for (const status of [401, 403, 400, 500]) {
+      const d = statusDiagnosis(target, { status, text: '', json: undefined, headers: new Headers() }, 'create the repository', 'bad\n::error::forged\r\u001b[2J\u2028Secret-pass-1');
+      expect(d.cause).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+      expect(d.cause).toContain('bad ::error::forged [2J ********');
+    }
+  });
+
   it('joins paths under a base path and refuses what is not an http(s) address without credentials', () => {
     expect(apiUrl(target('http://h:8081/nexus/'), '/service/rest/v1/x').href).toBe('http://h:8081/nexus/service/rest/v1/x');
     expect(() => apiUrl(target('ftp://h'), '/x')).toThrow(/http:\/\/ or https:\/\//);

@@ -2,7 +2,8 @@
 // (cgr-playbook.config.json|yaml|yml found in the working folder or above), in that order; field
 // ids that would collide with the tool's CGR_PLAYBOOK_* variables are refused.
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { configFileProblem } from '../../playbooks/config.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, repoRoot } from './memory-io.ts';
@@ -121,5 +122,29 @@ describe("the tool's settings never collide with field values", () => {
     const r = await cli(['validate', 'c.mdx'], { cwd: dir });
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^c\.mdx:\d+:\d+: .*names starting with "playbook" are reserved/m);
+  });
+});
+
+describe("a config file someone else could have written is not used (it names the guides whose commands run)", () => {
+  // On a shared machine anyone can write /tmp/cgr-playbook.config.json; found from /tmp/work it
+  // would point `run` at their guides, whose commands then run as you.
+  it('one writable by other users is refused, naming it, exit 2', async () => {
+    const dir = project();
+    const file = join(dir, 'cgr-playbook.config.json');
+    writeFileSync(file, JSON.stringify({ content: 'docs/guides' }));
+    chmodSync(file, 0o666);
+    const r = await cli(['list'], { cwd: join(dir, 'deep', 'er') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the config file ${file} is writable by other users`);
+    chmodSync(file, 0o644);
+    expect(ids((await cli(['list'], { cwd: join(dir, 'deep', 'er') })).stdout)).toEqual(['nexus']);
+  });
+
+  it("one owned by another user (not root) is refused; yours and root's are read", () => {
+    expect(configFileProblem({ uid: 1234, mode: 0o100644 }, 1000)).toBe('belongs to another user (uid 1234)');
+    expect(configFileProblem({ uid: 1000, mode: 0o100664 }, 1000)).toBeUndefined();
+    expect(configFileProblem({ uid: 1000, mode: 0o100646 }, 1000)).toBe('is writable by other users');
+    expect(configFileProblem({ uid: 0, mode: 0o100644 }, 1000)).toBeUndefined();
+    expect(configFileProblem({ uid: 1234, mode: 0o100644 }, undefined)).toBeUndefined(); // no user ids (Windows)
   });
 });

@@ -209,12 +209,42 @@ describe('run in GitHub Actions (GITHUB_ACTIONS=true)', () => {
     const r = await runCliProcessLike(['run', join(dir, 'inject.mdx')], { env: { GITHUB_ACTIONS: 'true' } });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
-    const stop = lines.findIndex((l) => l.startsWith('::stop-commands::'));
-    const resume = lines.indexOf(`::${lines[stop]!.slice('::stop-commands::'.length)}::`);
     const injected = lines.indexOf('::error file=x,line=1::injected');
+    const stop = lines.slice(0, injected).findLastIndex((l) => l.startsWith('::stop-commands::'));
+    const resume = lines.indexOf(`::${lines[stop]!.slice('::stop-commands::'.length)}::`, stop);
     expect(stop).toBeGreaterThan(-1);
     expect(injected).toBeGreaterThan(stop);
     expect(injected).toBeLessThan(resume);
+  });
+
+  it('no text of the run can issue a workflow command: commands stay stopped except for our own (a value in a success statement, a step title, a failure reason)', async () => {
+    const dir = temp();
+    // A multi-line value reaches the failure reason through the success statement; the title carries
+    // a second line too. Neither may start a line that GitHub reads as a command while commands run.
+    writeFileSync(
+      join(dir, 'inject.mdx'),
+      '---\nid: inject\ntitle: Injection\nproduct: bash\nsummary: x.\n---\n\n<Field id="note" label="Note" multiline />\n\n' +
+        '<Verify id="look" title="Look">\n  ```sh\n  echo nothing\n  ```\n  <Check contains="absent" success="the note {{note}} is printed" />\n</Verify>\n',
+    );
+    writeFileSync(join(dir, 'values.json'), JSON.stringify({ note: 'a\n::error file=x,line=1::injected\n::add-mask::b\n::stop-commands::pwn' }));
+    const summary = join(dir, 'summary.md');
+    const r = await runCliProcessLike(['run', join(dir, 'inject.mdx'), '--values', join(dir, 'values.json')], { env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    expect(r.code).toBe(1);
+    // Walk the log as the runner does: while stopped, only the resume token counts.
+    let stopped: string | undefined;
+    const commands: string[] = [];
+    for (const line of (r.stdout + r.stderr).split('\n')) {
+      const t = line.trim();
+      if (stopped !== undefined) {
+        if (t === `::${stopped}::`) stopped = undefined;
+        continue;
+      }
+      if (t.startsWith('::stop-commands::')) stopped = t.slice('::stop-commands::'.length);
+      else if (t.startsWith('::')) commands.push(t);
+    }
+    expect(commands.filter((c) => !/^::(group::\[1\/1\] Look \(look\)|endgroup::|error file=[^:]*inject\.mdx,line=\d+,title=inject%3A step look failed::.*)$/.test(c))).toEqual([]);
+    expect(commands.some((c) => c.startsWith('::error file=') && c.includes('%0A::error file=x'))).toBe(true);
+    expect(stopped).toBeUndefined(); // commands are resumed before the process ends
   });
 
   it('outside GitHub Actions nothing of this is printed', async () => {

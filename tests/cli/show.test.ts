@@ -7,6 +7,11 @@ import { loadAllGuides } from '../../playbooks/guides.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 import type { DescribedPlan } from '../../playbooks/plan/describe.ts';
 import { inlineText } from '../../playbooks/model/doc.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmFromMarkdown } from 'mdast-util-gfm';
+import { gfm } from 'micromark-extension-gfm';
 
 let guides: Guide[];
 beforeAll(async () => {
@@ -274,6 +279,57 @@ describe('show: the whole guide for one path, in reading order', () => {
     const plan = JSON.parse((await cli(['show', PROSE, '--path', 'developer', '--json'])).stdout) as DescribedPlan;
     const table = plan.body.find((b) => b.kind === 'table');
     expect(table?.kind === 'table' && table.rows.map((r) => r.map((c) => inlineText(c)))).toEqual([['Port', 'Used by'], ['5000', 'the cache'], ['443', 'cgr.dev, the upstream']]);
+  });
+
+  it('--format markdown: a value is one code span wherever it stands: a pipe stays in its table cell, a multi-line value adds no row, heading or paragraph', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-show-md-'));
+    try {
+      const file = join(dir, 'values.mdx');
+      writeFileSync(
+        file,
+        '---\nid: values\ntitle: Values\nproduct: bash\nsummary: x.\n---\n\n<Field id="pat" label="Pattern" />\n<Field id="cert" label="CA" multiline />\n\n' +
+          '<Fields id="set" title="Set it">\n  <Set label="Include" value="{{pat}}" />\n  <Set label="CA" value="{{cert}}" />\n</Fields>\n\n| Setting | Value |\n| --- | --- |\n| CA | <Value id="cert" /> |\n\nThe value <Value id="cert" /> here.\n',
+      );
+      const r = await cli(['show', file, '--format', 'markdown', '--set', 'pat=a|b', '--set', 'cert=one\n| injected | row |\n\n# Injected heading']);
+      expect(r.code).toBe(0);
+      const tree = fromMarkdown(r.stdout, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+      type N = { type: string; depth?: number; value?: string; children?: N[] };
+      const all = (n: N): N[] => [n, ...(n.children ?? []).flatMap(all)];
+      const nodes = all(tree as N);
+      expect(nodes.filter((n) => n.type === 'heading').map((n) => n.depth)).toEqual([1, 2]); // the title and the step
+      const tables = nodes.filter((n) => n.type === 'table');
+      expect(tables).toHaveLength(2);
+      for (const t of tables) for (const row of t.children!) expect(row.children).toHaveLength(2);
+      expect(tables.map((t) => t.children!.length)).toEqual([3, 2]);
+      const codes = nodes.filter((n) => n.type === 'inlineCode').map((n) => n.value);
+      expect(codes).toContain('a|b');
+      expect(codes.filter((c) => c?.startsWith('one'))).toEqual(Array(4).fill('one ⏎ | injected | row | ⏎  ⏎ # Injected heading'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--format markdown: prose that only looks like block syntax (an escaped #, >, - or 1.) stays text of its paragraph, and an aside title with a line break stays its title', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-show-md-'));
+    try {
+      const file = join(dir, 'prose.mdx');
+      writeFileSync(
+        file,
+        '---\nid: prose\ntitle: Prose\nproduct: bash\nsummary: x.\n---\n\nA line\n\\# not a heading\n\\> not a quote\n\\- not a list\n1\\. not a list either\n\\=\\=\\=\n\n' +
+          '<Aside type="note" title="Two\n# lines">\n  Body.\n</Aside>\n\n<Command id="a" title="A">\n  ```sh\n  echo hi\n  ```\n</Command>\n',
+      );
+      const r = await cli(['show', file, '--format', 'markdown']);
+      expect(r.code).toBe(0);
+      const tree = fromMarkdown(r.stdout, { extensions: [gfm()], mdastExtensions: [gfmFromMarkdown()] });
+      type N = { type: string; depth?: number; value?: string; children?: N[] };
+      const all = (n: N): N[] => [n, ...(n.children ?? []).flatMap(all)];
+      const nodes = all(tree as N);
+      expect(nodes.filter((n) => ['heading', 'list', 'blockquote'].includes(n.type)).map((n) => `${n.type}${n.depth ?? ''}`)).toEqual(['heading1', 'blockquote', 'heading2']);
+      const para = nodes.find((n) => n.type === 'paragraph' && n.children?.some((c) => c.value?.includes('A line')));
+      expect(para?.children?.map((c) => c.value).join('')).toBe('A line # not a heading > not a quote - not a list 1. not a list either ===');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('advanced fields come last among the values, in an "Advanced / testing" block', async () => {

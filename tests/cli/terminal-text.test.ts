@@ -28,3 +28,44 @@ describe('progress renderer', () => {
     });
   }
 });
+
+describe('errors and diagnostics', () => {
+  // A values file's keys, a guide's file name: text from files reaches the error lines. Printed,
+  // it must stay one line of visible text: no escape sequence, and no line break that would start
+  // a line of its own (in a GitHub Actions log, a line starting with "::" is a workflow command).
+  const ESCAPED = /\u001b|\u0007|\n::/;
+
+  it('an error message naming a key of a values file', async () => {
+    const { cli } = await import('./memory-io.ts');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-term-'));
+    try {
+      writeFileSync(join(dir, 'v.json'), JSON.stringify({ 'a\u001b]0;title\u0007\n::error::forged': 'x' }));
+      const r = await cli(['run', 'nexus', '--ci', '--dry-run', '--values', join(dir, 'v.json')]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('unknown field "a');
+      expect(r.stderr).not.toMatch(ESCAPED);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("validate's text output naming a guide file", async () => {
+    const { cli } = await import('./memory-io.ts');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'cgr-term-'));
+    try {
+      writeFileSync(join(dir, 'g\u001b[2J\n::error::forged.mdx'), '---\nid: x\n---\n');
+      const r = await cli(['validate', '--content', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/forged\.mdx:\d+:\d+: /);
+      expect(r.stdout).not.toMatch(ESCAPED);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

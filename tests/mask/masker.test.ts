@@ -106,6 +106,32 @@ describe('every form a secret takes in output', () => {
   });
 });
 
+describe('a secret with terminal escape sequences inside it', () => {
+  // `grep --color=always Value` on a line holding the secret colours part of it: the terminal (and
+  // a CI log, where the codes are stripped) shows the secret whole, so the masker must see through
+  // the codes.
+  const SECRET = 'SecretValue-123456';
+  const COLOURED = 'Secret\u001b[01;31m\u001b[KValue\u001b[m\u001b[K-123456';
+
+  it('is masked whole, escape sequences and all', () => {
+    const m = createMasker([SECRET]);
+    expect(m.mask(`token=${COLOURED}\n`)).toBe(`token=${MASK}\n`);
+    expect(m.mask(`b64 ${Buffer.from(SECRET).toString('base64').replace('V', '\u001b[1mV\u001b[0m')}`)).toBe(`b64 ${MASK}`);
+    // Colour around the whole secret stays outside the mask.
+    expect(m.mask(`\u001b[32m${SECRET}\u001b[0m`)).toBe(`\u001b[32m${MASK}\u001b[0m`);
+  });
+
+  it('is masked when a chunk ends inside it, also inside an escape sequence', () => {
+    const m = createMasker([SECRET]);
+    const text = `token=${COLOURED} end\n`;
+    for (let cut = 1; cut < text.length; cut++) {
+      const s = m.stream();
+      const out = s.write(text.slice(0, cut)) + s.write(text.slice(cut)) + s.flush();
+      expect(out, `cut at ${cut}`).toBe(`token=${MASK} end\n`);
+    }
+  });
+});
+
 describe('reports', () => {
   it('a JSON report never holds a secret with quotes or backslashes, in any form', async () => {
     const { jsonReportText, junitReportText } = await import('../../playbooks/report/run-report.ts');

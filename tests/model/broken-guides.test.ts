@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadGuideFile } from '../../playbooks/extract/load.ts';
+import { loadGuideFile, loadGuideSource } from '../../playbooks/extract/load.ts';
 import { formatDiagnostic } from '../../playbooks/extract/diagnostics.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -347,9 +347,66 @@ describe('broken guides', () => {
     `);
   });
 
+  // One-line texts (titles, labels, success statements…) reach terminals, CI logs (a line starting
+  // with "::" is a GitHub workflow command), Markdown headings and table cells: no line breaks or
+  // control characters.
+  pin('line-break-in-title', async () => {
+    expect(await validate('line-break-in-title')).toMatchInlineSnapshot(`
+      "[invalid-guide] tests/fixtures/broken/line-break-in-title.mdx:8:18: title: expected one line of text, got a line break at character 10
+        hint: write it on one line, without control characters (a longer explanation goes in the prose)
+      [invalid-guide] tests/fixtures/broken/line-break-in-title.mdx:13:27: success: expected one line of text, got the control character U+001B at character 17
+        hint: write it on one line, without control characters (a longer explanation goes in the prose)"
+    `);
+  });
+
+  pin('line-break-in-guide-title', async () => {
+    expect(await validate('line-break-in-guide-title')).toMatchInlineSnapshot(`
+      "[invalid-guide] tests/fixtures/broken/line-break-in-guide-title.mdx:3:1: title: expected one line of text, got a line break at character 15
+        hint: write it on one line, without control characters (a longer explanation goes in the prose)"
+    `);
+  });
+
+  // A javascript: (or data:, vbscript:) link runs script in the reader's browser wherever the site
+  // is published, also where our Content-Security-Policy is not sent.
+  pin('unsafe-link', async () => {
+    expect(await validate('unsafe-link')).toMatchInlineSnapshot(`
+      "[unsafe-link] tests/fixtures/broken/unsafe-link.mdx:8:6: a link to a javascript: address ("javascript:alert(document.domain)")
+        hint: link to an https:// (or http://, mailto:) address, or to a page or heading of the site (/guides/nexus/, #start)
+      [unsafe-link] tests/fixtures/broken/unsafe-link.mdx:10:1: a link to a javascript: address ("JavaScript:alert(2)")
+        hint: link to an https:// (or http://, mailto:) address, or to a page or heading of the site (/guides/nexus/, #start)
+      [unsafe-link] tests/fixtures/broken/unsafe-link.mdx:15:8: a link to a data: address ("data:text/html;base64,PHNjcmlwdD5hbGVydCgzKTwvc2NyaXB0Pg==")
+        hint: link to an https:// (or http://, mailto:) address, or to a page or heading of the site (/guides/nexus/, #start)"
+    `);
+  });
+
   it('every fixture in tests/fixtures/broken has a pinned result', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.mdx')).map((f) => f.slice(0, -4));
     expect(files.length).toBeGreaterThanOrEqual(15);
     expect(files.filter((f) => !PINNED.has(f))).toEqual([]);
+  });
+});
+
+describe('guides that would make validation slow or endless', () => {
+  const HEAD = '---\nid: big\ntitle: Big\nproduct: Test\nsummary: x.\n---\n\n';
+
+  it('a guide file over the size limit is refused at 1:1 without being parsed', async () => {
+    const source = HEAD + 'Some words of prose.\n\n'.repeat(20_000);
+    expect(loadGuideSource(source, 'big.mdx').diagnostics.map((d) => `${d.code} ${formatDiagnostic(d)}`)).toEqual([
+      `guide-too-large big.mdx:1:1: this guide is ${Math.round(Buffer.byteLength(source) / 1024)} KiB; a guide may be at most 256 KiB\n  hint: split it into several guides`,
+    ]);
+  });
+
+  it('what is not a regular file (a device that never ends) is refused at once', async () => {
+    const r = await loadGuideFile('/dev/zero', root);
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([['unreadable', 'cannot read file: not a regular file']]);
+  });
+
+  it('lists or quotes nested past what a guide needs are refused at their line (the parser slows down with depth)', () => {
+    const list = HEAD + Array.from({ length: 40 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n') + '\n';
+    expect(loadGuideSource(list, 'deep.mdx').diagnostics.map((d) => `${d.code} ${formatDiagnostic(d)}`)).toEqual([
+      'too-deep deep.mdx:41:1: this line is indented 66 columns; a guide nests lists and blocks at most 64 columns deep\n  hint: flatten the nesting',
+    ]);
+    const quote = HEAD + '> '.repeat(20) + 'x\n';
+    expect(loadGuideSource(quote, 'deep.mdx').diagnostics.map((d) => d.code)).toEqual(['too-deep']);
   });
 });

@@ -73,3 +73,34 @@ describe('the page applies the same check', () => {
     expect(r.invalid.token).toMatch(/at most 32 KiB/);
   });
 });
+
+describe('option injection', () => {
+  // A value that begins a command's argument (`setsid {{registryBin}}`, `docker pull {{image}}`)
+  // and starts with "-" is read as an option of that command. Text values are the free-form
+  // ones (url, host and port values cannot start with "-"); secrets are exempt (a password may).
+  it('a text value starting with "-" is refused, saying why', () => {
+    for (const v of ['-w', '--help', '--config=/etc/passwd', '-']) {
+      expect(checkFieldValue(field('text'), v)).toEqual({ ok: false, message: 'expected a value that does not start with "-" (a command would read it as an option)' });
+      expect(checkFieldValue(field('text', { pattern: '[A-Za-z0-9._/-]+' }), v).ok).toBe(false);
+    }
+    expect(checkFieldValue(field('text'), 'a-b')).toEqual({ ok: true, value: 'a-b' });
+    expect(checkFieldValue(field('text', { multiline: true }), '-----BEGIN CERTIFICATE-----\nMII\n-----END CERTIFICATE-----').ok).toBe(true);
+    expect(checkFieldValue(field('secret'), '-starts-with-a-dash').ok).toBe(true);
+    for (const t of ['url', 'host', 'port'] as const) expect(checkFieldValue(field(t), '--help').ok).toBe(false);
+  });
+});
+
+describe('invisible characters', () => {
+  // A value shown for copying must read as what it is: a zero-width space or joiner, a word joiner,
+  // a BOM or a soft hyphen shows as nothing, so the pasted command differs from the one read.
+  it('are refused in every value shown to the reader, naming the character', () => {
+    for (const [name, ch] of [['zero-width space', '\u200b'], ['zero-width joiner', '\u200d'], ['word joiner', '\u2060'], ['BOM', '\ufeff'], ['soft hyphen', '\u00ad']]) {
+      for (const type of ['text', 'enum'] as const) {
+        const value = `adm${ch}in`;
+        const r = checkFieldValue(field(type, type === 'enum' ? { options: [value] } : {}), value);
+        expect.soft(r, `${type} ${name}`).toEqual({ ok: false, message: expect.stringMatching(new RegExp(`^expected no invisible characters, got U\\+${ch!.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} at character 4$`)) });
+      }
+    }
+    expect(checkFieldValue(field('text'), 'grüße ☃').ok).toBe(true);
+  });
+});

@@ -130,6 +130,18 @@ describe('blob redirects and protocol faults', () => {
     expect(denied.diagnosis.fix).toMatch(/--parent <org>/);
   });
 
+  it("a registry's error text reaches a diagnosis as one bounded line: no line breaks, escape sequences or megabytes from the server", () => {
+    const ctx = { registry: 'http://127.0.0.1:1', repository: 'chainguard/static', reference: 'latest', phase: 'manifest' as const };
+    const hostile = JSON.stringify({ errors: [{ code: 'DENIED', message: `no\n::error::forged\r\u001b]0;title\u0007\u2028${'x'.repeat(1_000_000)}` }] });
+    const e = diagnoseHttp(403, hostile, ctx);
+    for (const text of [e.message, e.diagnosis.cause, e.diagnosis.fix]) {
+      expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+      expect(text.length).toBeLessThan(1000);
+    }
+    expect(e.diagnosis.cause).toContain('no ::error::forged ]0;title');
+    expect(diagnoseHttp(500, `${'y'.repeat(300_000)}\n`, ctx).message.length).toBeLessThan(1000);
+  });
+
   it('says DNS for a name that does not resolve', async () => {
     const e = await failure(new RegistryClient({ baseUrl: 'https://registry.does-not-exist.invalid', timeoutMs: 5000 }).ping(AbortSignal.timeout(10_000)));
     expect(e.diagnosis.code).toBe('DNS');

@@ -53,3 +53,35 @@ it('every form is masked on the terminal and in both reports', async () => {
     expect.soft(everything, leak).not.toContain(leak);
   }
 });
+
+it('a secret coloured in part by the command (grep --color) is masked on the terminal, in the CI log and in the reports', async () => {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const file = join(t.dir, 'g.mdx');
+  writeFileSync(
+    file,
+    '---\nid: coloured\ntitle: Coloured\nproduct: Bash\nsummary: Fixture.\n---\n\n<Field id="tok" label="Token" type="secret" />\n\n<Command id="grep" title="Find the line">\n  ```sh\n  printf \'token=%s\\n\' {{tok}} | grep --color=always Value\n  exit 3\n  ```\n</Command>\n',
+  );
+  const json = join(t.dir, 'r.json');
+  const r = await cli(['run', file, '--ci', '--report', `json=${json}`], { env: { CGR_TOK: 'SecretValue-123456' } });
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('token=********');
+  for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8')]) expect(text).not.toMatch(/Value-123456|Secret\S*Value/);
+});
+
+it('a secret inside another value is masked before that value is quoted for the command shown (a "!" or a quote would change its form)', async () => {
+  const t = tempDir();
+  cleanups.push(t.cleanup);
+  const file = join(t.dir, 'g.mdx');
+  writeFileSync(
+    file,
+    '---\nid: quoted\ntitle: Quoted\nproduct: Bash\nsummary: Fixture.\n---\n\n<Field id="pw" label="Password" type="secret" />\n\n' +
+      '<Command id="make" title="Make a login line">\n  ```sh\n  printf \'line=admin:%s\\n\' {{pw}}\n  ```\n  <Capture name="cred" regex="line=(\\S+)" />\n</Command>\n\n' +
+      '<Command id="use" title="Use it">\n  ```sh\n  echo {{cred}} >/dev/null\n  ```\n</Command>\n',
+  );
+  const json = join(t.dir, 'r.json');
+  const r = await cli(['run', file, '--ci', '--report', `json=${json}`], { env: { CGR_PW: "Hunter2!it's" } });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain("$ echo 'admin:********' >/dev/null");
+  for (const text of [r.stdout, r.stderr, readFileSync(json, 'utf8')]) expect(text).not.toMatch(/Hunter2/);
+});

@@ -71,6 +71,9 @@ summary: Fixture.
   for (const [label, print, expected] of [
     ['a 200 KB capture', "printf 'id=%s' \"$(head -c 204800 /dev/zero | tr '\\0' x)\"; echo end", /capture got: the captured value cannot be passed to later steps: expected a value of at most 32 KiB, got 200 KiB/],
     ['a capture with a control character', "printf 'id=a\\001bend\\n'", /capture got: .*expected no control characters other than line breaks, got U\+0001/],
+    // A server's answer captured and passed on as an argument: read as an option, or pasted unlike it reads.
+    ['a one-line capture starting with "-"', "printf 'id=--config=/etc/passwdend\\n'", /capture got: the captured value cannot be passed to later steps: expected a value that does not start with "-" \(a command would read it as an option\)/],
+    ['a capture with an invisible character', "printf 'id=adm\\342\\200\\213inend\\n'", /capture got: .*expected no invisible characters, got U\+200B at character 4/],
   ] as const) {
     it(`${label}: the capturing step fails with the reason, the next step does not run`, async () => {
       const dir = work();

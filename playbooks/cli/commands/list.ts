@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { loadAllGuides } from '../../guides.ts';
 import { resolveContentDir } from '../../config.ts';
+import { terminalLine } from '../render/terminal-safe.ts';
 import { PATH_IDS } from '../../model/props.ts';
 
 const command: CliCommand = {
@@ -31,7 +32,7 @@ Lists every guide in the guides folder with its paths and how many steps each pa
     }
     for (const f of failed) {
       const d = f.diagnostics[0];
-      if (d) io.stderr.write(`warning: ${d.file} is broken (${f.diagnostics.length} error(s)); run \`cgr-playbook validate ${d.file}\`\n`);
+      if (d) io.stderr.write(`warning: ${terminalLine(d.file)} is broken (${f.diagnostics.length} error(s)); run \`cgr-playbook validate ${terminalLine(d.file)}\`\n`);
     }
     return failed.length ? 1 : 0;
   },

@@ -27,7 +27,7 @@ import { createTtyPrompter } from '../render/prompter.ts';
 import { createGitHubOutput } from '../render/github.ts';
 import { loadNodePty } from '../../runner/node-pty-load.ts';
 import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
-import { annotation, annotationOverflowNotice, annotationPath, inGitHubActions, mdCell } from '../../report/github.ts';
+import { annotation, annotationOverflowNotice, annotationPath, inGitHubActions, mdCell, mdCodeCell } from '../../report/github.ts';
 import type { ReportSource } from '../../report/run-report.ts';
 
 const usage = `Usage: cgr-playbook run <guide> [options]
@@ -99,7 +99,7 @@ async function loadForRun(idOrFile: string, dir: string, io: CliIO): Promise<Gui
     for (const d of r.diagnostics) io.stdout.write(annotation('error', d.hint ? `${d.message}\nhint: ${d.hint}` : d.message, { file: annotationPath(d.file, io.cwd, io.env), line: d.line, col: d.column, title: `cgr-playbook run: ${d.code}` }));
     io.stdout.write(annotationOverflowNotice('cgr-playbook run', r.diagnostics.length));
     if (io.env.GITHUB_STEP_SUMMARY) {
-      const md = [`### ❌ Not run: ${mdCell(idOrFile)} is broken`, '', '| Where | Problem |', '|---|---|', ...r.diagnostics.map((d) => `| \`${mdCell(`${d.file}:${d.line}:${d.column}`)}\` | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`), ''];
+      const md = [`### ❌ Not run: ${mdCell(idOrFile)} is broken`, '', '| Where | Problem |', '|---|---|', ...r.diagnostics.map((d) => `| ${mdCodeCell(`${d.file}:${d.line}:${d.column}`)} | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`), ''];
       await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch(() => {});
     }
     throw e;
@@ -179,42 +179,48 @@ const command: CliCommand = {
       ...(services.fieldsApplier ? { fieldsApplier: services.fieldsApplier } : {}),
       ...(io.stdout.columns ? { cols: io.stdout.columns } : {}),
     };
-    const handle = runPlaybook(guide, runOptions);
-    cancel = () => handle.cancel();
-    const renderer = createProgressRenderer({ write, tty, style });
-    const unsubscribe = handle.subscribe(github ? github.wrap(renderer.listener) : renderer.listener);
-    const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => io.onSignal?.(sig, interrupt) ?? (() => {}));
-    let result: RunResult;
+    // In GitHub Actions workflow commands are stopped from the first event on; they are resumed
+    // however the run ends, so later commands of the job's step work again.
     try {
-      result = await handle.done;
-    } finally {
-      for (const off of offSignals) off();
-      unsubscribe();
-      renderer.dispose();
-    }
-    // Reports: the runner masked every record; mask again with the secrets known here.
-    const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => ownValue(values, f.id)));
-    let reportFailed = false;
-    for (const r of reports) {
+      const handle = runPlaybook(guide, runOptions);
+      cancel = () => handle.cancel();
+      const renderer = createProgressRenderer({ write, tty, style });
+      const unsubscribe = handle.subscribe(github ? github.wrap(renderer.listener) : renderer.listener);
+      const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => io.onSignal?.(sig, interrupt) ?? (() => {}));
+      let result: RunResult;
       try {
-        await writeFile(resolve(io.cwd, r.file), reportText(r.kind, result, masker.mask, source), { mode: 0o644 });
-        io.stderr.write(`${result.status === 'interrupted' ? 'partial ' : ''}${r.kind} report: ${r.file}\n`);
-      } catch (e) {
-        reportFailed = true;
-        io.stderr.write(`cgr-playbook run: cannot write the ${r.kind} report ${r.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+        result = await handle.done;
+      } finally {
+        for (const off of offSignals) off();
+        unsubscribe();
+        renderer.dispose();
       }
-    }
-    if (github) {
-      const problem = await github.writeSummary(result, masker.mask);
-      if (problem) {
-        reportFailed = true;
-        io.stderr.write(`cgr-playbook run: ${problem}\n`);
+      // Reports: the runner masked every record; mask again with the secrets known here.
+      const masker = createMasker(guide.fields.filter((f) => f.secret).map((f) => ownValue(values, f.id)));
+      let reportFailed = false;
+      for (const r of reports) {
+        try {
+          await writeFile(resolve(io.cwd, r.file), reportText(r.kind, result, masker.mask, source), { mode: 0o644 });
+          io.stderr.write(`${result.status === 'interrupted' ? 'partial ' : ''}${r.kind} report: ${r.file}\n`);
+        } catch (e) {
+          reportFailed = true;
+          io.stderr.write(`cgr-playbook run: cannot write the ${r.kind} report ${r.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+        }
       }
+      if (github) {
+        const problem = await github.writeSummary(result, masker.mask);
+        if (problem) {
+          reportFailed = true;
+          io.stderr.write(`cgr-playbook run: ${problem}\n`);
+        }
+      }
+      if (result.status === 'error') printError(io, result);
+      if (interrupts > 0 && result.status !== 'interrupted') return 130;
+      if (reportFailed && result.exitCode === 0) return 2;
+      return result.exitCode;
+    } finally {
+      github?.end();
     }
-    if (result.status === 'error') printError(io, result);
-    if (interrupts > 0 && result.status !== 'interrupted') return 130;
-    if (reportFailed && result.exitCode === 0) return 2;
-    return result.exitCode;
   },
 };
 

@@ -8,7 +8,8 @@ import { loadGuideFile } from '../../extract/load.ts';
 import { formatDiagnostic } from '../../extract/diagnostics.ts';
 import { junitXml } from '../../report/junit.ts';
 import { appendFile } from 'node:fs/promises';
-import { annotation, annotationOverflowNotice, annotationPath, mdCell } from '../../report/github.ts';
+import { annotation, annotationOverflowNotice, annotationPath, mdCell, mdCodeCell } from '../../report/github.ts';
+import { terminalLine } from '../render/terminal-safe.ts';
 import { codeQualityIssues } from '../../report/gitlab.ts';
 import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
 import { PlaybookError } from '../../errors.ts';
@@ -64,14 +65,15 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
       io.stdout.write(line + '\n');
       // The job summary, as lychee and others write it: the same problems as a table.
       if (io.env.GITHUB_STEP_SUMMARY) {
-        const rows = results.flatMap((r) => r.diagnostics.map((d) => `| \`${mdCell(`${d.file}:${d.line}:${d.column}`)}\` | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`));
+        const rows = results.flatMap((r) => r.diagnostics.map((d) => `| ${mdCodeCell(`${d.file}:${d.line}:${d.column}`)} | ${mdCell(d.message)}${d.hint ? ` — ${mdCell(d.hint)}` : ''} |`));
         const md = [`### ${broken.length === 0 ? '✅' : '❌'} cgr-playbook validate: ${line}`, '', ...(rows.length ? ['| Where | Problem |', '|---|---|', ...rows, ''] : [])];
         await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch((e: NodeJS.ErrnoException) => io.stderr.write(`cgr-playbook validate: cannot append to $GITHUB_STEP_SUMMARY: ${e.code ?? e.message}\n`));
       }
     } else if (format === 'gitlab') {
       io.stdout.write(JSON.stringify(codeQualityIssues(results.flatMap((r) => r.diagnostics), { cwd: io.cwd, checkout: io.env.CI_PROJECT_DIR }), null, 2) + '\n');
     } else {
-      for (const r of results) for (const d of r.diagnostics) io.stdout.write(formatDiagnostic(d) + '\n');
+      // File names and messages quote what is on disk: one safe line each (formatDiagnostic adds the hint's line).
+      for (const r of results) for (const d of r.diagnostics) io.stdout.write(formatDiagnostic({ ...d, file: terminalLine(d.file), message: terminalLine(d.message), ...(d.hint !== undefined ? { hint: terminalLine(d.hint) } : {}) }) + '\n');
       const errors = broken.reduce((n, r) => n + r.diagnostics.length, 0);
       io.stdout.write(broken.length === 0 ? `${results.length} guide(s) valid\n` : `${errors} error(s) in ${broken.length} of ${results.length} guide(s)\n`);
     }

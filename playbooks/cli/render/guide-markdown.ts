@@ -30,24 +30,35 @@ function mdFence(text: string, lang: string): string {
   return `${fence}${lang}\n${text}\n${fence}`;
 }
 
-function inline(nodes: readonly Inline[]): string {
+/**
+ * A value (or any code) as one code span wherever it stands: a line break would end the paragraph,
+ * list item or table row it is in (and let a multi-line value write headings or rows), so a
+ * multi-line value's lines are joined by " ⏎ "; in a table cell a pipe is escaped (GFM splits a row
+ * at every unescaped pipe, inside code spans too; `\|` reads as `|` there).
+ */
+export function mdValue(text: string, cell = false): string {
+  const code = mdCode(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ⏎ '));
+  return cell ? code.replace(/\|/g, '\\|') : code;
+}
+
+function inline(nodes: readonly Inline[], cell = false): string {
   return nodes
     .map((n) => {
       switch (n.t) {
         case 'text':
           return mdText(n.v);
         case 'code':
-          return mdCode(n.v);
+          return mdValue(n.v, cell);
         case 'value':
-          return mdCode(n.value ?? `<${n.id}>`);
+          return mdValue(n.value ?? `<${n.id}>`, cell);
         case 'strong':
-          return `**${inline(n.children)}**`;
+          return `**${inline(n.children, cell)}**`;
         case 'em':
-          return `*${inline(n.children)}*`;
+          return `*${inline(n.children, cell)}*`;
         case 'delete':
-          return `~~${inline(n.children)}~~`;
+          return `~~${inline(n.children, cell)}~~`;
         case 'link':
-          return `[${inline(n.children)}](<${n.url.replace(/[<>\s]/g, encodeURIComponent)}>)`;
+          return `[${inline(n.children, cell)}](<${n.url.replace(/[<>\s]/g, encodeURIComponent)}>)`;
         case 'break':
           return '  \n';
       }
@@ -79,7 +90,8 @@ function block(b: DocBlock, plan: DescribedPlan, stepDepth: number): string {
       return quoteEach(b.blocks.map((c) => block(c, plan, stepDepth)).join('\n\n'), '> ');
     case 'aside': {
       const label = { note: 'Note', tip: 'Tip', caution: 'Caution', danger: 'Danger' }[b.type];
-      const head = `**${label}${b.title ? `: ${mdText(b.title)}` : ''}**`;
+      // An aside's title is an attribute string: a line break in it would start a block of its own.
+      const head = `**${label}${b.title ? `: ${mdText(b.title.replace(/\s+/g, ' ').trim())}` : ''}**`;
       return quoteEach([head, ...b.blocks.map((c) => block(c, plan, stepDepth))].join('\n\n'), '> ');
     }
     case 'code':
@@ -87,12 +99,12 @@ function block(b: DocBlock, plan: DescribedPlan, stepDepth: number): string {
     case 'table': {
       const [head, ...rows] = b.rows;
       if (!head) return '';
-      const cells = (r: Inline[][]) => `| ${r.map((c) => inline(c)).join(' | ')} |`;
+      const cells = (r: Inline[][]) => `| ${r.map((c) => inline(c, true)).join(' | ')} |`;
       return [cells(head), `|${head.map(() => ' --- |').join('')}`, ...rows.map(cells)].join('\n');
     }
     case 'field': {
       const f = plan.fields.find((x) => x.id === b.id)!;
-      const value = f.secret ? `secret, from ${mdCode(`$${f.envVar}`)}` : mdCode(f.value ?? `<${f.id}>`);
+      const value = f.secret ? `secret, from ${mdCode(`$${f.envVar}`)}` : mdValue(f.value ?? `<${f.id}>`);
       return `- **${mdText(f.label)}** (${mdCode(f.id)}): ${value}${f.help ? ` — ${mdText(f.help)}` : ''}`;
     }
     case 'step': {
@@ -112,7 +124,7 @@ function stepMarkdown(s: DescribedStep, prose: string[], depth: number): string 
     const note = s.entries.some((e) => e.note);
     const row = (c: string[]) => `| ${c.join(' | ')} |`;
     parts.push(
-      [row(['Setting', 'Value', ...(note ? ['Note'] : [])]), row(['---', '---', ...(note ? ['---'] : [])]), ...s.entries.map((e) => row([mdText(e.label), mdCode(e.value), ...(note ? [e.note ? mdText(e.note) : ''] : [])]))].join('\n'),
+      [row(['Setting', 'Value', ...(note ? ['Note'] : [])]), row(['---', '---', ...(note ? ['---'] : [])]), ...s.entries.map((e) => row([mdText(e.label), mdValue(e.value, true), ...(note ? [e.note ? mdText(e.note) : ''] : [])]))].join('\n'),
     );
   } else if (s.command !== undefined) parts.push(mdFence(s.command, 'sh'));
   if (s.kind === 'verify' && s.done.length) parts.push(`Done when:\n\n${s.done.map((d) => `- ${mdText(d)}`).join('\n')}`);

@@ -10,3 +10,22 @@ export function terminalSafe(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * The same for text that must stay on its line (an error message, a file name in a diagnostic):
+ * line breaks and tabs are escaped too. A line break would let the text start a line of its own,
+ * which a CI log may read as a command (GitHub Actions: a line starting with `::`).
+ */
+export function terminalLine(text: string): string {
+  return oneLine(text);
+}
+
+/** Text of several lines (an error with a log tail) kept readable: each line made safe, and every
+ * line after the first starts with "  | ", so none can pass for a line of its own. */
+export function terminalLines(text: string): string {
+  return text.split(/\r?\n/).map(oneLine).join('\n  | ');
+}
+
+function oneLine(text: string): string {
+  return terminalSafe(text).replace(/[\n\t\u2028\u2029]/g, (c) => (c.charCodeAt(0) <= 0xff ? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}` : `\\u${c.charCodeAt(0).toString(16)}`));
+}
