@@ -4,14 +4,13 @@
 // and questions are in the reader's words; step kinds do not look like buttons; "On this page"
 // follows a mouse-wheel scroll.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildSite, launch, makeTemp, root } from './site-harness.ts';
+import { buildSite, launch, makeTemp, serve, type Served } from './site-harness.ts';
 
 let tmp: string;
-let cli: ChildProcess;
+let served: Served;
 let url: string;
 let origin: string;
 let browser: BrowserContext;
@@ -19,26 +18,8 @@ let browser: BrowserContext;
 beforeAll(async () => {
   tmp = makeTemp('cgr-guide-reader-');
   buildSite(join(tmp, 'site'));
-  cli = spawn(process.execPath, [join(root, 'bin', 'cgr-playbook.js'), 'ui', '--port', '0', '--site', join(tmp, 'site')], {
-    cwd: tmp,
-    env: { PATH: process.env.PATH, HOME: tmp, SHELL: '/bin/bash', LANG: 'C.UTF-8' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  cli.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`ui did not start: ${out} ${stderr}`)), 20_000);
-    cli.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{32})/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    cli.once('exit', (code) => reject(new Error(`ui exited (${code}): ${stderr}`)));
-  });
+  served = await serve(join(tmp, 'site'), tmp);
+  url = served.tokenUrl;
   origin = new URL(url).origin;
   browser = await launch(join(tmp, 'profile'));
   await browser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
@@ -46,11 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (cli && cli.exitCode === null) {
-    const gone = new Promise((r) => cli.once('exit', r));
-    process.kill(cli.pid!, 'SIGTERM');
-    await gone;
-  }
+  await served?.stop();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -2,22 +2,20 @@
 // CLI process, and the Nexus guide page in chromium: the token leaves the address bar, Run on
 // "Nexus answers" runs the guide's curl against a loopback stand-in and the badge turns passed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
-import { buildSite, launch, makeTemp, root } from './site-harness.ts';
+import { buildSite, launch, makeTemp, serve, type Served } from './site-harness.ts';
 import { startNexusEmulator } from '../../playbooks/emulators/index.ts';
 import { closedPort } from '../adapters/support.ts';
 
 let tmp: string;
-let cli: ChildProcess;
+let served: Served;
 let url: string;
 let stub: Server;
 let stubUrl: string;
 let browser: BrowserContext;
-let stderr = '';
 
 beforeAll(async () => {
   tmp = makeTemp('cgr-term-site-');
@@ -25,35 +23,14 @@ beforeAll(async () => {
   stub = createServer((req, res) => res.writeHead(req.url === '/service/rest/v1/status/writable' ? 200 : 404).end());
   await new Promise<void>((r) => stub.listen(0, '127.0.0.1', r));
   stubUrl = `http://127.0.0.1:${(stub.address() as { port: number }).port}`;
-  cli = spawn(process.execPath, [join(root, 'bin', 'cgr-playbook.js'), 'ui', '--port', '0', '--site', join(tmp, 'site')], {
-    cwd: tmp,
-    env: { PATH: process.env.PATH, HOME: tmp, SHELL: '/bin/bash', LANG: 'C.UTF-8' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cli.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`ui did not start: ${out} ${stderr}`)), 20_000);
-    cli.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /open (http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{32})/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    cli.once('exit', (code) => reject(new Error(`ui exited (${code}): ${stderr}`)));
-  });
+  served = await serve(join(tmp, 'site'), tmp);
+  url = served.tokenUrl;
   browser = await launch(join(tmp, 'profile'));
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
-  if (cli && cli.exitCode === null) {
-    const gone = new Promise((r) => cli.once('exit', r));
-    process.kill(cli.pid!, 'SIGTERM');
-    await gone;
-  }
+  await served?.stop();
   await new Promise((r) => stub?.close(r));
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
@@ -84,8 +61,8 @@ describe('cgr-playbook ui with the built site', () => {
     await expect.poll(() => page.evaluate(() => (window as unknown as { cgrTerminal: { text(): string } }).cgrTerminal.text()), { timeout: 10_000 }).toMatch(/^200$/m);
     expect(errors).toEqual([]);
     // The CLI's log names what happened, never the token.
-    expect(stderr).toContain('terminal session started');
-    expect(stderr).not.toContain(base.hash.slice('#token='.length));
+    expect(served.log()).toContain('terminal session started');
+    expect(served.log()).not.toContain(base.hash.slice('#token='.length));
   });
 
   it('gives adapter-backed fields steps an Apply button that applies them through the API (Nexus emulator)', { timeout: 60_000 }, async () => {
@@ -115,7 +92,7 @@ describe('cgr-playbook ui with the built site', () => {
       expect(text).not.toContain(password);
       expect(nexus.repository('cg-site')?.docker.httpPort).toBe(port);
       expect(nexus.repository('cg-site')?.proxy.remoteUrl).toBe('https://cgr.dev/');
-      expect(stderr).not.toContain(password);
+      expect(served.log()).not.toContain(password);
       await page.close();
     } finally {
       await nexus.stop();
