@@ -212,4 +212,42 @@ describe('terminal in the page', () => {
     expect(text).not.toContain('tok-ask-secret-9917');
     expect(await page.locator('[data-confirm]').count()).toBe(0);
   });
+
+  it('a run asked for before the session says hello keeps its fresh badges: the session\'s older states do not land over them', { timeout: 90_000 }, async () => {
+    // The race behind a flaky failure under load: Run is pressed before the server's hello (which
+    // carries the states of this session's earlier runs) has arrived. The route holds the server's
+    // messages until the test lets them through, then passes them on in their order.
+    const p = await browser.newPage();
+    let hold = false;
+    let held: (() => void)[] = [];
+    const release = () => {
+      hold = false;
+      for (const f of held.splice(0)) f();
+    };
+    try {
+      await p.routeWebSocket(/\/__cgr\/terminal$/, (ws) => {
+        const server = ws.connectToServer();
+        server.onMessage((m) => (hold ? held.push(() => ws.send(m)) : ws.send(m)));
+        ws.onMessage((m) => server.send(m));
+      });
+      const token = new URL(ui.url).hash.slice('#token='.length);
+      await p.goto(`http://127.0.0.1:${ui.port}/guides/termtest/#token=${token}`);
+      // An earlier run of this session stops at a failure: the later steps are badged skipped.
+      await p.click('[data-step-id="always-fails"] [data-run-from]');
+      await expect.poll(() => badge(p, 'after-confirm').getAttribute('data-status'), { timeout: 20_000 }).toBe('skipped');
+      // Reloaded, the page asks for a run from an earlier step while the hello is still on its way.
+      hold = true;
+      await p.reload();
+      await p.click('[data-step-id="before-confirm"] [data-run-from]');
+      release();
+      const question = p.locator('[data-confirm-step="enter-settings"]');
+      await question.waitFor({ timeout: 20_000 });
+      expect(await badge(p, 'after-confirm').getAttribute('data-status')).toBeNull();
+      await p.locator('[data-cgr-stop]').click();
+      await expect.poll(() => p.locator('[data-confirm]').count(), { timeout: 20_000 }).toBe(0);
+    } finally {
+      release();
+      await p.close();
+    }
+  });
 });

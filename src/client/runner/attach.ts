@@ -422,9 +422,12 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
           if (s === 'open') {
             setState(detail === 'resumed' ? 'connected (session resumed)' : 'connected');
             ui.panel.dataset.connected = '';
+            // A run asked for while connecting starts once the hello has been handled (the
+            // connection reports 'open' just before it passes the hello on): the hello restores
+            // the states of earlier runs, and must not land over the badges this run resets.
             const go = queued;
             queued = undefined;
-            go?.();
+            if (go) queueMicrotask(go);
           } else {
             delete ui.panel.dataset.connected;
             if (s === 'connecting') setState('connecting…');
