@@ -17,6 +17,14 @@ describe('cgr-playbook', () => {
     expect(r.stdout).toContain('cgr-playbook help <command>');
   });
 
+  it("the overview says what show prints as show's own help does: the whole guide, not a plan", async () => {
+    const own = await cli(['show', '--help']);
+    expect(own.stdout).toContain('Prints the whole guide for one path');
+    const r = await cli(['--help']);
+    expect(r.stdout).toMatch(/^  show +Print the whole guide for one path/m);
+    expect(r.stdout).not.toContain('resolved plan');
+  });
+
   it('no command prints the help and exits 2', async () => {
     const r = await cli([]);
     expect(r.code).toBe(2);
