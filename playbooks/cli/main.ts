@@ -22,7 +22,7 @@ export function helpText(): string {
 
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === 'help' && rest.length > 0) return commandHelp(rest, io);
+  if (name === 'help' && rest.length > 0 && !(rest.length === 1 && ['--help', '-h', 'help'].includes(rest[0]!))) return commandHelp(rest, io);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(helpText() + '\n');
     return name === undefined ? 2 : 0;

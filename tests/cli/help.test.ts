@@ -17,6 +17,22 @@ describe('cgr-playbook', () => {
     expect(r.stdout).toContain('cgr-playbook help <command>');
   });
 
+  it("the overview says what show prints as show's own help does: the whole guide, not a plan", async () => {
+    const own = await cli(['show', '--help']);
+    expect(own.stdout).toContain('Prints the whole guide for one path');
+    const r = await cli(['--help']);
+    expect(r.stdout).toMatch(/^  show +Print the whole guide for one path/m);
+    expect(r.stdout).not.toContain('resolved plan');
+  });
+
+  it('help --help, help -h and help help print the overview, exit 0 (as every other command answers --help)', async () => {
+    for (const args of [['help', '--help'], ['help', '-h'], ['help', 'help']]) {
+      const r = await cli(args);
+      expect({ args, code: r.code, stderr: r.stderr }).toEqual({ args, code: 0, stderr: '' });
+      expect(r.stdout).toContain('Usage: cgr-playbook <command>');
+    }
+  });
+
   it('no command prints the help and exits 2', async () => {
     const r = await cli([]);
     expect(r.code).toBe(2);

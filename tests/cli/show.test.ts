@@ -1,4 +1,4 @@
-// `cgr-playbook show`: the resolved plan of each guide and path, values filled in, secrets masked;
+// `cgr-playbook show`: the whole guide for each path (prose, values, steps), values filled in, secrets masked;
 // bad input is exit 2 with a one-line reason naming the valid choices.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
