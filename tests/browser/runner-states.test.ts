@@ -3,7 +3,9 @@
 // of a run (terminal open, a step running, a failed step explained, the Done/Skip question, skipped
 // badges, the Advanced / testing group open), in light and dark theme; the CSP blocks nothing in
 // any of them; a keyboard-only walk; values that are invalid or missing never run; multi-line
-// values, success statements with code, and a link to a step of the other path without JavaScript.
+// values, success statements with code, a field checked after a pause in typing (Playwright's clock),
+// links to a step, a value or a part of the other path (with and without JavaScript), and no place
+// kept for the Terminal button on a phone without JavaScript.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
