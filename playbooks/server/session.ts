@@ -312,7 +312,10 @@ export class TerminalSession {
     const provided = new Set(selected.flatMap((s) => (s.kind === 'manual' ? s.provides : [])));
     const missing = resolved.missing.find((f) => !provided.has(f.id));
     if (missing) {
-      this.#send({ type: 'error', code: 'missing-value', field: missing.id, stepId: msg.stepId, message: `${missing.label}: a value is needed for this step` });
+      // Said at the step the reader ran from: a later step of "Run all from here" that needs it is named.
+      const needs = selected.find((s) => usedFields({ ...guide, steps: [s] }, msg.path, resolved.values).has(missing.id));
+      const where = needs && needs.id !== msg.stepId ? `step “${needs.title}”` : 'this step';
+      this.#send({ type: 'error', code: 'missing-value', field: missing.id, stepId: msg.stepId, message: `${missing.label}: a value is needed for ${where}` });
       return;
     }
     const guideId = guide.meta.id;

@@ -214,8 +214,9 @@ export function start(): void {
   for (const f of model.fields) if ((ownValue(raw, f.id) ?? '') !== '') showFieldState(f.id, false);
   render();
 
-  // A link to a step of the other path (a search result, a shared address) switches the path
-  // instead of landing on a hidden step.
+  // A link to a step, a value or a part of the other path (a search result, a shared address)
+  // switches the path instead of landing on hidden content; also when it is followed again after the
+  // reader switched back (the address does not change, so no hashchange).
   const revealTarget = () => {
     let id: string;
     try {
@@ -231,9 +232,13 @@ export function start(): void {
     radio.checked = true;
     radio.dispatchEvent(new Event('change'));
     target.scrollIntoView();
-    status.textContent = `Switched to ${radio.closest('label')?.querySelector('strong')?.textContent ?? paths[0]}: the linked step is on that path.`;
+    status.textContent = `Switched to ${radio.closest('label')?.querySelector('strong')?.textContent ?? paths[0]}: the linked ${target.closest('[data-step-id]') ? 'step' : target.closest('[data-field-id]') ? 'value' : 'part'} is on that path.`;
   };
   window.addEventListener('hashchange', revealTarget);
+  root.addEventListener('click', (e) => {
+    const a = (e.target as Element).closest('a');
+    if (a?.hash && a.hash === location.hash && a.pathname === location.pathname) setTimeout(revealTarget);
+  });
   revealTarget();
 
   // A field in a collapsed group (Advanced / testing) is opened before it is marked or focused:

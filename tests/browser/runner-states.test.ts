@@ -3,7 +3,9 @@
 // of a run (terminal open, a step running, a failed step explained, the Done/Skip question, skipped
 // badges, the Advanced / testing group open), in light and dark theme; the CSP blocks nothing in
 // any of them; a keyboard-only walk; values that are invalid or missing never run; multi-line
-// values, success statements with code, and a link to a step of the other path without JavaScript.
+// values, success statements with code, a field checked after a pause in typing (Playwright's clock),
+// links to a step, a value or a part of the other path (with and without JavaScript), and no place
+// kept for the Terminal button on a phone without JavaScript.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -402,5 +404,160 @@ describe('a run on the real site, keyboard only', () => {
     for (const v of await axeViolations(page)) problems.push(`phone, panel open: ${v}`);
     expect(problems).toEqual([]);
     await page.close();
+  });
+});
+
+describe('a field is checked after a pause in typing, never on the first key', () => {
+  it('the error shows 0.9 s after the last key, not before (Playwright’s clock, no real waiting)', { timeout: 60_000 }, async () => {
+    const page = await ctx.newPage();
+    await page.clock.install();
+    await page.goto(`${server.url}${GUIDE}`);
+    await page.locator('html.cgr-js').waitFor();
+    const input = page.locator('#cgr-input-labHost');
+    const error = page.locator('#cgr-field-labHost [data-field-error]');
+    await input.fill('');
+    await input.focus();
+    await page.keyboard.type('bad');
+    expect(await error.textContent()).toBe('');
+    await page.clock.runFor(850);
+    expect(await error.textContent()).toBe('');
+    expect(await input.getAttribute('aria-invalid')).toBeNull();
+    // Another key restarts the pause.
+    await page.keyboard.type(' host');
+    await page.clock.runFor(850);
+    expect(await error.textContent()).toBe('');
+    await page.clock.runFor(100);
+    expect(await error.textContent()).toMatch(/^Test lab host: /);
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    // Still in the field: a value made valid clears the error at once, without a pause.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('127.0.0.1:5000');
+    expect(await error.textContent()).toBe('');
+    expect(await input.getAttribute('aria-invalid')).toBeNull();
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+});
+
+describe('a step whose value is missing never runs', () => {
+  it('a required value emptied after a run: Run refuses at the step, names the field, and nothing runs', { timeout: 90_000 }, async () => {
+    const { page, problems } = await open();
+    const input = page.locator('#cgr-input-labHost');
+    await input.fill('127.0.0.1:5000');
+    await page.click('[data-step-id="use-host"] [data-run-step]');
+    await expect.poll(() => status(page, 'use-host'), { timeout: 20_000 }).toBe('passed');
+    await expect.poll(() => term(page)).toMatch(/^lab host 127\.0\.0\.1:5000\s*$/m);
+    const ran = (await term(page)).match(/^lab host/gm)?.length ?? 0;
+    // Emptied: the command shows the field's name again, and Run refuses.
+    await input.fill('');
+    await input.press('Tab');
+    expect(await page.locator('[data-step-id="use-host"] .cgr-command code').textContent()).toContain('<Test lab host>');
+    await page.click('[data-step-id="use-host"] [data-run-step]');
+    const refusal = page.locator('[data-step-id="use-host"] [data-run-error]');
+    await refusal.waitFor({ timeout: 20_000 });
+    expect(await refusal.textContent()).toContain('Test lab host: a value is needed for this step');
+    expect(await refusal.locator('[data-go-field="labHost"]').count()).toBe(1);
+    expect(await page.locator('#cgr-field-labHost [data-field-error]').textContent()).toBe('Test lab host: a value is required');
+    expect(await status(page, 'use-host')).toBeNull();
+    // "Run all from here" on an earlier step that does not use it: refused up front, naming the
+    // field and the step that needs it (the step where the reader pressed does not).
+    await page.click('[data-step-id="say-hello"] [data-run-from]');
+    const early = page.locator('[data-step-id="say-hello"] [data-run-error]');
+    await early.waitFor({ timeout: 20_000 });
+    expect(await early.textContent()).toContain('Test lab host: a value is needed for step “Use the test lab host”');
+    expect(await status(page, 'say-hello')).toBeNull();
+    // Nothing more ran.
+    const text = await term(page);
+    expect(text.match(/^lab host/gm)?.length ?? 0).toBe(ran);
+    expect(text).not.toMatch(/^greeting: /m);
+    expect(problems).toEqual([]);
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+  });
+});
+
+describe('a link to a value or a part of the other path', () => {
+  it('without JavaScript, says which path the value or part is on instead of landing on nothing', async () => {
+    const noJs = await launch(join(tmp, 'profile-nojs-parts'), { javaScriptEnabled: false });
+    try {
+      const page = await noJs.newPage();
+      await page.goto(`${server.url}${GUIDE}`);
+      expect(await page.locator('#cgr-path-developer').isChecked()).toBe(true);
+      // A field of the Production path.
+      await page.getByRole('link', { name: 'the region value' }).click();
+      await page.waitForURL(/#cgr-field-region$/);
+      const fieldNote = page.locator('#cgr-field-region [data-offpath-note]');
+      await expect.poll(() => fieldNote.isVisible()).toBe(true);
+      expect(await fieldNote.innerText()).toMatch(/“Production images” path only/);
+      expect(await fieldNote.evaluate((n) => n.getBoundingClientRect().top >= 0 && n.getBoundingClientRect().bottom <= innerHeight)).toBe(true);
+      expect(await page.locator('#cgr-input-region').isVisible()).toBe(false);
+      // A heading inside an <OnPath> block of the Production path: the heading and a note show, not the part.
+      await page.getByRole('link', { name: 'the production notes' }).click();
+      await page.waitForURL(/#production-notes$/);
+      const partNote = page.locator('.cgr-onpath:has(#production-notes) [data-offpath-note]');
+      await expect.poll(() => partNote.isVisible()).toBe(true);
+      expect(await partNote.innerText()).toMatch(/“Production images” path only/);
+      expect(await page.locator('#production-notes').isVisible()).toBe(true);
+      expect(await partNote.evaluate((n) => n.getBoundingClientRect().top >= 0 && n.getBoundingClientRect().bottom <= innerHeight)).toBe(true);
+      expect(await page.getByText('Production images come from your organization').isVisible()).toBe(false);
+      // The field's note went with the target.
+      expect(await fieldNote.isVisible()).toBe(false);
+      // Choosing the path shows them, without the notes.
+      await page.locator('#cgr-path-production').check();
+      expect(await page.getByText('Production images come from your organization').isVisible()).toBe(true);
+      expect(await partNote.isVisible()).toBe(false);
+      await page.goto(`${server.url}${GUIDE}#cgr-field-region`);
+      await page.locator('#cgr-path-production').check();
+      expect(await page.locator('#cgr-input-region').isVisible()).toBe(true);
+      expect(await fieldNote.isVisible()).toBe(false);
+      // A value of both paths never has a note.
+      expect(await page.locator('#cgr-field-greeting [data-offpath-note]').count()).toBe(0);
+    } finally {
+      await noJs.close();
+    }
+  });
+
+  it('with JavaScript, the link switches the path, also when followed a second time', { timeout: 60_000 }, async () => {
+    const { page, problems } = await open();
+    await page.locator('#cgr-path-developer').check();
+    await page.getByRole('link', { name: 'the region value' }).click();
+    await expect.poll(() => page.locator('#cgr-path-production').isChecked()).toBe(true);
+    await expect.poll(() => page.locator('#cgr-input-region').isVisible()).toBe(true);
+    expect(await page.locator('#cgr-field-region [data-offpath-note]').isVisible()).toBe(false);
+    await page.locator('#cgr-path-developer').check();
+    await page.getByRole('link', { name: 'the production notes' }).click();
+    await expect.poll(() => page.locator('#cgr-path-production').isChecked()).toBe(true);
+    await expect.poll(() => page.getByText('Production images come from your organization').isVisible()).toBe(true);
+    // Back to Developer, the same link again (the address does not change: no hashchange).
+    await page.locator('#cgr-path-developer').check();
+    await page.getByRole('link', { name: 'the production notes' }).click();
+    await expect.poll(() => page.locator('#cgr-path-production').isChecked()).toBe(true);
+    expect(await page.locator('.cgr-guide > p.sr-only[aria-live]').textContent()).toMatch(/linked part is on that path/);
+    await page.locator('#cgr-path-developer').check();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('without JavaScript on a phone', () => {
+  it('keeps no place for the Terminal button (the runner needs JavaScript): no empty gap at the top of the guide', async () => {
+    const noJs = await launch(join(tmp, 'profile-nojs-phone'), { javaScriptEnabled: false });
+    try {
+      const page = await noJs.newPage();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(`${server.url}${GUIDE}`);
+      expect(await page.locator('meta[name="cgr-runner"]').count()).toBe(1);
+      const slot = page.locator('[data-cgr-term-slot]');
+      // The guide starts where it would without the place: taking the place out moves nothing.
+      const moved = await slot.evaluate((s) => {
+        const lede = document.querySelector('.cgr-lede')!;
+        const before = lede.getBoundingClientRect().top;
+        (s as HTMLElement).style.setProperty('display', 'none', 'important');
+        return before - lede.getBoundingClientRect().top;
+      });
+      expect(moved).toBe(0);
+    } finally {
+      await noJs.close();
+    }
   });
 });

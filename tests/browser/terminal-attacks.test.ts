@@ -275,6 +275,27 @@ describe('terminal server: runs', () => {
     await closeAll(ws);
   });
 
+  it('refuses a step whose required value is missing or empty, naming field and step; a run from an earlier step names the step that needs it', async () => {
+    const { ws } = await tryUpgrade({});
+    await nextMessage(ws!, 'hello');
+    const before = spawned.length;
+    for (const values of [{}, { labHost: '' }]) {
+      const err = nextMessage(ws!, 'error');
+      ws!.send(JSON.stringify({ type: 'run', guideId: 'statetest', stepId: 'use-host', path: 'developer', values }));
+      expect(await err).toMatchObject({ code: 'missing-value', field: 'labHost', stepId: 'use-host', message: 'Test lab host: a value is needed for this step' });
+    }
+    const err = nextMessage(ws!, 'error');
+    ws!.send(JSON.stringify({ type: 'run-from', guideId: 'statetest', stepId: 'say-hello', path: 'developer', values: { labHost: '' } }));
+    expect(await err).toMatchObject({ code: 'missing-value', field: 'labHost', stepId: 'say-hello', message: 'Test lab host: a value is needed for step “Use the test lab host”' });
+    expect(spawned.length).toBe(before);
+    expect((inboxes.get(ws!) ?? []).filter((m) => m.type === 'step' || m.type === 'run-end')).toEqual([]);
+    // Given, the step runs.
+    const end = nextMessage(ws!, 'run-end');
+    ws!.send(JSON.stringify({ type: 'run', guideId: 'statetest', stepId: 'use-host', path: 'developer', values: { labHost: '127.0.0.1:5000' } }));
+    expect(await end).toMatchObject({ ok: true });
+    await closeAll(ws);
+  });
+
   it('refuses a step that needs a value an earlier step captures until that step ran, naming the step to run first', async () => {
     const { ws } = await tryUpgrade({});
     await nextMessage(ws!, 'hello');
