@@ -3,6 +3,7 @@
 //   server -> page: binary frames, terminal output (masked, batched); text frames, JSON events.
 import { z } from 'zod';
 import { PATH_IDS } from '../model/props.ts';
+import { MAX_VALUE_BYTES } from '../model/field-check.ts';
 import type { FailureExplanation } from './explain.ts';
 export type { FailureExplanation } from './explain.ts';
 
@@ -11,7 +12,10 @@ export const COLS = { min: 2, max: 500 } as const;
 export const ROWS = { min: 1, max: 200 } as const;
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,80}$/, { message: 'expected a kebab-case id' });
-const values = z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/), z.string().max(8192)).refine((v) => Object.keys(v).length <= 200, { message: 'too many values' });
+// A value from the page may be as long as a field allows (the field check counts UTF-8 bytes; a
+// string of that many characters is an upper bound); the message itself stays under maxPayload.
+const valueText = z.string().max(MAX_VALUE_BYTES);
+const values = z.record(z.string().regex(/^[a-z][A-Za-z0-9]{0,63}$/), valueText).refine((v) => Object.keys(v).length <= 200, { message: 'too many values' });
 
 const runBase = {
   /** Guide the step belongs to; the server loads it itself and takes the command from it. */
@@ -36,7 +40,7 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
     /** The `id` of the ask-value being answered; an answer to any other is ignored. */
     id: z.number().int().nonnegative().describe('The `id` of the ask-value being answered; an answer to any other is ignored.'),
     /** The value, as the page's field holds it; the runner validates it and asks again when it is refused. */
-    value: z.string().max(8192).describe("The value, as the page's field holds it; the runner validates it and asks again when it is refused."),
+    value: valueText.describe("The value, as the page's field holds it; the runner validates it and asks again when it is refused."),
   }),
   /** The reader's answer to a `confirm` (a "fill fields" or manual step reached by a run): continue, or skip the step. */
   z.strictObject({
