@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launch, makeTemp, root } from './site-harness.ts';
+import { acquireAstroLock, launch, makeTemp, root } from './site-harness.ts';
 import { freePort } from '../../playbooks/lab/index.ts';
 
 let dev: ChildProcess | undefined;
@@ -27,6 +27,8 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | u
   }
 }
 
+let releaseAstro: (() => void) | undefined;
+
 beforeAll(async () => {
   const temp = makeTemp('dev-preview');
   content = join(temp, 'guides');
@@ -34,6 +36,8 @@ beforeAll(async () => {
   for (const f of readdirSync(join(root, 'content'))) if (f.endsWith('.mdx')) copyFileSync(join(root, 'content', f), join(content, f));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  // The dev server writes Astro's state in the repo's .astro/ as a build does: not beside a build.
+  releaseAstro = acquireAstroLock();
   dev = spawn(process.execPath, [join(root, 'scripts/dev.mjs'), '--content', content, '--port', String(port)], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
   dev.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   dev.stderr!.on('data', (d: Buffer) => (log += d.toString()));
@@ -49,6 +53,7 @@ afterAll(async () => {
     process.kill(-dev.pid, 'SIGTERM');
     await exited;
   }
+  releaseAstro?.();
 });
 
 /** The text of Astro's error overlay, or undefined while there is none. */

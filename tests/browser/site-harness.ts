@@ -17,10 +17,11 @@ export function makeTemp(prefix: string): string {
 }
 
 /**
- * Astro keeps build state in the repo's .astro/, so two builds at once (test files run in
- * parallel workers) break each other: builds take turns through a lock directory.
+ * Astro keeps build state in the repo's .astro/, so two Astro processes at once (test files run in
+ * parallel workers: builds, and the dev server of the live-preview test) break each other: they
+ * take turns through a lock directory. Returns the release.
  */
-function withBuildLock<T>(fn: () => T): T {
+export function acquireAstroLock(): () => void {
   const lock = join(tmpdir(), `cgr-site-build-${createHash('sha256').update(root).digest('hex').slice(0, 12)}.lock`);
   const deadline = Date.now() + 300_000;
   for (;;) {
@@ -38,10 +39,15 @@ function withBuildLock<T>(fn: () => T): T {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
     }
   }
+  return () => rmSync(lock, { recursive: true, force: true });
+}
+
+function withBuildLock<T>(fn: () => T): T {
+  const release = acquireAstroLock();
   try {
     return fn();
   } finally {
-    rmSync(lock, { recursive: true, force: true });
+    release();
   }
 }
 
