@@ -4,8 +4,9 @@
 // Node's default ones. No file there: the default trust alone (the caller says so on a TLS failure).
 import { X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { Agent, request } from 'node:https';
+import { Readable } from 'node:stream';
 import * as tls from 'node:tls';
-import { Agent, fetch as undiciFetch } from 'undici';
 
 /** A CA bundle is a few kB; more than this is not a CA file. */
 const MAX_CA_FILE_BYTES = 1024 * 1024;
@@ -13,12 +14,43 @@ const MAX_CA_FILE_BYTES = 1024 * 1024;
 export type CaTrust =
   | { kind: 'absent'; path: string }
   | { kind: 'unusable'; path: string; problem: string }
-  | { kind: 'loaded'; path: string; count: number; fetch: typeof fetch; close(): Promise<void> };
+  | { kind: 'loaded'; path: string; count: number; fetch: typeof fetch; close(): void };
 
 /** The CAs Node trusts by default (its bundle, NODE_EXTRA_CA_CERTS, and the system's when Node is told to use them). */
 function defaultCas(): string[] {
   const get = (tls as { getCACertificates?: (type?: 'default') => string[] }).getCACertificates;
   return typeof get === 'function' ? get('default') : [...tls.rootCertificates];
+}
+
+/**
+ * The part of `fetch` the registry client uses (GET/HEAD, headers, signal, redirects not
+ * followed), over node:https with `agent`. Not undici's fetch: importing undici makes its Agent
+ * the dispatcher of every other fetch in the process. Plain http:// URLs go to the global fetch.
+ */
+function httpsFetch(agent: Agent): typeof fetch {
+  return (async (input: Parameters<typeof fetch>[0], init: RequestInit = {}) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    if (url.protocol !== 'https:') return fetch(input, init);
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((v, k) => {
+      headers[k] = v;
+    });
+    return new Promise<Response>((resolve, reject) => {
+      const req = request(url, { method: init.method ?? 'GET', headers, agent, ...(init.signal ? { signal: init.signal } : {}) }, (res) => {
+        const h = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v === undefined) continue;
+          for (const one of Array.isArray(v) ? v : [v]) h.append(k, one);
+        }
+        const status = res.statusCode ?? 502;
+        const empty = init.method === 'HEAD' || status === 204 || status === 304;
+        if (empty) res.resume();
+        resolve(new Response(empty ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>), { status, statusText: res.statusMessage ?? '', headers: h }));
+      });
+      req.on('error', (e) => reject(new TypeError('fetch failed', { cause: e })));
+      req.end();
+    });
+  }) as typeof fetch;
 }
 
 /** Reads `path` (PEM certificates) and returns a fetch that trusts them on top of the default CAs. */
@@ -43,7 +75,6 @@ export async function loadCaFile(path: string): Promise<CaTrust> {
       return { kind: 'unusable', path, problem: `its certificate number ${i + 1} cannot be read` };
     }
   }
-  const agent = new Agent({ connect: { ca: [...defaultCas(), ...pems] } });
-  const caFetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => undiciFetch(input as Parameters<typeof undiciFetch>[0], { ...(init as object), dispatcher: agent } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch;
-  return { kind: 'loaded', path, count: pems.length, fetch: caFetch, close: () => agent.close().catch(() => {}) };
+  const agent = new Agent({ keepAlive: true, ca: [...defaultCas(), ...pems] });
+  return { kind: 'loaded', path, count: pems.length, fetch: httpsFetch(agent), close: () => agent.destroy() };
 }

@@ -82,7 +82,7 @@ export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
       }
       throw e;
     } finally {
-      if (trust?.kind === 'loaded') await trust.close();
+      if (trust?.kind === 'loaded') trust.close();
     }
   };
 

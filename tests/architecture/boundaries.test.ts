@@ -23,7 +23,7 @@ function importsOf(file: string): string[] {
 }
 
 const NODE_BUILTINS = new Set(['fs', 'path', 'os', 'child_process', 'http', 'https', 'net', 'tls', 'dns', 'crypto', 'stream', 'url', 'util', 'events', 'worker_threads', 'zlib', 'readline', 'process', 'buffer', 'module', 'fs/promises']);
-const NODE_ONLY_PACKAGES = new Set(['node-pty', 'ws', 'undici', 'yaml', 'mdast-util-from-markdown', 'micromark-extension-mdxjs']);
+const NODE_ONLY_PACKAGES = new Set(['node-pty', 'ws', 'yaml', 'mdast-util-from-markdown', 'micromark-extension-mdxjs']);
 
 function isNodeImport(spec: string): boolean {
   return spec.startsWith('node:') || NODE_BUILTINS.has(spec) || NODE_ONLY_PACKAGES.has(spec);
