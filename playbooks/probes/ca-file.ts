@@ -4,6 +4,7 @@
 // Node's default ones. No file there: the default trust alone (the caller says so on a TLS failure).
 import { X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { Agent, request } from 'node:https';
 import { Readable } from 'node:stream';
 import * as tls from 'node:tls';
@@ -55,6 +56,7 @@ function httpsFetch(agent: Agent): typeof fetch {
 
 /** Reads `path` (PEM certificates) and returns a fetch that trusts them on top of the default CAs. */
 export async function loadCaFile(path: string): Promise<CaTrust> {
+  if (!isAbsolute(path)) return { kind: 'unusable', path, problem: 'it is not an absolute path' };
   let text: string;
   try {
     const s = await stat(path);

@@ -286,7 +286,7 @@ describe('broken guides', () => {
 
   pin('probe-ca-file-relative', async () => {
     expect(await validate('probe-ca-file-relative')).toMatchInlineSnapshot(`
-      "[invalid-prop] tests/fixtures/broken/probe-ca-file-relative.mdx:11:85: caFile: caFile must be an absolute path, got "certs.d/{{registryHost}}/ca.crt"
+      "[invalid-prop] tests/fixtures/broken/probe-ca-file-relative.mdx:11:85: caFile: caFile must be an absolute path (or start with a value holding one), got "certs.d/{{registryHost}}/ca.crt"
         hint: write the full path, e.g. caFile="/etc/docker/certs.d/{{registryHost}}/ca.crt" (where docker reads the CA of a registry)"
     `);
   });
