@@ -153,5 +153,11 @@ describe('Nexus over HTTPS with a certificate from the reader\'s own CA', () => 
       expect(s.kind === 'verify' && s.probes.map((p) => p.caFile), id).toEqual(['{{dockerCertsDir}}/{{nexusHost}}/ca.crt']);
     }
     expect(guide.fields.find((f) => f.id === 'dockerCertsDir')).toMatchObject({ default: '/etc/docker/certs.d', group: 'advanced' });
+    // Self-hosted Artifactory behind TLS has the same HTTPS pull checks.
+    const artifactory = await getGuide('artifactory', undefined, ROOT);
+    for (const id of ['pulled-developer', 'pulled-production']) {
+      const s = artifactory.steps.find((x) => x.id === id)!;
+      expect(s.kind === 'verify' && s.probes.map((p) => p.caFile), id).toEqual(['{{dockerCertsDir}}/{{artifactoryHost}}/ca.crt']);
+    }
   });
 });
