@@ -13,12 +13,14 @@ export interface Diagnosis {
 }
 
 /** A probe with every template already resolved (values filled in, secrets in clear: keep in memory only). */
-export interface ResolvedProbe extends Omit<Probe, 'image' | 'username' | 'password' | 'upstream' | 'success' | 'credentialsWhen'> {
+export interface ResolvedProbe extends Omit<Probe, 'image' | 'username' | 'password' | 'upstream' | 'caFile' | 'success' | 'credentialsWhen'> {
   image: string;
   username?: string;
   password?: string;
   /** Registry the `upstream` probe pulls from directly (default https://cgr.dev). */
   upstream?: string;
+  /** A PEM file of CA certificates trusted in addition to the system's, when it exists. */
+  caFile?: string;
 }
 
 export interface ProbeResult {

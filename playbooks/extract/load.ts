@@ -47,6 +47,7 @@ function codeFor(message: string, zodCode: string): string {
   if (/^(when|credentialsWhen) refers/.test(message)) return 'unknown-field';
   if (/is already captured by step/.test(message)) return 'duplicate-capture';
   if (/credentialsWhen needs credentials/.test(message)) return 'invalid-prop';
+  if (/^caFile |in a probe's caFile/.test(message)) return 'invalid-prop';
   if (/default fails|example fails/.test(message)) return 'invalid-default';
   if (/secret .* URL/.test(message)) return 'secret-in-url';
   if (/single quotes|quoted heredoc/.test(message)) return 'unexpanded-ref';

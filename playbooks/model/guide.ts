@@ -75,6 +75,7 @@ export function templatesOf(step: Step, index: number): TemplateSite[] {
         if (p.username !== undefined) out.push({ step, path: at('probes', i, 'username'), template: p.username, shell: false });
         if (p.password !== undefined) out.push({ step, path: at('probes', i, 'password'), template: p.password, shell: false });
         if (p.upstream !== undefined) out.push({ step, path: at('probes', i, 'upstream'), template: p.upstream, shell: false, url: true });
+        if (p.caFile !== undefined) out.push({ step, path: at('probes', i, 'caFile'), template: p.caFile, shell: false });
       });
       break;
     case 'manual':
@@ -171,6 +172,9 @@ export const GuideSchema = z
           }
           if (places[k]?.stdin && secretNames.has(ref.name)) {
             issue(site.path, `secret {{${ref.name}}} is in a heredoc or here-string, text a program reads on its standard input (such as a config for curl -K -): a quote or line break in the value would change that text`, `pass it as an argument instead, e.g. printf 'Authorization: Bearer %s\\n' {{${ref.name}}} | curl -H @- URL`);
+          }
+          if (secretNames.has(ref.name) && site.path.at(-1) === 'caFile') {
+            issue(site.path, `secret {{${ref.name}}} is in a probe's caFile, a file path that is shown and logged`, 'caFile names a file of public CA certificates: build it from values that are not secret, such as the registry address');
           }
           if (secretNames.has(ref.name)) {
             const before = site.template.slice(0, ref.start);

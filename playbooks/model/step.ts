@@ -153,12 +153,23 @@ export const ProbeSchema = z
       }
     })
     .describe('Send username and password only when this condition holds (written like `when`, e.g. "nexusAuth"); otherwise the probe pulls anonymously and needs neither, e.g. for a registry that lets anonymous users pull.'),
+  /** A PEM file of CA certificates to trust for this registry's HTTPS, in addition to the system's (template); ignored when no file is there. */
+  caFile: z
+    .string()
+    .optional()
+    .superRefine((f, ctx) => {
+      if (f !== undefined && !/^(\/|\{\{)/.test(f)) ctx.addIssue({ code: 'custom', message: `caFile must be an absolute path (or start with a value holding one), got ${JSON.stringify(f)}`, params: { hint: 'write the full path, e.g. caFile="/etc/docker/certs.d/{{registryHost}}/ca.crt" (where docker reads the CA of a registry)' } });
+    })
+    .describe("A PEM file of CA certificates the probe trusts for the registry's HTTPS, in addition to the system's: an absolute path, usually docker's own, e.g. \"/etc/docker/certs.d/{{nexusHost}}/ca.crt\" or \"{{dockerCertsDir}}/{{nexusHost}}/ca.crt\" (a value holding an absolute path). When no file is there the probe uses the system's trust alone, and a certificate failure names the path it looked at."),
   /** Use plain HTTP (a local lab or an http-only port). */
   insecure: booleanProp.default(false).describe("Use plain HTTP (a local lab or an http-only port)."),
   success: successProp.describe('What success looks like, in plain words (e.g. "wolfi-base comes through the cache intact"). Required. The page shows it instead of the probe\'s mechanics; a failure names it ("expected: …; got: …").'),
 })
   .superRefine(needsSuccess('a <Probe>', 'The image comes through the cache, every layer intact'))
   .superRefine((p, ctx) => {
+    if (p.caFile !== undefined && p.insecure) {
+      ctx.addIssue({ code: 'custom', path: ['caFile'], message: 'caFile has no use on an insecure probe: plain HTTP has no certificate to check', params: { hint: 'remove caFile, or insecure' } });
+    }
     if (p.credentialsWhen !== undefined && p.username === undefined && p.password === undefined) {
       ctx.addIssue({ code: 'custom', path: ['credentialsWhen'], message: 'credentialsWhen needs credentials to send: this probe has no username or password', params: { hint: 'add username="{{…}}" and password="{{…}}", or remove credentialsWhen' } });
     }

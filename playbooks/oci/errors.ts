@@ -165,7 +165,7 @@ export function diagnoseNetwork(err: unknown, ctx: ErrorContext, signal?: AbortS
     if (/wrong version number|packet length too long/i.test(text) || codes.includes('ERR_SSL_WRONG_VERSION_NUMBER')) {
       return mk('TLS', `${host} answered plain HTTP to a TLS connection.`, "Use http:// for this registry (the probe's `insecure` option), or put TLS in front of it.");
     }
-    return mk('TLS', `The TLS connection to ${host} failed (${tlsCode ?? text.slice(0, 120)}): the certificate is not trusted, expired or for another name, or a proxy intercepts TLS.`, 'Install the CA that signed the registry certificate into the system trust store (or NODE_EXTRA_CA_CERTS), and check the host name matches the certificate.');
+    return mk('TLS', `The TLS connection to ${host} failed (${tlsCode ?? text.slice(0, 120)}): the certificate is not trusted, expired or for another name, or a proxy intercepts TLS.`, `Check that the certificate is for ${host.replace(/:\d+$/, '')} and not expired. If a CA of your own signed it, docker trusts it from /etc/docker/certs.d/${host}/ca.crt: put the CA certificate there, or install it in this machine's trust store (or NODE_EXTRA_CA_CERTS).`);
   }
   return mk('NETWORK', `The request to ${host} failed: ${(chain[chain.length - 1]?.message ?? String(err)).slice(0, 160)}.`, 'Check the URL and that the registry is reachable from this machine.');
 }

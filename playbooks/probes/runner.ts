@@ -7,6 +7,7 @@ import { parsePlatform, type Platform } from '../oci/platform.ts';
 import { pullImage, type PullResult } from '../oci/pull.ts';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.ts';
 import { upstreamTarget } from './upstream-ref.ts';
+import { loadCaFile, type CaTrust } from './ca-file.ts';
 
 export interface ProbeRunnerOptions {
   /** Injected fetch (default globalThis.fetch). */
@@ -44,16 +45,46 @@ function scrubDiagnosis(d: Diagnosis, secret: string | undefined): Diagnosis {
 export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
   const platform: Platform | undefined = opts.platform ? parsePlatform(opts.platform) : undefined;
 
-  const client = (baseUrl: string, p: ResolvedProbe) =>
-    new RegistryClient({
+  const client = (baseUrl: string, p: ResolvedProbe, trust: CaTrust | undefined) => {
+    const f = opts.fetch ?? (trust?.kind === 'loaded' ? trust.fetch : undefined);
+    return new RegistryClient({
       baseUrl,
       ...(p.username ? { username: p.username } : {}),
       ...(p.password ? { password: p.password } : {}),
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+      ...(f ? { fetch: f } : {}),
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
     });
+  };
 
-  const pull = async (baseUrl: string, ref: ImageReference, p: ResolvedProbe, signal: AbortSignal) => pullImage(client(baseUrl, p), ref, signal, platform ? { platform } : {});
+  /**
+   * The pull, over HTTPS trusting the probe's CA file too when it names one that exists. A CA file
+   * that is there but unusable fails the probe (docker would not use it either); a TLS failure
+   * says which CA file was looked at, and whether it was there.
+   */
+  const pull = async (baseUrl: string, ref: ImageReference, p: ResolvedProbe, signal: AbortSignal) => {
+    const trust = p.caFile !== undefined && baseUrl.startsWith('https:') ? await loadCaFile(p.caFile) : undefined;
+    if (trust?.kind === 'unusable') {
+      throw new RegistryError(
+        { code: 'BAD_CA_FILE', cause: `The CA certificate file ${trust.path} cannot be used: ${trust.problem}.`, fix: `Put the certificate of the CA that signed the registry's certificate there, in PEM form (-----BEGIN CERTIFICATE-----), as docker expects it; or remove the file if the registry's certificate comes from a public authority.` },
+        `bad CA file ${trust.path}`,
+      );
+    }
+    try {
+      return await pullImage(client(baseUrl, p, trust), ref, signal, platform ? { platform } : {});
+    } catch (e) {
+      if (trust && e instanceof RegistryError && e.diagnosis.code === 'TLS' && /not trusted/.test(e.diagnosis.cause)) {
+        const d = e.diagnosis;
+        const said =
+          trust.kind === 'absent'
+            ? ` There is no CA certificate at ${trust.path}, where docker looks for a CA of your own for this registry.`
+            : ` The CA certificate${trust.count === 1 ? '' : 's'} in ${trust.path} did not verify it either: that file holds another CA, or the certificate is for another name.`;
+        throw new RegistryError({ code: d.code, cause: d.cause + said, fix: d.fix }, e.message, e.status);
+      }
+      throw e;
+    } finally {
+      if (trust?.kind === 'loaded') trust.close();
+    }
+  };
 
   async function runPull(p: ResolvedProbe, signal: AbortSignal): Promise<ProbeResult> {
     const ref = parseReference(p.image);

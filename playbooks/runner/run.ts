@@ -535,7 +535,7 @@ class Run {
         missing.push(...r.missing);
         return r.value;
       };
-      const { image, username, password, upstream, success: _success, credentialsWhen, ...rest } = probe;
+      const { image, username, password, upstream, caFile, success: _success, credentialsWhen, ...rest } = probe;
       const resolved: ResolvedProbe = { ...rest, image: res(image)! };
       // credentialsWhen false: an anonymous pull, so the credentials are neither resolved nor asked for.
       const cond = credentialsWhen !== undefined ? parseCondition(credentialsWhen) : undefined;
@@ -546,6 +546,8 @@ class Run {
       if (u !== undefined) resolved.username = u;
       if (pw !== undefined) resolved.password = pw;
       if (up !== undefined) resolved.upstream = up;
+      const ca = res(caFile);
+      if (ca !== undefined) resolved.caFile = ca;
       if (missing.length) {
         const nothing = this.nothingToCleanUp(step, missing);
         if (nothing) return nothing;

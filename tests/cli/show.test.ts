@@ -137,7 +137,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
 
   it('unknown field', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'nexusPort=8081'])).toMatchInlineSnapshot(`
-      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl
+      "cgr-playbook show: unknown field "nexusPort" in --set; valid fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl, dockerCertsDir
       "
     `);
   });
@@ -189,7 +189,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
   it('--set without =', async () => {
     expect(await usageError(['show', 'nexus', '--set', 'repoPort'])).toMatchInlineSnapshot(`
       "cgr-playbook show: --set expects id=value, got "repoPort"
-        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl
+        hint: fields of nexus: nexusUrl, repoName, repoPort, nexusHost, nexusScheme, nexusAuth, nexusUser, nexusPassword, image, cgOrg, runLocalNexus, acceptEula, troubleshoot, upstreamUrl, dockerCertsDir
       "
     `);
   });

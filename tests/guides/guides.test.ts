@@ -233,8 +233,8 @@ describe('guides', () => {
     }
   });
 
-  it('test-lab settings sit in the advanced group, with defaults a reader keeps', () => {
-    const lab = ['plainHttp', 'upstreamUrl', 'cloudsmithApiUrl', 'useLab'];
+  it('test-lab settings (and docker\'s certificate folder) sit in the advanced group, with defaults a reader keeps', () => {
+    const lab = ['plainHttp', 'upstreamUrl', 'cloudsmithApiUrl', 'useLab', 'dockerCertsDir'];
     for (const g of guides.values()) {
       for (const f of g.fields) {
         if (lab.includes(f.id)) expect([g.meta.id, f.id, f.group], 'advanced').toEqual([g.meta.id, f.id, 'advanced']);
@@ -243,6 +243,7 @@ describe('guides', () => {
     }
     expect(field(guides.get('cloudsmith')!, 'cloudsmithApiUrl').default).toBe('https://api.cloudsmith.io');
     expect(field(guides.get('nexus')!, 'upstreamUrl').default).toBe('https://cgr.dev');
+    expect(field(guides.get('nexus')!, 'dockerCertsDir').default).toBe('/etc/docker/certs.d');
   });
 
   it('prose reads as documentation: no runner or test internals outside the terminal asides; no unsourced claims', () => {

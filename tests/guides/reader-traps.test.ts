@@ -5,13 +5,20 @@
 // - Cloudsmith's API key check: /v1/user/self/ answers anyone ("a brief for the current user (if
 //   any)", UserBrief.authenticated in Cloudsmith's API reference), so a 200 proves nothing; the
 //   check passes only on authenticated: true.
-import { afterEach, describe, expect, it } from 'vitest';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+// - Nexus over HTTPS with a certificate the reader's own CA signed, trusted by docker through
+//   /etc/docker/certs.d/<registry address>/ca.crt ("Verify repository client with certificates",
+//   docs.docker.com/engine/security/certificates/): the address check (curl) and the pull check
+//   (the engine's own client) read the same file, so they pass where docker pulls; without it
+//   they fail saying the certificate is not trusted, and where the CA belongs.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getGuide } from '../../playbooks/guides.ts';
 import { runPlaybook } from '../../playbooks/runner/run.ts';
+import { createProbeRunner } from '../../playbooks/probes/index.ts';
+import { startTlsRegistry, type TlsRegistry } from '../support/tls-registry.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ID = 'f'.repeat(12) + '0123456789abcdef'.repeat(3) + '0123';
@@ -89,3 +96,68 @@ describe('Cloudsmith: the API key check', () => {
   });
 });
 
+
+describe('Nexus over HTTPS with a certificate from the reader\'s own CA', () => {
+  let reg: TlsRegistry;
+  beforeAll(async () => {
+    reg = await startTlsRegistry();
+  });
+  afterAll(async () => {
+    await reg?.stop();
+  });
+
+  /** The pull, the address check and the pull check, with docker's certificate folder at `certsDir`. */
+  async function httpsChecks(certsDir: string): Promise<{ verdicts: Record<string, string>; reasons: Record<string, string>; output: string }> {
+    const bin = mkdtempSync(join(tmpdir(), 'cgr-nexus-tls-'));
+    dirs.push(bin);
+    writeFileSync(join(bin, 'docker'), '#!/bin/sh\necho "Status: Downloaded newer image for $2"\n');
+    chmodSync(join(bin, 'docker'), 0o755);
+    const guide = await getGuide('nexus', undefined, ROOT);
+    const cut = { ...guide, steps: guide.steps.filter((s) => ['proxy-port', 'pull-developer', 'pulled-developer-https'].includes(s.id)) };
+    const handle = runPlaybook(cut, {
+      path: 'developer',
+      ci: true,
+      values: { nexusScheme: 'https', nexusHost: reg.host, nexusAuth: 'false', image: 'tiny', dockerCertsDir: certsDir },
+      env: { PATH: `${bin}:/usr/bin:/bin`, HOME: bin },
+      probeRunner: createProbeRunner(),
+    });
+    let output = '';
+    handle.subscribe((e) => {
+      if (e.type === 'step-output') output += e.data;
+    });
+    const result = await handle.done;
+    return { verdicts: Object.fromEntries(result.steps.map((s) => [s.id, s.verdict])), reasons: Object.fromEntries(result.steps.map((s) => [s.id, s.reason ?? ''])), output };
+  }
+
+  it('the checks trust the CA docker has for the registry address in its certs.d', async () => {
+    const certs = join(reg.dir, 'certs.d');
+    mkdirSync(join(certs, reg.host), { recursive: true });
+    copyFileSync(reg.caFile, join(certs, reg.host, 'ca.crt'));
+    const r = await httpsChecks(certs);
+    expect(r.verdicts).toEqual({ 'proxy-port': 'passed', 'pull-developer': 'passed', 'pulled-developer-https': 'passed' });
+  });
+
+  it('without that CA the address check says the certificate is not trusted and where the CA goes', async () => {
+    const empty = join(reg.dir, 'empty-certs.d');
+    mkdirSync(empty, { recursive: true });
+    const r = await httpsChecks(empty);
+    expect(r.verdicts['proxy-port']).toBe('failed');
+    expect(r.reasons['proxy-port']).toContain(`got: ${reg.host} answers over HTTPS with a certificate this machine does not tru`);
+    expect(r.output).toContain(`${reg.host} answers over HTTPS with a certificate this machine does not trust; if your own authority signed it, put its CA certificate at ${empty}/${reg.host}/ca.crt`);
+  });
+
+  it('the HTTPS pull checks read the CA file from docker\'s certificate folder', async () => {
+    const guide = await getGuide('nexus', undefined, ROOT);
+    for (const id of ['pulled-developer-https', 'pulled-production-https']) {
+      const s = guide.steps.find((x) => x.id === id)!;
+      expect(s.kind === 'verify' && s.probes.map((p) => p.caFile), id).toEqual(['{{dockerCertsDir}}/{{nexusHost}}/ca.crt']);
+    }
+    expect(guide.fields.find((f) => f.id === 'dockerCertsDir')).toMatchObject({ default: '/etc/docker/certs.d', group: 'advanced' });
+    // Self-hosted Artifactory behind TLS has the same HTTPS pull checks.
+    const artifactory = await getGuide('artifactory', undefined, ROOT);
+    for (const id of ['pulled-developer', 'pulled-production']) {
+      const s = artifactory.steps.find((x) => x.id === id)!;
+      expect(s.kind === 'verify' && s.probes.map((p) => p.caFile), id).toEqual(['{{dockerCertsDir}}/{{artifactoryHost}}/ca.crt']);
+    }
+  });
+});

@@ -284,6 +284,27 @@ describe('broken guides', () => {
     `);
   });
 
+  pin('probe-ca-file-relative', async () => {
+    expect(await validate('probe-ca-file-relative')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/probe-ca-file-relative.mdx:11:85: caFile: caFile must be an absolute path (or start with a value holding one), got "certs.d/{{registryHost}}/ca.crt"
+        hint: write the full path, e.g. caFile="/etc/docker/certs.d/{{registryHost}}/ca.crt" (where docker reads the CA of a registry)"
+    `);
+  });
+
+  pin('probe-ca-file-insecure', async () => {
+    expect(await validate('probe-ca-file-insecure')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/probe-ca-file-insecure.mdx:11:69: caFile: caFile has no use on an insecure probe: plain HTTP has no certificate to check
+        hint: remove caFile, or insecure"
+    `);
+  });
+
+  pin('probe-ca-file-secret', async () => {
+    expect(await validate('probe-ca-file-secret')).toMatchInlineSnapshot(`
+      "[invalid-prop] tests/fixtures/broken/probe-ca-file-secret.mdx:12:82: caFile: secret {{token}} is in a probe's caFile, a file path that is shown and logged
+        hint: caFile names a file of public CA certificates: build it from values that are not secret, such as the registry address"
+    `);
+  });
+
   pin('when-unknown-field', async () => {
     expect(await validate('when-unknown-field')).toMatchInlineSnapshot(`
       "[unknown-field] tests/fixtures/broken/when-unknown-field.mdx:10:42: when: when refers to unknown field "debugMode"
