@@ -46,7 +46,8 @@ describe('terminal in the page', () => {
     await page.goto(`http://127.0.0.1:${ui.port}/guides/nexus/#token=${token}`);
     await expect.poll(() => page.evaluate(() => location.href), { timeout: 15_000 }).toBe(`http://127.0.0.1:${ui.port}/guides/nexus/`);
     expect(await page.evaluate(() => sessionStorage.getItem('cgr-runner-token'))).toBe(token);
-    // Only command and verify steps get Run buttons.
+    // Only command and verify steps get Run buttons (added once the runner UI has loaded).
+    await page.locator('[data-step-id="nexus-up"] [data-run-step]').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-step-id="nexus-up"] [data-run-step]').count()).toBe(1);
     expect(await page.locator('[data-step-kind="fields"] [data-run-step]').count()).toBe(0);
     await page.fill('input[data-field-id="nexusUrl"]', stubUrl);
