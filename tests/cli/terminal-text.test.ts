@@ -2,6 +2,10 @@
 // character to the terminal: an OSC (window title) or CSI (clear screen) in a value is printed
 // as visible text. The command's own output is not affected.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './memory-io.ts';
 import { createProgressRenderer } from '../../playbooks/cli/render/progress.ts';
 import { createStyle } from '../../playbooks/cli/render/style.ts';
 import type { RunEvent } from '../../playbooks/runner/types.ts';
@@ -34,38 +38,32 @@ describe('errors and diagnostics', () => {
   // it must stay one line of visible text: no escape sequence, and no line break that would start
   // a line of its own (in a GitHub Actions log, a line starting with "::" is a workflow command).
   const ESCAPED = /\u001b|\u0007|\n::/;
-
-  it('an error message naming a key of a values file', async () => {
-    const { cli } = await import('./memory-io.ts');
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
+  const inTempDir = async (fn: (dir: string) => Promise<void>) => {
     const dir = mkdtempSync(join(tmpdir(), 'cgr-term-'));
     try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('an error message naming a key of a values file', async () => {
+    await inTempDir(async (dir) => {
       writeFileSync(join(dir, 'v.json'), JSON.stringify({ 'a\u001b]0;title\u0007\n::error::forged': 'x' }));
       const r = await cli(['run', 'nexus', '--ci', '--dry-run', '--values', join(dir, 'v.json')]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('unknown field "a');
       expect(r.stderr).not.toMatch(ESCAPED);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("validate's text output naming a guide file", async () => {
-    const { cli } = await import('./memory-io.ts');
-    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'cgr-term-'));
-    try {
+    await inTempDir(async (dir) => {
       writeFileSync(join(dir, 'g\u001b[2J\n::error::forged.mdx'), '---\nid: x\n---\n');
       const r = await cli(['validate', '--content', dir]);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/forged\.mdx:\d+:\d+: /);
       expect(r.stdout).not.toMatch(ESCAPED);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
