@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildSite, launch, makeTemp, serve, type Served } from './site-harness.ts';
-import { fixtureContent } from './terminal-helpers.ts';
+import { abovePanel, fixtureContent } from './terminal-helpers.ts';
 
 const tmp = makeTemp('cgr-runner-states-');
 let server: Served;
@@ -267,16 +267,6 @@ describe('the guide page', () => {
   });
 });
 
-/** The element is on screen and not under the open terminal panel. */
-const abovePanel = (page: Page, selector: string) =>
-  page.evaluate((sel) => {
-    const el = document.querySelector(sel);
-    const panel = document.querySelector('[data-cgr-terminal]');
-    if (!el || !panel) return false;
-    const r = el.getBoundingClientRect();
-    const top = panel.hasAttribute('data-open') ? panel.getBoundingClientRect().top : innerHeight;
-    return r.height > 0 && r.top >= 0 && r.bottom <= top + 0.5;
-  }, selector);
 const focused = (page: Page) =>
   page.evaluate(() => {
     const a = document.activeElement as HTMLElement | null;

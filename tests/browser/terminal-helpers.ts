@@ -102,3 +102,14 @@ export async function openTerminal(p: Page): Promise<void> {
   if (await toggle.isVisible()) await toggle.click();
   await p.waitForFunction(() => document.querySelector('[data-cgr-terminal]')?.hasAttribute('data-connected'), undefined, { timeout: 15_000 });
 }
+
+/** The element is on screen (with some height) and not under the open terminal panel. */
+export const abovePanel = (page: Page, selector: string): Promise<boolean> =>
+  page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    const panel = document.querySelector('[data-cgr-terminal]');
+    if (!el || !panel) return false;
+    const r = el.getBoundingClientRect();
+    const top = panel.hasAttribute('data-open') ? panel.getBoundingClientRect().top : innerHeight;
+    return r.height > 0 && r.top >= 0 && r.bottom <= top + 0.5;
+  }, selector);

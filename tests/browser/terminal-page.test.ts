@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { getGuide } from '../../playbooks/guides.ts';
 import type { UiServer } from '../../playbooks/server/server.ts';
-import { badge, buildFixtureSite, fixtureContent, launchChromium, startTestUi, waitForText } from './terminal-helpers.ts';
+import { abovePanel, badge, buildFixtureSite, fixtureContent, launchChromium, startTestUi, waitForText } from './terminal-helpers.ts';
 import { closedPort } from '../adapters/support.ts';
 
 let tmp: string;
@@ -38,16 +38,6 @@ afterAll(async () => {
 });
 
 const panelTop = () => page.locator('[data-cgr-terminal]').evaluate((p) => p.getBoundingClientRect().top);
-/** The element is on screen and not under the terminal panel. */
-const visibleAbovePanel = (selector: string) =>
-  page.evaluate((sel) => {
-    const el = document.querySelector(sel);
-    const panel = document.querySelector('[data-cgr-terminal]');
-    if (!el || !panel) return false;
-    const r = el.getBoundingClientRect();
-    const top = panel.hasAttribute('data-open') ? panel.getBoundingClientRect().top : innerHeight;
-    return r.top >= 0 && r.bottom <= top + 0.5;
-  }, selector);
 const focused = () => page.evaluate(() => {
   const a = document.activeElement as HTMLElement | null;
   return a ? `${a.tagName.toLowerCase()}${a.dataset.runStep ? `[run=${a.dataset.runStep}]` : ''}${a.dataset.runFrom ? `[from=${a.dataset.runFrom}]` : ''}${a.closest('.xterm') ? ' in xterm' : ''}${a.hasAttribute('data-cgr-hide') ? ' hide' : ''}${a.hasAttribute('data-confirm-yes') ? ' yes' : ''}` : 'none';
@@ -103,14 +93,14 @@ describe('the runner UI on a long guide page', () => {
     const question = page.locator('[data-confirm-step="enter-it"]');
     await question.waitFor({ timeout: 20_000 });
     expect(await stateText()).toContain('waiting for you');
-    expect(await visibleAbovePanel('[data-confirm-step="enter-it"]')).toBe(true);
+    expect(await abovePanel(page, '[data-confirm-step="enter-it"]')).toBe(true);
     // The question is in the reader's words, not the terminal's.
     expect(await question.textContent()).toContain('enter the values above in the product');
     expect(await question.textContent()).not.toContain('Continue?');
     await page.evaluate(() => window.scrollTo(0, 0));
     await question.locator('[data-confirm-yes]').click();
     await expect.poll(() => badge(page, 'last-check').getAttribute('data-status'), { timeout: 30_000 }).toBe('failed');
-    await expect.poll(() => visibleAbovePanel('[data-step-id="last-check"] [data-failure]')).toBe(true);
+    await expect.poll(() => abovePanel(page, '[data-step-id="last-check"] [data-failure]')).toBe(true);
     expect(await panelTop()).toBeGreaterThan(0);
   });
 
