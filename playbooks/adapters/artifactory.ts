@@ -7,7 +7,7 @@ import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
 import { asBool, asString, desiredSettings, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
-import { checkFailure, requireValue } from './common.ts';
+import { checkFailure, requireValue, transport } from './common.ts';
 
 export const ARTIFACTORY_UPSTREAM = 'https://cgr.dev/';
 
@@ -66,9 +66,7 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     baseUrl: requireValue(step, 'artifactoryUrl').replace(/\/+$/, '').replace(/\/artifactory$/, ''),
     auth: { kind: 'bearer', token: requireValue(step, 'artifactoryToken') },
     fields: { url: 'artifactoryUrl', credentials: ['artifactoryToken'] },
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
+    ...transport(opts),
   };
 }
 

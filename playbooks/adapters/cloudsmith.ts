@@ -9,7 +9,7 @@ import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
 import { asBool, asInt, asString, desiredSettings, enforcedOnUpdate, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
-import { checkFailure, requireValue } from './common.ts';
+import { checkFailure, requireValue, transport } from './common.ts';
 
 export const CLOUDSMITH_PUBLIC_UPSTREAM = 'https://cgr.dev/chainguard';
 export const CLOUDSMITH_PRIVATE_UPSTREAM = 'https://cgr.dev/';
@@ -74,9 +74,7 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     baseUrl: (step.values.cloudsmithApiUrl || CLOUDSMITH_DEFAULT_API).replace(/\/+$/, '').replace(/\/v1$/, ''),
     auth: { kind: 'header', name: 'x-api-key', value: requireValue(step, 'cloudsmithApiKey') },
     fields: { url: 'cloudsmithApiUrl', credentials: ['cloudsmithApiKey'] },
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
+    ...transport(opts),
   };
 }
 

@@ -8,7 +8,7 @@ import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
 import { asBool, asInt, asString, deepClone, desiredSettings, getPath, oneOf, sameUrl, satisfied, setPath, show, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
-import { requireValue, checkFailure } from './common.ts';
+import { requireValue, checkFailure, transport } from './common.ts';
 
 export const NEXUS_UPSTREAM = 'https://cgr.dev/';
 
@@ -126,9 +126,7 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     baseUrl: requireValue(step, 'nexusUrl'),
     auth: { kind: 'basic', username: requireValue(step, 'nexusUser'), password: requireValue(step, 'nexusPassword') },
     fields: { url: 'nexusUrl', credentials: ['nexusUser', 'nexusPassword'] },
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
+    ...transport(opts),
   };
 }
 
