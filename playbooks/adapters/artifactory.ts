@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asString, desiredSettings, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
+import { asBool, asString, desiredSettings, getPath, oneOf, sameUrl, satisfied, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
 import { checkFailure, requireValue, transport } from './common.ts';
 
@@ -189,7 +189,7 @@ export function artifactoryDockerRemoteAdapter(opts: AdapterOptions = {}): Produ
         if (!repo) return { ok: false, summary: `Artifactory has no repository "${key}" yet`, diagnosis: { code: 'MISSING', cause: `repository "${key}" does not exist`, fix: 'create it (apply this step)' } };
         const problems = artifactoryProblems(step, repo);
         if (problems.length) return { ok: false, summary: summarizeProblems(`repository "${key}"`, problems), problems };
-        const unproven = desiredSettings(name, step, KEYS).filter((d) => d.spec.writeOnly).map((d) => `${LABELS[d.api] ?? d.label} (${d.api})`);
+        const unproven = unprovenSettings(desiredSettings(name, step, KEYS), LABELS);
         if (unproven.length) return { ok: false, unproven, summary: `Docker remote repository "${key}" holds user "${repo.username ?? ''}"; the password cannot be read back from Artifactory, so only a pull through the repository proves it; applying sends it again` };
         return { ok: true, summary: `Docker remote repository "${key}" mirrors ${repo.url}` };
       } catch (e) {

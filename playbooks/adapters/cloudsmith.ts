@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asInt, asString, desiredSettings, enforcedOnUpdate, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
+import { asBool, asInt, asString, desiredSettings, enforcedOnUpdate, getPath, oneOf, sameUrl, satisfied, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
 import { checkFailure, requireValue, transport } from './common.ts';
 
@@ -228,7 +228,7 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
         if (!up) return { ok: false, summary: `${where(step)} has no Docker upstream${upstreamName(step) ? ` named "${upstreamName(step)}"` : ' for cgr.dev'} yet`, diagnosis: { code: 'MISSING', cause: 'the upstream does not exist', fix: 'create it (apply this step)' } };
         const problems = cloudsmithProblems(step, up);
         if (problems.length) return { ok: false, summary: summarizeProblems(`upstream "${up.name}"`, problems), problems };
-        const unproven = desiredSettings(name, step, KEYS).filter((d) => d.spec.writeOnly).map((d) => `${LABELS[d.api] ?? d.label} (${d.api})`);
+        const unproven = unprovenSettings(desiredSettings(name, step, KEYS), LABELS);
         if (unproven.length) {
           return { ok: false, unproven, summary: `Docker upstream "${up.name}" in ${where(step)} authenticates as "${up.auth_username ?? ''}"; the password cannot be read back from Cloudsmith, so only a pull through the repository proves it; applying sends it again` };
         }

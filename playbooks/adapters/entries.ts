@@ -99,6 +99,11 @@ export function sameUrl(a: unknown, b: unknown): boolean {
   return a.replace(/\/$/, '') === b.replace(/\/$/, '');
 }
 
+/** What a read-back cannot prove: the write-only settings the step sets, named as the product's form does (`labels`), else as the step does. */
+export function unprovenSettings(desired: readonly DesiredSetting[], labels: Record<string, string>): string[] {
+  return desired.filter((d) => d.spec.writeOnly).map((d) => `${labels[d.api] ?? d.label} (${d.api})`);
+}
+
 /** The settings an update of an existing object enforces: all but the `initialOnly` ones. */
 export function enforcedOnUpdate(desired: readonly DesiredSetting[]): DesiredSetting[] {
   return desired.filter((d) => !d.spec.initialOnly);

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asInt, asString, deepClone, desiredSettings, getPath, oneOf, sameUrl, satisfied, setPath, show, type ApiKeySpec } from './entries.ts';
+import { asBool, asInt, asString, deepClone, desiredSettings, getPath, oneOf, sameUrl, satisfied, setPath, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
 import { requireValue, checkFailure, transport } from './common.ts';
 
@@ -329,13 +329,6 @@ async function eulaDiagnosis(t: ApiTarget, signal: AbortSignal): Promise<Adapter
   });
 }
 
-/** What a read-back cannot prove: the write-only values the step sets (Nexus never returns a password). */
-function unprovenSettings(step: ResolvedFieldsStep): string[] {
-  return desiredSettings('nexus.docker-proxy', step, PROXY_KEYS)
-    .filter((d) => d.spec.writeOnly)
-    .map((d) => `${LABELS[d.api] ?? d.label} (${d.api})`);
-}
-
 export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapter {
   const name = 'nexus.docker-proxy';
   const repoName = (step: ResolvedFieldsStep) => step.entries.find((e) => e.api === 'name')?.value ?? requireValue(step, 'repoName');
@@ -391,7 +384,7 @@ export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapt
         if (problems.length) return { ok: false, summary: summarizeProblems(`repository "${repo}"`, problems), problems };
         const eula = await eulaDiagnosis(t, signal);
         if (eula) return { ok: false, summary: eula.diagnosis.cause, diagnosis: eula.diagnosis };
-        const unproven = unprovenSettings(step);
+        const unproven = unprovenSettings(desiredSettings(name, step, PROXY_KEYS), LABELS);
         if (unproven.length) {
           return {
             ok: false,
