@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asString, desiredSettings, getPath, oneOf, sameUrl, satisfied, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
+import { asBool, asString, desiredSettings, getPath, oneOf, pendingUpdate, sameUrl, satisfied, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
 import { checkFailure, requireValue, transport } from './common.ts';
 
@@ -162,9 +162,8 @@ export function artifactoryDockerRemoteAdapter(opts: AdapterOptions = {}): Produ
       } else {
         const credsSet = !!existing.username;
         // The password cannot be compared (never returned in clear): the step's own is always sent again.
-        const stale = desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
-        const secrets = desired.filter((d) => d.spec.writeOnly);
-        if (stale.length || secrets.length) {
+        const { stale, resend } = pendingUpdate(desired, existing, credsSet);
+        if (stale.length || resend) {
           // POST is a partial update: send only the settings the step names (plus the identifying ones).
           const body: Record<string, unknown> = { key, rclass: 'remote', packageType: 'docker', url: existing.url ?? ARTIFACTORY_UPSTREAM };
           for (const d of desired) body[d.api] = d.value;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asInt, asString, desiredSettings, enforcedOnUpdate, getPath, oneOf, sameUrl, satisfied, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
+import { asBool, asInt, asString, desiredSettings, enforcedOnUpdate, getPath, oneOf, pendingUpdate, sameUrl, satisfied, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
 import { checkFailure, requireValue, transport } from './common.ts';
 
@@ -201,9 +201,8 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
         const credsSet = existing.auth_mode === 'Username and Password' && !!existing.auth_username;
         // The secret cannot be compared (never returned): the step's own secret is always sent again.
         const enforced = enforcedOnUpdate(desired);
-        const stale = enforced.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
-        const secrets = enforced.filter((d) => d.spec.writeOnly);
-        if (stale.length || secrets.length) {
+        const { stale, resend } = pendingUpdate(enforced, existing, credsSet);
+        if (stale.length || resend) {
           // PATCH is a partial update: what it does not name stays as it is.
           const patch: Record<string, unknown> = {};
           for (const d of enforced) patch[d.api] = d.value;

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asInt, asString, deepClone, desiredSettings, getPath, oneOf, sameUrl, satisfied, setPath, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
+import { asBool, asInt, asString, deepClone, desiredSettings, getPath, oneOf, pendingUpdate, sameUrl, satisfied, setPath, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
 import { requireValue, checkFailure, transport } from './common.ts';
 
@@ -353,9 +353,8 @@ export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapt
       } else {
         const credsSet = existing.httpClient.authentication?.type === 'username' && !!existing.httpClient.authentication.username;
         // Write-only values (the pull-token password) cannot be compared: they are always sent again.
-        const stale = desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
-        const secrets = desired.filter((d) => d.spec.writeOnly);
-        if (stale.length || secrets.length) {
+        const { stale, resend } = pendingUpdate(desired, existing, credsSet);
+        if (stale.length || resend) {
           const body = requestFromResponse(existing);
           for (const d of desired) setPath(body, d.api, d.value);
           note = credentialsForUpdate(step, repo, existing, body, desired).note ?? '';
