@@ -195,7 +195,7 @@ function defaultProxy(step: ResolvedFieldsStep, name: string): NexusDockerProxyR
  * and keys this adapter has never heard of) goes back. Only what GET adds is dropped (format, type,
  * url: read-only) and `routingRuleName` goes back under the request's name, `routingRule`.
  */
-export function requestFromResponse(r: NexusDockerProxyResponse): Record<string, unknown> {
+function requestFromResponse(r: NexusDockerProxyResponse): Record<string, unknown> {
   const body = deepClone(r) as Record<string, unknown>;
   for (const k of ['format', 'type', 'url']) delete body[k];
   if ('routingRuleName' in body) {
@@ -289,7 +289,7 @@ export function nexusProblems(step: ResolvedFieldsStep, repo: NexusDockerProxyRe
  * to, nexus-onboarding-plugin CommunityOnboardingItem), PRO and OSS (seen on real servers), CORE (a
  * build of nexus-public, nexus-open-core-edition ApplicationVersionImpl).
  */
-export type NexusEdition = 'PRO' | 'COMMUNITY' | 'OSS' | 'CORE';
+type NexusEdition = 'PRO' | 'COMMUNITY' | 'OSS' | 'CORE';
 const KNOWN_EDITIONS: readonly string[] = ['PRO', 'COMMUNITY', 'OSS', 'CORE'];
 
 /**
@@ -299,7 +299,7 @@ const KNOWN_EDITIONS: readonly string[] = ['PRO', 'COMMUNITY', 'OSS', 'CORE'];
  * one (a token starting with PRO counts as PRO); both undefined when no header names one (a proxy in
  * front may strip it). The EULA endpoint exists on every edition, so it cannot tell them apart.
  */
-export async function nexusEdition(t: ApiTarget, signal?: AbortSignal): Promise<{ edition?: NexusEdition; token?: string }> {
+async function nexusEdition(t: ApiTarget, signal?: AbortSignal): Promise<{ edition?: NexusEdition; token?: string }> {
   const res = await send(t, 'GET', `${API}/status`, { signal });
   const m = /\bNexus\/\S+\s+\(([^)]+)\)/i.exec(res.headers.get('server') ?? '');
   if (!m) return {};

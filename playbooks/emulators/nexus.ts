@@ -110,7 +110,7 @@ function notFound(res: ServerResponse): void {
 }
 
 /** The authentication types HttpClientConnectionAuthenticationAttributes allows. */
-export const NEXUS_AUTH_TYPES = ['username', 'ntlm', 'bearerToken'] as const;
+const NEXUS_AUTH_TYPES = ['username', 'ntlm', 'bearerToken'] as const;
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
