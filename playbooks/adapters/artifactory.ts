@@ -5,9 +5,9 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asString, desiredSettings, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
+import { asBool, asString, desiredSettings, getPath, oneOf, pendingUpdate, sameUrl, satisfied, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
-import { checkFailure, requireValue } from './common.ts';
+import { checkFailure, requireValue, transport } from './common.ts';
 
 export const ARTIFACTORY_UPSTREAM = 'https://cgr.dev/';
 
@@ -66,9 +66,7 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     baseUrl: requireValue(step, 'artifactoryUrl').replace(/\/+$/, '').replace(/\/artifactory$/, ''),
     auth: { kind: 'bearer', token: requireValue(step, 'artifactoryToken') },
     fields: { url: 'artifactoryUrl', credentials: ['artifactoryToken'] },
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
+    ...transport(opts),
   };
 }
 
@@ -164,9 +162,8 @@ export function artifactoryDockerRemoteAdapter(opts: AdapterOptions = {}): Produ
       } else {
         const credsSet = !!existing.username;
         // The password cannot be compared (never returned in clear): the step's own is always sent again.
-        const stale = desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
-        const secrets = desired.filter((d) => d.spec.writeOnly);
-        if (stale.length || secrets.length) {
+        const { stale, resend } = pendingUpdate(desired, existing, credsSet);
+        if (stale.length || resend) {
           // POST is a partial update: send only the settings the step names (plus the identifying ones).
           const body: Record<string, unknown> = { key, rclass: 'remote', packageType: 'docker', url: existing.url ?? ARTIFACTORY_UPSTREAM };
           for (const d of desired) body[d.api] = d.value;
@@ -191,7 +188,7 @@ export function artifactoryDockerRemoteAdapter(opts: AdapterOptions = {}): Produ
         if (!repo) return { ok: false, summary: `Artifactory has no repository "${key}" yet`, diagnosis: { code: 'MISSING', cause: `repository "${key}" does not exist`, fix: 'create it (apply this step)' } };
         const problems = artifactoryProblems(step, repo);
         if (problems.length) return { ok: false, summary: summarizeProblems(`repository "${key}"`, problems), problems };
-        const unproven = desiredSettings(name, step, KEYS).filter((d) => d.spec.writeOnly).map((d) => `${LABELS[d.api] ?? d.label} (${d.api})`);
+        const unproven = unprovenSettings(desiredSettings(name, step, KEYS), LABELS);
         if (unproven.length) return { ok: false, unproven, summary: `Docker remote repository "${key}" holds user "${repo.username ?? ''}"; the password cannot be read back from Artifactory, so only a pull through the repository proves it; applying sends it again` };
         return { ok: true, summary: `Docker remote repository "${key}" mirrors ${repo.url}` };
       } catch (e) {

@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asInt, asString, desiredSettings, enforcedOnUpdate, getPath, oneOf, sameUrl, satisfied, show, type ApiKeySpec } from './entries.ts';
+import { asBool, asInt, asString, desiredSettings, enforcedOnUpdate, getPath, oneOf, pendingUpdate, sameUrl, satisfied, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
-import { checkFailure, requireValue } from './common.ts';
+import { checkFailure, requireValue, transport } from './common.ts';
 
 export const CLOUDSMITH_PUBLIC_UPSTREAM = 'https://cgr.dev/chainguard';
 export const CLOUDSMITH_PRIVATE_UPSTREAM = 'https://cgr.dev/';
@@ -74,9 +74,7 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     baseUrl: (step.values.cloudsmithApiUrl || CLOUDSMITH_DEFAULT_API).replace(/\/+$/, '').replace(/\/v1$/, ''),
     auth: { kind: 'header', name: 'x-api-key', value: requireValue(step, 'cloudsmithApiKey') },
     fields: { url: 'cloudsmithApiUrl', credentials: ['cloudsmithApiKey'] },
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
+    ...transport(opts),
   };
 }
 
@@ -203,9 +201,8 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
         const credsSet = existing.auth_mode === 'Username and Password' && !!existing.auth_username;
         // The secret cannot be compared (never returned): the step's own secret is always sent again.
         const enforced = enforcedOnUpdate(desired);
-        const stale = enforced.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
-        const secrets = enforced.filter((d) => d.spec.writeOnly);
-        if (stale.length || secrets.length) {
+        const { stale, resend } = pendingUpdate(enforced, existing, credsSet);
+        if (stale.length || resend) {
           // PATCH is a partial update: what it does not name stays as it is.
           const patch: Record<string, unknown> = {};
           for (const d of enforced) patch[d.api] = d.value;
@@ -230,7 +227,7 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
         if (!up) return { ok: false, summary: `${where(step)} has no Docker upstream${upstreamName(step) ? ` named "${upstreamName(step)}"` : ' for cgr.dev'} yet`, diagnosis: { code: 'MISSING', cause: 'the upstream does not exist', fix: 'create it (apply this step)' } };
         const problems = cloudsmithProblems(step, up);
         if (problems.length) return { ok: false, summary: summarizeProblems(`upstream "${up.name}"`, problems), problems };
-        const unproven = desiredSettings(name, step, KEYS).filter((d) => d.spec.writeOnly).map((d) => `${LABELS[d.api] ?? d.label} (${d.api})`);
+        const unproven = unprovenSettings(desiredSettings(name, step, KEYS), LABELS);
         if (unproven.length) {
           return { ok: false, unproven, summary: `Docker upstream "${up.name}" in ${where(step)} authenticates as "${up.auth_username ?? ''}"; the password cannot be read back from Cloudsmith, so only a pull through the repository proves it; applying sends it again` };
         }

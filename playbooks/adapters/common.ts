@@ -1,7 +1,17 @@
-// Small helpers every adapter uses: reading a guide value the adapter needs, and turning a failure
-// into a CheckResult (checks report, they do not throw).
+// Small helpers every adapter uses: its transport settings, reading a guide value the adapter needs,
+// and turning a failure into a CheckResult (checks report, they do not throw).
 import type { CheckResult, ResolvedFieldsStep } from '../contracts.ts';
-import { AdapterError } from './http.ts';
+import { AdapterError, DEFAULT_RATE_LIMIT, type ApiTarget } from './http.ts';
+import type { AdapterOptions } from './types.ts';
+
+/** The transport settings every adapter's ApiTarget takes from its options: time limit, fetch, and the wait before a 429 retry. */
+export function transport(opts: AdapterOptions): Pick<ApiTarget, 'timeoutMs' | 'fetch' | 'rateLimit'> {
+  return {
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    ...(opts.sleep ? { rateLimit: { ...DEFAULT_RATE_LIMIT, sleep: opts.sleep } } : {}),
+  };
+}
 
 /** A guide value by field id; missing or empty is an AdapterError naming the field. */
 export function requireValue(step: ResolvedFieldsStep, id: string): string {

@@ -99,6 +99,23 @@ export function sameUrl(a: unknown, b: unknown): boolean {
   return a.replace(/\/$/, '') === b.replace(/\/$/, '');
 }
 
+/**
+ * What an update of `existing` must send: the readable settings it does not satisfy (`stale`), and
+ * whether the step sets write-only ones (`resend`): those cannot be compared (no product returns a
+ * password in clear), so the step's own are always sent again.
+ */
+export function pendingUpdate(desired: readonly DesiredSetting[], existing: unknown, credentialsSet: boolean): { stale: DesiredSetting[]; resend: boolean } {
+  return {
+    stale: desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credentialsSet)),
+    resend: desired.some((d) => d.spec.writeOnly),
+  };
+}
+
+/** What a read-back cannot prove: the write-only settings the step sets, named as the product's form does (`labels`), else as the step does. */
+export function unprovenSettings(desired: readonly DesiredSetting[], labels: Record<string, string>): string[] {
+  return desired.filter((d) => d.spec.writeOnly).map((d) => `${labels[d.api] ?? d.label} (${d.api})`);
+}
+
 /** The settings an update of an existing object enforces: all but the `initialOnly` ones. */
 export function enforcedOnUpdate(desired: readonly DesiredSetting[]): DesiredSetting[] {
   return desired.filter((d) => !d.spec.initialOnly);

@@ -35,7 +35,7 @@ export interface RateLimitPolicy {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-const DEFAULT_RATE_LIMIT: RateLimitPolicy = { retries: 3, maxWaitMs: 60_000 };
+export const DEFAULT_RATE_LIMIT: RateLimitPolicy = { retries: 3, maxWaitMs: 60_000 };
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -202,11 +202,12 @@ export function statusDiagnosis(target: ApiTarget, res: ApiResponse, action: str
   if (res.status === 401) return { code: 'WRONG_CREDENTIALS', cause: `${target.product} refused the credentials while trying to ${action} (401${said ? `: ${said}` : ''})`, fix: `check ${creds}` };
   if (res.status === 403) return { code: 'FORBIDDEN', cause: `${target.product} accepted the credentials but refused to ${action} (403${said ? `: ${said}` : ''})`, fix: `use an account with administrator rights on ${target.product} (${creds})` };
   if (res.status === 429) {
+    const policy = target.rateLimit ?? DEFAULT_RATE_LIMIT;
     const wait = rateLimitWaitMs(res.headers);
     const when = new Date(Date.now() + wait).toISOString().replace(/\.\d+Z$/, 'Z');
     return {
       code: 'RATE_LIMITED',
-      cause: `${target.product} is rate-limiting these requests (429${said ? `: ${said}` : ''}) while trying to ${action}, still after the waits and retries this tool allows (at most 3, of up to 60 s each); it asks to wait until about ${when}`,
+      cause: `${target.product} is rate-limiting these requests (429${said ? `: ${said}` : ''}) while trying to ${action}, still after the waits and retries this tool allows (at most ${policy.retries}, of up to ${policy.maxWaitMs / 1000} s each); it asks to wait until about ${when}`,
       fix: `wait until the rate limit resets (about ${when}), then apply again; other tools using the same ${creds} share the limit`,
     };
   }

@@ -6,9 +6,9 @@
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
 import { AdapterError, parseBody, send, statusDiagnosis, type ApiResponse, type ApiTarget } from './http.ts';
-import { asBool, asInt, asString, deepClone, desiredSettings, getPath, oneOf, sameUrl, satisfied, setPath, show, type ApiKeySpec } from './entries.ts';
+import { asBool, asInt, asString, deepClone, desiredSettings, getPath, oneOf, pendingUpdate, sameUrl, satisfied, setPath, show, unprovenSettings, type ApiKeySpec } from './entries.ts';
 import { summarizeProblems, type AdapterOptions, type Problem, type ProductAdapter } from './types.ts';
-import { requireValue, checkFailure } from './common.ts';
+import { requireValue, checkFailure, transport } from './common.ts';
 
 export const NEXUS_UPSTREAM = 'https://cgr.dev/';
 
@@ -126,9 +126,7 @@ function target(step: ResolvedFieldsStep, opts: AdapterOptions): ApiTarget {
     baseUrl: requireValue(step, 'nexusUrl'),
     auth: { kind: 'basic', username: requireValue(step, 'nexusUser'), password: requireValue(step, 'nexusPassword') },
     fields: { url: 'nexusUrl', credentials: ['nexusUser', 'nexusPassword'] },
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    ...(opts.sleep ? { rateLimit: { retries: 3, maxWaitMs: 60_000, sleep: opts.sleep } } : {}),
+    ...transport(opts),
   };
 }
 
@@ -197,7 +195,7 @@ function defaultProxy(step: ResolvedFieldsStep, name: string): NexusDockerProxyR
  * and keys this adapter has never heard of) goes back. Only what GET adds is dropped (format, type,
  * url: read-only) and `routingRuleName` goes back under the request's name, `routingRule`.
  */
-export function requestFromResponse(r: NexusDockerProxyResponse): Record<string, unknown> {
+function requestFromResponse(r: NexusDockerProxyResponse): Record<string, unknown> {
   const body = deepClone(r) as Record<string, unknown>;
   for (const k of ['format', 'type', 'url']) delete body[k];
   if ('routingRuleName' in body) {
@@ -291,7 +289,7 @@ export function nexusProblems(step: ResolvedFieldsStep, repo: NexusDockerProxyRe
  * to, nexus-onboarding-plugin CommunityOnboardingItem), PRO and OSS (seen on real servers), CORE (a
  * build of nexus-public, nexus-open-core-edition ApplicationVersionImpl).
  */
-export type NexusEdition = 'PRO' | 'COMMUNITY' | 'OSS' | 'CORE';
+type NexusEdition = 'PRO' | 'COMMUNITY' | 'OSS' | 'CORE';
 const KNOWN_EDITIONS: readonly string[] = ['PRO', 'COMMUNITY', 'OSS', 'CORE'];
 
 /**
@@ -301,7 +299,7 @@ const KNOWN_EDITIONS: readonly string[] = ['PRO', 'COMMUNITY', 'OSS', 'CORE'];
  * one (a token starting with PRO counts as PRO); both undefined when no header names one (a proxy in
  * front may strip it). The EULA endpoint exists on every edition, so it cannot tell them apart.
  */
-export async function nexusEdition(t: ApiTarget, signal?: AbortSignal): Promise<{ edition?: NexusEdition; token?: string }> {
+async function nexusEdition(t: ApiTarget, signal?: AbortSignal): Promise<{ edition?: NexusEdition; token?: string }> {
   const res = await send(t, 'GET', `${API}/status`, { signal });
   const m = /\bNexus\/\S+\s+\(([^)]+)\)/i.exec(res.headers.get('server') ?? '');
   if (!m) return {};
@@ -331,13 +329,6 @@ async function eulaDiagnosis(t: ApiTarget, signal: AbortSignal): Promise<Adapter
   });
 }
 
-/** What a read-back cannot prove: the write-only values the step sets (Nexus never returns a password). */
-function unprovenSettings(step: ResolvedFieldsStep): string[] {
-  return desiredSettings('nexus.docker-proxy', step, PROXY_KEYS)
-    .filter((d) => d.spec.writeOnly)
-    .map((d) => `${LABELS[d.api] ?? d.label} (${d.api})`);
-}
-
 export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapter {
   const name = 'nexus.docker-proxy';
   const repoName = (step: ResolvedFieldsStep) => step.entries.find((e) => e.api === 'name')?.value ?? requireValue(step, 'repoName');
@@ -362,9 +353,8 @@ export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapt
       } else {
         const credsSet = existing.httpClient.authentication?.type === 'username' && !!existing.httpClient.authentication.username;
         // Write-only values (the pull-token password) cannot be compared: they are always sent again.
-        const stale = desired.filter((d) => !d.spec.writeOnly && !satisfied(getPath(existing, d.api), d, credsSet));
-        const secrets = desired.filter((d) => d.spec.writeOnly);
-        if (stale.length || secrets.length) {
+        const { stale, resend } = pendingUpdate(desired, existing, credsSet);
+        if (stale.length || resend) {
           const body = requestFromResponse(existing);
           for (const d of desired) setPath(body, d.api, d.value);
           note = credentialsForUpdate(step, repo, existing, body, desired).note ?? '';
@@ -393,7 +383,7 @@ export function nexusDockerProxyAdapter(opts: AdapterOptions = {}): ProductAdapt
         if (problems.length) return { ok: false, summary: summarizeProblems(`repository "${repo}"`, problems), problems };
         const eula = await eulaDiagnosis(t, signal);
         if (eula) return { ok: false, summary: eula.diagnosis.cause, diagnosis: eula.diagnosis };
-        const unproven = unprovenSettings(step);
+        const unproven = unprovenSettings(desiredSettings(name, step, PROXY_KEYS), LABELS);
         if (unproven.length) {
           return {
             ok: false,

@@ -20,7 +20,7 @@ export interface ArtifactoryEmulatorOptions {
 }
 
 /** What an unlicensed Artifactory answers on the repositories API (exact wording UNDETERMINED; the "only in Artifactory Pro" fact is JFrog's). */
-export const ARTIFACTORY_PRO_ONLY_MESSAGE = 'This REST API is available only in Artifactory Pro (see: http://www.jfrog.com/confluence/display/RTF/Artifactory+Pro).';
+const ARTIFACTORY_PRO_ONLY_MESSAGE = 'This REST API is available only in Artifactory Pro (see: http://www.jfrog.com/confluence/display/RTF/Artifactory+Pro).';
 
 export interface ArtifactoryRepoConfig {
   key: string;

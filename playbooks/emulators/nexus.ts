@@ -110,7 +110,7 @@ function notFound(res: ServerResponse): void {
 }
 
 /** The authentication types HttpClientConnectionAuthenticationAttributes allows. */
-export const NEXUS_AUTH_TYPES = ['username', 'ntlm', 'bearerToken'] as const;
+const NEXUS_AUTH_TYPES = ['username', 'ntlm', 'bearerToken'] as const;
 
 const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -277,7 +277,7 @@ export async function startNexusEmulator(opts: NexusEmulatorOptions): Promise<Ne
         if (!b.ok || !Array.isArray(b.value) || !b.value.every((x) => typeof x === 'string')) return validation(res, [{ message: 'expected a list of realm ids' }]);
         const unknown = (b.value as string[]).filter((id) => !NEXUS_REALMS_AVAILABLE.some((r) => r.id === id));
         // RealmApiResource.setActiveRealms: a WebApplicationMessageException, ONE {id, message} object.
-        if (unknown.length) return json(res, 400, { id: '*', message: `"Unknown realmIds: [${unknown.join(', ')}]"` });
+        if (unknown.length) return messageError(res, `Unknown realmIds: [${unknown.join(', ')}]`);
         realms = [...new Set(b.value as string[])];
         return empty(res, 204);
       }
