@@ -63,12 +63,19 @@ export function mdCell(s: string): string {
     .replace(/</g, '&lt;');
 }
 
-/** Text as one code span on one line: the fence is longer than any run of backticks in it. */
-export function mdCodeSpan(s: string, inCell = false): string {
-  const text = s.replace(CELL_BREAK, ' ');
-  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length)) + 1);
+/** A code span that holds any text, backticks included: the fence is longer than any run of
+ * backticks in it (also `show --format markdown`'s, cli/render/guide-markdown.ts). */
+export function mdCode(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
   const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${inCell ? text.replace(/\|/g, '\\|') : text}${pad}${fence}`;
+  return `${fence}${pad}${text}${pad}${fence}`;
+}
+
+/** Text as one code span on one line (control characters and line ends as spaces). */
+export function mdCodeSpan(s: string, inCell = false): string {
+  const code = mdCode(s.replace(CELL_BREAK, ' '));
+  return inCell ? code.replace(/\|/g, '\\|') : code;
 }
 
 /** A code span in a Markdown table cell: pipes escaped too (GFM splits a row at them, code spans

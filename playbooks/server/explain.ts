@@ -5,11 +5,9 @@
 // values are named, never shown.
 import type { Guide } from '../model/guide.ts';
 import { templatesOf } from '../model/guide.ts';
-import type { Check, Step } from '../model/step.ts';
+import { defaultExitSuccess, type Step } from '../model/step.ts';
 import { findRefs } from '../template/refs.ts';
-import { describeCheck } from '../plan/describe.ts';
 import { displayValue } from '../plan/plan.ts';
-import { defaultExitSuccess } from '../model/step.ts';
 import type { StepRecord } from '../runner/types.ts';
 
 export interface FailureExplanation {
@@ -19,21 +17,6 @@ export interface FailureExplanation {
   got: string;
   /** The reader's values this step used: check these first. `value` only for non-secret fields. */
   check: { field: string; label: string; value?: string }[];
-}
-
-/** The check in words: the guide's own statement (`success=`) when it has one. */
-export function expectedOf(c: Check): string {
-  if (c.success) return c.success;
-  switch (c.type) {
-    case 'exitCode':
-      return defaultExitSuccess(c.equals);
-    case 'contains':
-      return `The output contains “${c.text}”`;
-    case 'notContains':
-      return `The output does not contain “${c.text}”`;
-    case 'regex':
-      return `The output ${describeCheck(c).replace(/^output /, '')}`;
-  }
 }
 
 /** Known failure lines (curl, docker, the shell) turned into what happened. */
@@ -87,9 +70,10 @@ export function fieldsOfStep(guide: Guide, step: Step): string[] {
 export function explainFailure(guide: Guide, step: Step, record: Pick<StepRecord, 'reason' | 'outputTail' | 'exitCode'>, values: Readonly<Record<string, string | undefined>>): FailureExplanation {
   const expected: string[] = [];
   if (step.kind === 'verify') {
-    // Statements may name values ("{{image}} comes through intact"): shown filled in, secrets as references.
+    // Statements may name values ("{{image}} comes through intact"): shown filled in, secrets as
+    // references. Every parsed check has its statement (exitCode ones default, the others must give one).
     const say = (t: string) => displayValue(guide, t, values);
-    expected.push(...step.checks.map((c) => say(expectedOf(c))));
+    expected.push(...step.checks.map((c) => say(c.success)));
     for (const p of step.probes) if (p.success) expected.push(say(p.success));
   } else if (step.kind === 'command') {
     expected.push(defaultExitSuccess(step.expectExit));

@@ -4,6 +4,7 @@
 import type { DescribedPlan, DescribedStep } from '../../plan/describe.ts';
 import type { DocBlock, Inline } from '../../model/doc.ts';
 import { withAdvancedLast } from './guide-text.ts';
+import { mdCode } from '../../report/github.ts';
 
 /** Escapes what Markdown would read as syntax in plain text. */
 export function mdText(text: string): string {
@@ -13,14 +14,6 @@ export function mdText(text: string): string {
 /** A paragraph that would start with `#`, `+`, `-` or `1.` followed by a space is not a heading or a list. */
 function notBlockSyntax(text: string): string {
   return text.replace(/^([#+-]|\d+[.)])(\s)/, '\\$1$2');
-}
-
-/** A code span that holds any text, backticks included. */
-export function mdCode(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /** A fenced block that no line of `text` can close. */

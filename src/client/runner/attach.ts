@@ -14,6 +14,7 @@ import type { FailureExplanation, ServerMessage, StepMessage, StepStatus } from 
 import type { RunnerConnection } from '../terminal/connection.ts';
 import type { TerminalView } from '../terminal/view.ts';
 import { PANEL_KEY, readSession, readToken } from '../terminal/keys.ts';
+import { splitCodeSpans } from '../code-spans.ts';
 
 const RUNNABLE = new Set(['command', 'verify']);
 const PHONE = '(max-width: 50rem)';
@@ -65,7 +66,7 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 
 /** Author text with `code` spans (a success statement, a manual step's question): code as code, the rest as text. */
 function inline(text: string): (HTMLElement | string)[] {
-  return text.split(/`([^`]+)`/).map((t, i) => (i % 2 ? el('code', { textContent: t }) : t));
+  return splitCodeSpans(text).map((t, i) => (i % 2 ? el('code', { textContent: t }) : t));
 }
 
 function remember(key: string, value: string): void {

@@ -4,11 +4,10 @@
 // Browser-only.
 import type { Terminal } from '@xterm/xterm';
 import type { ClientMessageInput, ServerMessage } from '../../../playbooks/server/protocol.ts';
+import { SESSION_KEY } from './keys.ts';
 
 export const WS_PROTOCOL = 'cgr-playbook.v1';
 const TOKEN_PREFIX = 'cgr-token.';
-import { SESSION_KEY } from './keys.ts';
-export { TOKEN_KEY, readToken } from './keys.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
