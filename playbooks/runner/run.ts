@@ -14,12 +14,11 @@ import { createMasker, type Masker } from '../mask/masker.ts';
 import { ownValue, valueRecord } from '../model/own.ts';
 import { evaluateCondition, parseCondition } from '../model/when.ts';
 import type { ResolvedFieldsStep, ResolvedProbe } from '../contracts.ts';
-import { realClock } from './clock.ts';
+import { boundedDelay, realClock } from './clock.ts';
 import { execInPty, type ExecResult } from './exec.ts';
 import { loadNodePtySpawn } from './pty.ts';
 import { cleanOutput, evaluateCheck, shortOutput, tail } from './output.ts';
 import { execBounded, REGEX_DEADLINE_MS } from './regex-match.ts';
-import { boundedDelay } from './clock.ts';
 import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
 import { withOwnCommand } from './own-command.ts';
 
@@ -508,20 +507,19 @@ class Run {
     const problems: string[] = [];
     let expected: { success: string; got: string } | undefined;
     for (const [k, check] of step.checks.entries()) {
-      const got = () => (check.type === 'exitCode' ? `exit code ${exitCode ?? 'none'}` : shortOutput(this.masker.mask(output)));
+      let problem: string | undefined;
       if (check.type === 'regex') {
+        // A guide's regex runs in a worker with a deadline (matchRegex), never on this thread.
         const r = await this.matchRegex(step, 'checks', k, check.pattern, output);
         if ('problem' in r) return { verdict: 'failed', reason: r.problem, ...(exitCode !== undefined ? { exitCode } : {}) };
-        if (r.match) continue;
-        problems.push(`output does not match /${check.pattern}/`);
-        expected ??= { success: this.successText(check.success), got: got() };
-        continue;
+        if (!r.match) problem = `output does not match /${check.pattern}/`;
+      } else {
+        const resolved = check.type === 'contains' || check.type === 'notContains' ? { ...check, text: resolveValue(this.guide, check.text, this.values).value } : check;
+        problem = evaluateCheck(resolved, exitCode, output).message;
       }
-      const resolved = check.type === 'contains' || check.type === 'notContains' ? { ...check, text: resolveValue(this.guide, check.text, this.values).value } : check;
-      const o = evaluateCheck(resolved, exitCode, output);
-      if (o.ok) continue;
-      problems.push(o.message!);
-      expected ??= { success: this.successText(check.success), got: got() };
+      if (problem === undefined) continue;
+      problems.push(problem);
+      expected ??= { success: this.successText(check.success), got: check.type === 'exitCode' ? `exit code ${exitCode ?? 'none'}` : shortOutput(this.masker.mask(output)) };
     }
     if (expected) return { verdict: 'failed', reason: `expected: ${expected.success}; got: ${expected.got}`, detail: problems.join('; '), ...(exitCode !== undefined ? { exitCode } : {}) };
     for (const probe of step.probes) {
