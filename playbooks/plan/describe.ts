@@ -1,7 +1,7 @@
 // A plan described for people and tools: every step of a path with its text resolved. Browser-safe.
 import type { Guide } from '../model/guide.ts';
 import type { PathId } from '../model/props.ts';
-import type { Check, Probe } from '../model/step.ts';
+import { isCleanupStep, type Check, type Probe } from '../model/step.ts';
 import { onPath, type DocBlock, type Inline } from '../model/doc.ts';
 import { fieldsForPath } from './values.ts';
 import { displayCommand, displayValue, stepsForPath } from './plan.ts';
@@ -103,7 +103,7 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
     hasValue: ownValue(values, f.id) !== undefined,
   }));
   const steps = stepsForPath(guide, path, values).map(({ step, number, skipReason }): DescribedStep => {
-    const always = (step.kind === 'command' || step.kind === 'verify') && step.always ? { always: true as const } : {};
+    const always = isCleanupStep(step) ? { always: true as const } : {};
     const base = { id: step.id, number, kind: step.kind, title: step.title, description: fillValueMarks(guide, step.description, values), entries: [] as DescribedStep['entries'], checks: [] as string[], done: [] as string[], ...always, ...(skipReason ? { skipped: skipReason } : {}) };
     switch (step.kind) {
       case 'fields': {

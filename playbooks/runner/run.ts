@@ -6,7 +6,7 @@ import type { Field } from '../model/field.ts';
 import { checkFieldValue, valueTextProblem } from '../model/field.ts';
 import { shownValueProblem } from '../model/field-check.ts';
 import type { PathId } from '../model/props.ts';
-import type { CommandStep, FieldsStep, ManualStep, Step, VerifyStep } from '../model/step.ts';
+import { isCleanupStep, type CommandStep, type FieldsStep, type ManualStep, type Step, type VerifyStep } from '../model/step.ts';
 import { displayCommand, displayValue, executableCommand, resolveValue, stepsForPath, type PlannedStep } from '../plan/plan.ts';
 import { resolveValues } from '../plan/values.ts';
 import { describeProbe } from '../plan/describe.ts';
@@ -35,11 +35,6 @@ class RunAbort extends Error {
   constructor() {
     super('interrupted');
   }
-}
-
-/** A cleanup step: it runs even after a failure or an interruption. */
-function isCleanup(step: Step): boolean {
-  return (step.kind === 'command' || step.kind === 'verify') && step.always;
 }
 
 export function formatDuration(ms: number): string {
@@ -252,7 +247,7 @@ class Run {
   }
 
   private info(p: PlannedStep): StepInfo {
-    return { id: p.step.id, number: p.number, kind: p.step.kind, title: p.step.title, ...(isCleanup(p.step) ? { always: true as const } : {}) };
+    return { id: p.step.id, number: p.number, kind: p.step.kind, title: p.step.title, ...(isCleanupStep(p.step) ? { always: true as const } : {}) };
   }
 
   private displayOf(step: Step): string | undefined {
@@ -278,7 +273,7 @@ class Run {
       const info = this.info(p);
       const skip = (reason: string) => this.end(info, total, { verdict: 'skipped', reason }, 0);
       // Cleanup steps (always) still run after a failure or an interruption, in guide order.
-      const cleanup = isCleanup(p.step);
+      const cleanup = isCleanupStep(p.step);
       if (this.cleanupSignal.aborted || (this.main.aborted && !cleanup)) skip('not run: interrupted');
       else if (failedAt && !cleanup) skip(`not run: step ${failedAt} failed`);
       else if (this.opts.only !== undefined && p.step.id !== this.opts.only) skip(`not selected (--only ${this.opts.only})`);
@@ -351,7 +346,7 @@ class Run {
    * (the thing was never made): it is skipped, not failed.
    */
   private nothingToCleanUp(step: Step, missing: string[]): StepOutcome | undefined {
-    if (!isCleanup(step)) return undefined;
+    if (!isCleanupStep(step)) return undefined;
     for (const name of missing) {
       if (this.guide.fields.some((f) => f.id === name)) continue;
       const by = this.guide.steps.find((s) => s.kind === 'command' && s.captures.some((c) => c.name === name));
