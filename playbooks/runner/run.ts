@@ -342,17 +342,21 @@ class Run {
   }
 
   /**
-   * A cleanup step that needs a value an earlier step did not capture has nothing to clean up
-   * (the thing was never made): it is skipped, not failed.
+   * Values a command or verify step needs but that are not known: the step's outcome when they
+   * cannot be had, or undefined once they are filled in (prompted for when interactive). A cleanup
+   * step that needs a value an earlier step did not capture has nothing to clean up (the thing was
+   * never made): it is skipped, not failed.
    */
-  private nothingToCleanUp(step: Step, missing: string[]): StepOutcome | undefined {
-    if (!isCleanupStep(step)) return undefined;
-    for (const name of missing) {
-      if (this.guide.fields.some((f) => f.id === name)) continue;
-      const by = this.guide.steps.find((s) => s.kind === 'command' && s.captures.some((c) => c.name === name));
-      return { verdict: 'skipped', reason: `nothing to clean up: ${by ? `step ${by.id} did not capture ${name}` : `${name} was not captured`}` };
+  private async supplyMissing(step: Step, missing: string[], info: StepInfo): Promise<StepOutcome | undefined> {
+    if (isCleanupStep(step)) {
+      for (const name of missing) {
+        if (this.guide.fields.some((f) => f.id === name)) continue;
+        const by = this.guide.steps.find((s) => s.kind === 'command' && s.captures.some((c) => c.name === name));
+        return { verdict: 'skipped', reason: `nothing to clean up: ${by ? `step ${by.id} did not capture ${name}` : `${name} was not captured`}` };
+      }
     }
-    return undefined;
+    const problem = await this.fillMissing(missing, info);
+    return problem ? { verdict: 'failed', reason: problem } : undefined;
   }
 
   /** Values a step needs but that are not known: prompted for when interactive. */
@@ -406,10 +410,8 @@ class Run {
     }
     let sc = executableCommand(this.guide, step.run, this.values);
     if (sc.missing.length) {
-      const nothing = this.nothingToCleanUp(step, sc.missing);
-      if (nothing) return nothing;
-      const problem = await this.fillMissing(sc.missing, info);
-      if (problem) return { verdict: 'failed', reason: problem };
+      const stop = await this.supplyMissing(step, sc.missing, info);
+      if (stop) return stop;
       sc = executableCommand(this.guide, step.run, this.values);
     }
     const timeoutMs = this.opts.timeout ?? step.timeout;
@@ -482,10 +484,8 @@ class Run {
     if (step.run !== undefined) {
       let sc = executableCommand(this.guide, step.run, this.values);
       if (sc.missing.length) {
-        const nothing = this.nothingToCleanUp(step, sc.missing);
-        if (nothing) return nothing;
-        const problem = await this.fillMissing(sc.missing, info);
-        if (problem) return { verdict: 'failed', reason: problem };
+        const stop = await this.supplyMissing(step, sc.missing, info);
+        if (stop) return stop;
         sc = executableCommand(this.guide, step.run, this.values);
       }
       const r = await this.exec(info, sc.script, sc.env, timeoutMs, false);
@@ -542,10 +542,8 @@ class Run {
       const ca = res(caFile);
       if (ca !== undefined) resolved.caFile = ca;
       if (missing.length) {
-        const nothing = this.nothingToCleanUp(step, missing);
-        if (nothing) return nothing;
-        const problem = await this.fillMissing([...new Set(missing)], info);
-        if (problem) return { verdict: 'failed', reason: problem };
+        const stop = await this.supplyMissing(step, [...new Set(missing)], info);
+        if (stop) return stop;
         this.attemptsMade--;
         return this.verifyAttempt(step, info);
       }
