@@ -48,7 +48,7 @@ export function shownValueProblem(value: string, opts: { optionLike: boolean }):
 }
 
 /** Describes a control character for a message: `NUL`, `U+001B (escape)`. */
-export function describeControl(c: string): string {
+function describeControl(c: string): string {
   const code = c.codePointAt(0)!;
   const names: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'line break', 13: 'carriage return', 27: 'escape', 127: 'DEL', 0x202e: 'right-to-left override' };
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}${names[code] ? ` (${names[code]})` : ''}`;
