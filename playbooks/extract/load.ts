@@ -69,10 +69,15 @@ export const MAX_GUIDE_BYTES = 256 * 1024;
 export const MAX_INDENT_COLUMNS = 64;
 export const MAX_QUOTE_DEPTH = 16;
 
+/** A guide of `bytes` bytes, over MAX_GUIDE_BYTES (the source's length, or the file's size before it is read). */
+function tooLarge(file: string, bytes: number): Diagnostic {
+  return { file, line: 1, column: 1, code: 'guide-too-large', message: `this guide is ${Math.round(bytes / 1024)} KiB; a guide may be at most ${MAX_GUIDE_BYTES / 1024} KiB`, hint: 'split it into several guides' };
+}
+
 /** A guide too large or too deeply nested to parse in reasonable time, as a diagnostic. */
 function sizeProblem(source: string, file: string): Diagnostic | undefined {
   const bytes = Buffer.byteLength(source, 'utf8');
-  if (bytes > MAX_GUIDE_BYTES) return { file, line: 1, column: 1, code: 'guide-too-large', message: `this guide is ${Math.round(bytes / 1024)} KiB; a guide may be at most ${MAX_GUIDE_BYTES / 1024} KiB`, hint: 'split it into several guides' };
+  if (bytes > MAX_GUIDE_BYTES) return tooLarge(file, bytes);
   let line = 0;
   for (const m of source.matchAll(/^[ \t>]*/gm)) {
     line++;
@@ -211,7 +216,7 @@ export async function loadGuideFile(file: string, cwd = process.cwd()): Promise<
     // Checked before reading: a device (/dev/zero) or a huge file would never finish or fill memory.
     const st = await stat(file);
     if (!st.isFile()) return { diagnostics: [{ file: shown, line: 1, column: 1, code: 'unreadable', message: 'cannot read file: not a regular file' }] };
-    if (st.size > MAX_GUIDE_BYTES) return { diagnostics: [{ file: shown, line: 1, column: 1, code: 'guide-too-large', message: `this guide is ${Math.round(st.size / 1024)} KiB; a guide may be at most ${MAX_GUIDE_BYTES / 1024} KiB`, hint: 'split it into several guides' }] };
+    if (st.size > MAX_GUIDE_BYTES) return { diagnostics: [tooLarge(shown, st.size)] };
     source = await readFile(file, 'utf8');
   } catch (e) {
     return { diagnostics: [{ file: shown, line: 1, column: 1, code: 'unreadable', message: `cannot read file: ${(e as Error).message}` }] };

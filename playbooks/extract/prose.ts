@@ -16,7 +16,7 @@ function stringProp(el: Element, name: string): string | undefined {
 
 const ASIDE_TYPES = ['note', 'tip', 'caution', 'danger'] as const;
 
-export function inlines(nodes: readonly PhrasingContent[] | readonly RootContent[]): Inline[] {
+function inlines(nodes: readonly PhrasingContent[] | readonly RootContent[]): Inline[] {
   const out: Inline[] = [];
   const push = (n: Inline) => {
     const last = out.at(-1);
@@ -62,7 +62,7 @@ export function inlines(nodes: readonly PhrasingContent[] | readonly RootContent
 }
 
 /** Prose blocks of `nodes`; `paths` scopes them (inside <OnPath>). Steps and fields become markers. */
-export function proseBlocks(nodes: readonly RootContent[], paths: PathId[] | undefined, inStep = false): DocBlock[] {
+function proseBlocks(nodes: readonly RootContent[], paths: PathId[] | undefined, inStep = false): DocBlock[] {
   const out: DocBlock[] = [];
   const scoped = (b: DocBlock): DocBlock => (paths ? { ...b, paths } : b);
   for (const n of nodes) {

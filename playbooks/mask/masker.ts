@@ -70,8 +70,9 @@ function singleForms(secret: string): string[] {
   forms.add(jsonEscaped(secret, true));
   forms.add(jsonEscaped(json)); // JSON text inside a JSON string (a report of a JSON output)
   // XML and HTML text (JUnit reports, the page): what xmlEscape and HTML escaping write.
-  forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
-  forms.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+  const xml = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  forms.add(xml);
+  forms.add(xml.replace(/'/g, '&#39;'));
   if (bytes.length >= 3) {
     let hex = '';
     for (const b of bytes) hex += b.toString(16).padStart(2, '0');
@@ -127,7 +128,11 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
     patterns = [...all].sort((a, b) => b.length - a.length);
     re = patterns.length ? new RegExp(patterns.map(seeThrough).join('|'), 'g') : undefined;
     byFirst = new Map();
-    for (const p of patterns) byFirst.set(p[0]!, [...(byFirst.get(p[0]!) ?? []), p]);
+    for (const p of patterns) {
+      const same = byFirst.get(p[0]!);
+      if (same) same.push(p);
+      else byFirst.set(p[0]!, [p]);
+    }
     longest = patterns[0]?.length ?? 0;
   };
 
@@ -142,10 +147,13 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
   const holdFrom = (text: string, from: number): number => {
     if (!patterns.length) return text.length;
     // Escape sequences make a secret's text longer than the secret: look a little further back.
-    for (let i = Math.max(from, text.length - 2 * longest - 256); i < text.length; i++) {
+    const start = Math.max(from, text.length - 2 * longest - 256);
+    // Most chunks hold no escape sequence: then no tail needs them stripped (once per chunk, not per position).
+    const plain = !text.includes('\u001b', start);
+    for (let i = start; i < text.length; i++) {
       const candidates = byFirst.get(text[i]!);
       if (!candidates) continue;
-      const tail = text.slice(i).replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '');
+      const tail = plain ? text.slice(i) : text.slice(i).replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '');
       for (const p of candidates) if (p.length > tail.length && p.startsWith(tail)) return i;
     }
     return text.length;

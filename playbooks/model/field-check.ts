@@ -48,7 +48,7 @@ export function shownValueProblem(value: string, opts: { optionLike: boolean }):
 }
 
 /** Describes a control character for a message: `NUL`, `U+001B (escape)`. */
-export function describeControl(c: string): string {
+function describeControl(c: string): string {
   const code = c.codePointAt(0)!;
   const names: Record<number, string> = { 0: 'NUL', 9: 'tab', 10: 'line break', 13: 'carriage return', 27: 'escape', 127: 'DEL', 0x202e: 'right-to-left override' };
   return `U+${code.toString(16).toUpperCase().padStart(4, '0')}${names[code] ? ` (${names[code]})` : ''}`;
@@ -102,7 +102,8 @@ const HOST_RE = new RegExp(`^(?:${HOST_LABEL}(?:\\.${HOST_LABEL})*|\\d{1,3}(?:\\
 /** Validates and normalises one value for a field. Messages say what was expected. */
 export function checkFieldValue(field: CheckableField, raw: string): FieldCheck {
   const multiline = field.multiline === true && (field.type === 'text' || field.type === 'secret');
-  const value = field.type === 'secret' ? (multiline ? raw.replace(/\r\n/g, '\n') : raw) : (multiline ? raw.replace(/\r\n/g, '\n') : raw).trim();
+  const text = multiline ? raw.replace(/\r\n/g, '\n') : raw; // CRLF is read as LF
+  const value = field.type === 'secret' ? text : text.trim();
   const expected = (what: string): FieldCheck => ({ ok: false, message: `expected ${what}, got ${field.type === 'secret' ? 'a value that does not match' : JSON.stringify(value)}` });
   if (value === '') return { ok: false, message: 'a value is required' };
   // Checked before anything quotes the value back: the message never echoes a huge or control-laden value.

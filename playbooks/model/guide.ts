@@ -127,16 +127,13 @@ export const GuideSchema = z
       if (stepIds.has(step.id)) issue(['steps', i, 'id'], `duplicate step id "${step.id}" (first used by step ${stepIds.get(step.id)! + 1})`, 'step ids must be unique within a guide');
       else stepIds.set(step.id, i);
 
-      if (step.when !== undefined) {
-        const cond = parseCondition(step.when);
-        if (cond && !fields.has(cond.field)) issue(['steps', i, 'when'], `when refers to unknown field "${cond.field}"`, `declare <Field id="${cond.field}" .../> or use one of: ${[...fields.keys()].join(', ') || '(no fields)'}`);
-      }
-      if (step.kind === 'verify') {
-        step.probes.forEach((p, k) => {
-          const cond = p.credentialsWhen !== undefined ? parseCondition(p.credentialsWhen) : undefined;
-          if (cond && !fields.has(cond.field)) issue(['steps', i, 'probes', k, 'credentialsWhen'], `credentialsWhen refers to unknown field "${cond.field}"`, `declare <Field id="${cond.field}" .../> or use one of: ${[...fields.keys()].join(', ') || '(no fields)'}`);
-        });
-      }
+      /** A condition (`when`, `credentialsWhen`) names a declared field. */
+      const conditionField = (path: (string | number)[], condition: string | undefined) => {
+        const cond = condition !== undefined ? parseCondition(condition) : undefined;
+        if (cond && !fields.has(cond.field)) issue(path, `${path.at(-1)} refers to unknown field "${cond.field}"`, `declare <Field id="${cond.field}" .../> or use one of: ${[...fields.keys()].join(', ') || '(no fields)'}`);
+      };
+      conditionField(['steps', i, 'when'], step.when);
+      if (step.kind === 'verify') step.probes.forEach((p, k) => conditionField(['steps', i, 'probes', k, 'credentialsWhen'], p.credentialsWhen));
 
       for (const site of templatesOf(step, i)) {
         for (const off of findMalformedRefs(site.template)) {

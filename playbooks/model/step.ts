@@ -238,4 +238,9 @@ export type ManualStep = Extract<Step, { kind: 'manual' }>;
 export type Check = z.output<typeof CheckSchema>;
 export type Probe = z.output<typeof ProbeSchema>;
 export type Capture = z.output<typeof CaptureSchema>;
+
+/** A cleanup step (`always`): it runs even after a failure or an interruption. */
+export function isCleanupStep(step: Step): boolean {
+  return (step.kind === 'command' || step.kind === 'verify') && step.always;
+}
 export type StepKind = Step['kind'];

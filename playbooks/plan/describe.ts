@@ -1,7 +1,7 @@
 // A plan described for people and tools: every step of a path with its text resolved. Browser-safe.
 import type { Guide } from '../model/guide.ts';
 import type { PathId } from '../model/props.ts';
-import type { Check, Probe } from '../model/step.ts';
+import { isCleanupStep, type Check, type Probe } from '../model/step.ts';
 import { onPath, type DocBlock, type Inline } from '../model/doc.ts';
 import { fieldsForPath } from './values.ts';
 import { displayCommand, displayValue, stepsForPath } from './plan.ts';
@@ -82,11 +82,14 @@ export function describeProbe(guide: Guide, p: Probe, values: Readonly<Record<st
  * known and not secret, and leave the mark otherwise.
  */
 export function fillValueMarks(guide: Guide, text: string, values: Readonly<Record<string, string | undefined>>): string {
-  return text.replace(/<([a-z][A-Za-z0-9]*)>/g, (mark, id: string) => {
-    const f = guide.fields.find((x) => x.id === id);
-    const v = ownValue(values, id);
-    return f && !f.secret && v !== undefined && v !== '' ? v : mark;
-  });
+  return text.replace(/<([a-z][A-Za-z0-9]*)>/g, (mark, id: string) => shownFieldValue(guide, id, values) ?? mark);
+}
+
+/** The value of field `id` as prose may show it: known, not empty, and the field not secret. */
+function shownFieldValue(guide: Guide, id: string, values: Readonly<Record<string, string | undefined>>): string | undefined {
+  const f = guide.fields.find((x) => x.id === id);
+  const v = ownValue(values, id);
+  return f && !f.secret && v !== undefined && v !== '' ? v : undefined;
 }
 
 export function describePlan(guide: Guide, path: PathId, values: Readonly<Record<string, string | undefined>>): DescribedPlan {
@@ -103,7 +106,7 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
     hasValue: ownValue(values, f.id) !== undefined,
   }));
   const steps = stepsForPath(guide, path, values).map(({ step, number, skipReason }): DescribedStep => {
-    const always = (step.kind === 'command' || step.kind === 'verify') && step.always ? { always: true as const } : {};
+    const always = isCleanupStep(step) ? { always: true as const } : {};
     const base = { id: step.id, number, kind: step.kind, title: step.title, description: fillValueMarks(guide, step.description, values), entries: [] as DescribedStep['entries'], checks: [] as string[], done: [] as string[], ...always, ...(skipReason ? { skipped: skipReason } : {}) };
     switch (step.kind) {
       case 'fields': {
@@ -162,9 +165,8 @@ export function describePlan(guide: Guide, path: PathId, values: Readonly<Record
 /** A `<Value>` gets its value where it is known and not secret. */
 function fillInline(guide: Guide, i: Inline, values: Readonly<Record<string, string | undefined>>): Inline {
   if (i.t === 'value') {
-    const f = guide.fields.find((x) => x.id === i.id);
-    const v = values[i.id];
-    return f && !f.secret && v !== undefined && v !== '' ? { ...i, value: v } : i;
+    const v = shownFieldValue(guide, i.id, values);
+    return v !== undefined ? { ...i, value: v } : i;
   }
   if ('children' in i) return { ...i, children: i.children.map((c) => fillInline(guide, c, values)) };
   return i;

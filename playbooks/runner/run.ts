@@ -6,7 +6,7 @@ import type { Field } from '../model/field.ts';
 import { checkFieldValue, valueTextProblem } from '../model/field.ts';
 import { shownValueProblem } from '../model/field-check.ts';
 import type { PathId } from '../model/props.ts';
-import type { CommandStep, FieldsStep, ManualStep, Step, VerifyStep } from '../model/step.ts';
+import { isCleanupStep, type CommandStep, type FieldsStep, type ManualStep, type Step, type VerifyStep } from '../model/step.ts';
 import { displayCommand, displayValue, executableCommand, resolveValue, stepsForPath, type PlannedStep } from '../plan/plan.ts';
 import { resolveValues } from '../plan/values.ts';
 import { describeProbe } from '../plan/describe.ts';
@@ -14,12 +14,11 @@ import { createMasker, type Masker } from '../mask/masker.ts';
 import { ownValue, valueRecord } from '../model/own.ts';
 import { evaluateCondition, parseCondition } from '../model/when.ts';
 import type { ResolvedFieldsStep, ResolvedProbe } from '../contracts.ts';
-import { realClock } from './clock.ts';
+import { boundedDelay, realClock } from './clock.ts';
 import { execInPty, type ExecResult } from './exec.ts';
 import { loadNodePtySpawn } from './pty.ts';
 import { cleanOutput, evaluateCheck, shortOutput, tail } from './output.ts';
 import { execBounded, REGEX_DEADLINE_MS } from './regex-match.ts';
-import { boundedDelay } from './clock.ts';
 import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
 import { withOwnCommand } from './own-command.ts';
 
@@ -36,11 +35,6 @@ class RunAbort extends Error {
   constructor() {
     super('interrupted');
   }
-}
-
-/** A cleanup step: it runs even after a failure or an interruption. */
-function isCleanup(step: Step): boolean {
-  return (step.kind === 'command' || step.kind === 'verify') && step.always;
 }
 
 export function formatDuration(ms: number): string {
@@ -253,7 +247,7 @@ class Run {
   }
 
   private info(p: PlannedStep): StepInfo {
-    return { id: p.step.id, number: p.number, kind: p.step.kind, title: p.step.title, ...(isCleanup(p.step) ? { always: true as const } : {}) };
+    return { id: p.step.id, number: p.number, kind: p.step.kind, title: p.step.title, ...(isCleanupStep(p.step) ? { always: true as const } : {}) };
   }
 
   private displayOf(step: Step): string | undefined {
@@ -279,7 +273,7 @@ class Run {
       const info = this.info(p);
       const skip = (reason: string) => this.end(info, total, { verdict: 'skipped', reason }, 0);
       // Cleanup steps (always) still run after a failure or an interruption, in guide order.
-      const cleanup = isCleanup(p.step);
+      const cleanup = isCleanupStep(p.step);
       if (this.cleanupSignal.aborted || (this.main.aborted && !cleanup)) skip('not run: interrupted');
       else if (failedAt && !cleanup) skip(`not run: step ${failedAt} failed`);
       else if (this.opts.only !== undefined && p.step.id !== this.opts.only) skip(`not selected (--only ${this.opts.only})`);
@@ -348,17 +342,21 @@ class Run {
   }
 
   /**
-   * A cleanup step that needs a value an earlier step did not capture has nothing to clean up
-   * (the thing was never made): it is skipped, not failed.
+   * Values a command or verify step needs but that are not known: the step's outcome when they
+   * cannot be had, or undefined once they are filled in (prompted for when interactive). A cleanup
+   * step that needs a value an earlier step did not capture has nothing to clean up (the thing was
+   * never made): it is skipped, not failed.
    */
-  private nothingToCleanUp(step: Step, missing: string[]): StepOutcome | undefined {
-    if (!isCleanup(step)) return undefined;
-    for (const name of missing) {
-      if (this.guide.fields.some((f) => f.id === name)) continue;
-      const by = this.guide.steps.find((s) => s.kind === 'command' && s.captures.some((c) => c.name === name));
-      return { verdict: 'skipped', reason: `nothing to clean up: ${by ? `step ${by.id} did not capture ${name}` : `${name} was not captured`}` };
+  private async supplyMissing(step: Step, missing: string[], info: StepInfo): Promise<StepOutcome | undefined> {
+    if (isCleanupStep(step)) {
+      for (const name of missing) {
+        if (this.guide.fields.some((f) => f.id === name)) continue;
+        const by = this.guide.steps.find((s) => s.kind === 'command' && s.captures.some((c) => c.name === name));
+        return { verdict: 'skipped', reason: `nothing to clean up: ${by ? `step ${by.id} did not capture ${name}` : `${name} was not captured`}` };
+      }
     }
-    return undefined;
+    const problem = await this.fillMissing(missing, info);
+    return problem ? { verdict: 'failed', reason: problem } : undefined;
   }
 
   /** Values a step needs but that are not known: prompted for when interactive. */
@@ -412,10 +410,8 @@ class Run {
     }
     let sc = executableCommand(this.guide, step.run, this.values);
     if (sc.missing.length) {
-      const nothing = this.nothingToCleanUp(step, sc.missing);
-      if (nothing) return nothing;
-      const problem = await this.fillMissing(sc.missing, info);
-      if (problem) return { verdict: 'failed', reason: problem };
+      const stop = await this.supplyMissing(step, sc.missing, info);
+      if (stop) return stop;
       sc = executableCommand(this.guide, step.run, this.values);
     }
     const timeoutMs = this.opts.timeout ?? step.timeout;
@@ -488,10 +484,8 @@ class Run {
     if (step.run !== undefined) {
       let sc = executableCommand(this.guide, step.run, this.values);
       if (sc.missing.length) {
-        const nothing = this.nothingToCleanUp(step, sc.missing);
-        if (nothing) return nothing;
-        const problem = await this.fillMissing(sc.missing, info);
-        if (problem) return { verdict: 'failed', reason: problem };
+        const stop = await this.supplyMissing(step, sc.missing, info);
+        if (stop) return stop;
         sc = executableCommand(this.guide, step.run, this.values);
       }
       const r = await this.exec(info, sc.script, sc.env, timeoutMs, false);
@@ -508,20 +502,19 @@ class Run {
     const problems: string[] = [];
     let expected: { success: string; got: string } | undefined;
     for (const [k, check] of step.checks.entries()) {
-      const got = () => (check.type === 'exitCode' ? `exit code ${exitCode ?? 'none'}` : shortOutput(this.masker.mask(output)));
+      let problem: string | undefined;
       if (check.type === 'regex') {
+        // A guide's regex runs in a worker with a deadline (matchRegex), never on this thread.
         const r = await this.matchRegex(step, 'checks', k, check.pattern, output);
         if ('problem' in r) return { verdict: 'failed', reason: r.problem, ...(exitCode !== undefined ? { exitCode } : {}) };
-        if (r.match) continue;
-        problems.push(`output does not match /${check.pattern}/`);
-        expected ??= { success: this.successText(check.success), got: got() };
-        continue;
+        if (!r.match) problem = `output does not match /${check.pattern}/`;
+      } else {
+        const resolved = check.type === 'contains' || check.type === 'notContains' ? { ...check, text: resolveValue(this.guide, check.text, this.values).value } : check;
+        problem = evaluateCheck(resolved, exitCode, output).message;
       }
-      const resolved = check.type === 'contains' || check.type === 'notContains' ? { ...check, text: resolveValue(this.guide, check.text, this.values).value } : check;
-      const o = evaluateCheck(resolved, exitCode, output);
-      if (o.ok) continue;
-      problems.push(o.message!);
-      expected ??= { success: this.successText(check.success), got: got() };
+      if (problem === undefined) continue;
+      problems.push(problem);
+      expected ??= { success: this.successText(check.success), got: check.type === 'exitCode' ? `exit code ${exitCode ?? 'none'}` : shortOutput(this.masker.mask(output)) };
     }
     if (expected) return { verdict: 'failed', reason: `expected: ${expected.success}; got: ${expected.got}`, detail: problems.join('; '), ...(exitCode !== undefined ? { exitCode } : {}) };
     for (const probe of step.probes) {
@@ -549,10 +542,8 @@ class Run {
       const ca = res(caFile);
       if (ca !== undefined) resolved.caFile = ca;
       if (missing.length) {
-        const nothing = this.nothingToCleanUp(step, missing);
-        if (nothing) return nothing;
-        const problem = await this.fillMissing([...new Set(missing)], info);
-        if (problem) return { verdict: 'failed', reason: problem };
+        const stop = await this.supplyMissing(step, [...new Set(missing)], info);
+        if (stop) return stop;
         this.attemptsMade--;
         return this.verifyAttempt(step, info);
       }

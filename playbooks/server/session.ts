@@ -17,6 +17,7 @@ import { selectSteps, startStepRun, summarize } from './step-run.ts';
 import { templatesOf } from '../model/guide.ts';
 import { findRefs } from '../template/refs.ts';
 import { evaluateCondition, parseCondition } from '../model/when.ts';
+import { isCleanupStep } from '../model/step.ts';
 import { PagePrompter } from './page-prompter.ts';
 import type { RunnerServices } from '../runner/services.ts';
 
@@ -516,7 +517,7 @@ export function missingCapture(
   };
   for (const step of selected) {
     if (!step.paths.includes(path) || !holds(step)) continue;
-    const cleanup = (step.kind === 'command' || step.kind === 'verify') && step.always;
+    const cleanup = isCleanupStep(step);
     if (!cleanup) {
       for (const site of templatesOf(step, guide.steps.indexOf(step))) {
         for (const ref of findRefs(site.template)) {

@@ -227,7 +227,7 @@ const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 export const STDIN_SAFE = /^[A-Za-z0-9_@%+=:,./~-]*$/;
 
 /** Why a reference cannot take its value where it sits, or undefined when it can. */
-export function refusalOf(seg: Extract<Segment, { kind: 'ref' }>): string | undefined {
+function refusalOf(seg: Extract<Segment, { kind: 'ref' }>): string | undefined {
   if (!seg.stdin) return undefined;
   if (seg.secret) return `secret {{${seg.name}}} sits in a heredoc or here-string, text a program reads on its standard input (a config read with curl -K -, a YAML file): a quote or line break in it would change that text; pass it as an argument, e.g. printf 'Authorization: Bearer %s\\n' {{${seg.name}}} | curl -H @- …`;
   if (seg.value !== undefined && !STDIN_SAFE.test(seg.value)) {
