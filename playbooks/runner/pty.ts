@@ -1,7 +1,8 @@
 // The real SpawnPty: `bash -c <script>` in a node-pty pseudo-terminal. forkpty() makes the shell
 // a session leader, so its pid is also its process group id and `kill(-pid)` reaches every
 // process it started (except daemons that call setsid themselves, as a guide's must).
-import { closeSync, constants, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { holdUntilRead } from './pty-hold.ts';
 import type { PtyProcess, SpawnOptions, SpawnPty } from './types.ts';
 import { loadNodePty } from './node-pty-load.ts';
 
@@ -13,52 +14,6 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Keeps the terminal's other end (the slave side) open in this process until the pty's child has
- * exited, then lets go. Without it, the last output a command writes just before it exits was now
- * and then lost under load (seen about 1 run in 100 with the CPUs saturated): the terminal hung up
- * before that output had reached node-pty, which then reports the exit without it. While we hold
- * the slave, the hang-up can only come after our close, by which time the output has been read.
- * Costs a poll of the child's pid, every 2 ms at first, backing off to every 100 ms; returns the
- * release function.
- */
-export function holdTerminalUntilExit(p: { pid: number; readonly _pty?: unknown }, firstPollMs = 2, maxPollMs = 100): () => void {
-  const slave = typeof p._pty === 'string' ? p._pty : undefined;
-  if (!slave) return () => {};
-  let fd: number | undefined;
-  try {
-    fd = openSync(slave, constants.O_RDWR | constants.O_NOCTTY);
-  } catch {
-    return () => {};
-  }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const release = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    if (fd === undefined) return;
-    try {
-      closeSync(fd);
-    } catch {
-      // already closed
-    }
-    fd = undefined;
-  };
-  // Short commands end within milliseconds: poll fast at first, then back off for long-lived ones.
-  const poll = (every: number) => {
-    timer = setTimeout(() => {
-      try {
-        process.kill(p.pid, 0);
-      } catch {
-        return release(); // gone (reaped): the rest of its output has been read by now
-      }
-      poll(Math.min(every * 2, maxPollMs));
-    }, every);
-    timer.unref?.();
-  };
-  poll(firstPollMs);
-  return release;
 }
 
 /** Loads node-pty (a native module) only when a command is about to run; a PlaybookError saying
@@ -75,7 +30,7 @@ export async function loadNodePtySpawn(shell = 'bash'): Promise<SpawnPty> {
       cwd: options.cwd ?? process.cwd(),
       env: options.env,
     });
-    const release = holdTerminalUntilExit(p as typeof p & { _pty?: unknown });
+    const release = holdUntilRead(p);
     let exited = false;
     p.onExit(() => {
       exited = true;

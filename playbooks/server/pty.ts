@@ -1,6 +1,6 @@
 // Spawning ptys (injectable for tests) and stopping a pty's whole process group.
 import type { IPty } from 'node-pty';
-import { holdTerminalUntilExit } from '../runner/pty.ts';
+import { holdUntilRead } from '../runner/pty-hold.ts';
 import { withOwnCommand } from '../runner/own-command.ts';
 import { loadNodePty } from '../runner/node-pty-load.ts';
 
@@ -15,13 +15,13 @@ export type SpawnPty = (file: string, args: string[], opts: PtyOptions) => IPty;
 export type { IPty };
 
 /** node-pty (loaded when the server starts: a PlaybookError saying how to build it when it is not
- * built), holding the terminal until the child exits so its last output is never lost (see
- * holdTerminalUntilExit). */
+ * built), holding the terminal until the child has exited and its output has been read, so its last output
+ * is never lost (see runner/pty-hold.ts). */
 export async function loadSpawnNodePty(): Promise<SpawnPty> {
   const nodePty = await loadNodePty();
   return (file, args, opts) => {
     const p = nodePty.spawn(file, args, opts);
-    const release = holdTerminalUntilExit(p as IPty & { _pty?: unknown });
+    const release = holdUntilRead(p);
     p.onExit(release);
     return p;
   };
