@@ -2,6 +2,7 @@
 import type { Guide } from '../model/guide.ts';
 import { PlaybookError } from '../errors.ts';
 import { valueRecord } from '../model/own.ts';
+import { secretFromShell } from '../model/secret-from-shell.ts';
 
 export function parseSets(guide: Guide, sets: readonly string[]): Record<string, string> {
   const out = valueRecord<string>();
@@ -14,7 +15,7 @@ export function parseSets(guide: Guide, sets: readonly string[]): Record<string,
     if (!field) throw new PlaybookError('unknown-field', `unknown field "${id}" in --set; valid fields of ${guide.meta.id}: ${ids.join(', ')}`);
     if (field.secret) {
       throw new PlaybookError('secret-on-command-line', `field "${id}" is a secret and cannot be given with --set (command lines show up in ps and shell history)`, {
-        hint: `export ${field.envVar}=..., put it in a --values file, or let the runner prompt for it`,
+        hint: `type it into \`${secretFromShell(field.envVar)}\` (not echoed, kept out of shell history), put it in a --values file, or let the runner prompt for it`,
       });
     }
     out[id] = s.slice(eq + 1);

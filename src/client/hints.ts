@@ -2,6 +2,7 @@
 // prints, secrets the reader exports in their shell. Browser-safe; rendered by server and browser.
 import type { PageModel } from './page-model.ts';
 import type { Piece } from './pieces.ts';
+import { secretFromShell } from '../../playbooks/model/secret-from-shell.ts';
 
 export type Hint =
   | { kind: 'field'; name: string; label: string; href: string }
@@ -44,7 +45,7 @@ export function hintParts(h: Hint): HintPart[] {
     case 'capture':
       return [{ text: `<${h.name}>`, code: true }, { text: ' is printed by step ' }, { text: `“${h.stepTitle}”`, href: h.href }, { text: '.' }];
     case 'secret-env':
-      return [{ text: `${h.label}: set ` }, { text: h.envVar, code: true }, { text: ' in your shell first, for example ' }, { text: `read -rs ${h.envVar} && export ${h.envVar}`, code: true }, { text: '. The page never shows or stores it.' }];
+      return [{ text: `${h.label}: set ` }, { text: h.envVar, code: true }, { text: ' in your shell first, for example ' }, { text: secretFromShell(h.envVar), code: true }, { text: '. The page never shows or stores it.' }];
     case 'secret-hidden':
       return [{ text: `${h.label} is a secret: it is not shown here; paste it from where you keep it.` }];
   }

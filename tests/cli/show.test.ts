@@ -173,7 +173,7 @@ describe('show, bad input: exit 2, one line with the valid choices', () => {
   it('secret on the command line', async () => {
     expect(await usageError(['show', 'artifactory', '--set', 'artifactoryToken=abc'])).toMatchInlineSnapshot(`
       "cgr-playbook show: field "artifactoryToken" is a secret and cannot be given with --set (command lines show up in ps and shell history)
-        hint: export CGR_ARTIFACTORY_TOKEN=..., put it in a --values file, or let the runner prompt for it
+        hint: type it into \`read -rs CGR_ARTIFACTORY_TOKEN && export CGR_ARTIFACTORY_TOKEN\` (not echoed, kept out of shell history), put it in a --values file, or let the runner prompt for it
       "
     `);
   });

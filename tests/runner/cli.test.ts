@@ -128,11 +128,20 @@ describe('cgr-playbook run', () => {
     `);
   });
 
+  it('CI with a missing secret: says how to give it without writing it into shell history', async () => {
+    const r = await cli(['run', fx('mask'), '--ci']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/apiToken \(.*\): type it into `read -rs CGR_API_TOKEN && export CGR_API_TOKEN` or put it in a --values file/);
+    expect(r.stderr).not.toMatch(/export CGR_API_TOKEN=/);
+  });
+
   it('refuses a secret on the command line (exit 2) and says where to put it', async () => {
     const r = await cli(['run', fx('mask'), '--set', 'apiToken=hunter2hunter2']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('field "apiToken" is a secret and cannot be given with --set');
-    expect(r.stderr).toContain('export CGR_API_TOKEN=...');
+    // Typed into `read -rs`, not `export CGR_API_TOKEN=tok…`: that line would land in the shell's history file.
+    expect(r.stderr).toContain('`read -rs CGR_API_TOKEN && export CGR_API_TOKEN` (not echoed, kept out of shell history)');
+    expect(r.stderr).not.toMatch(/export CGR_API_TOKEN=/);
     expect(r.stdout + r.stderr).not.toContain('hunter2hunter2');
   });
 

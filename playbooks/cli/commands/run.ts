@@ -29,6 +29,7 @@ import { loadNodePty } from '../../runner/node-pty-load.ts';
 import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
 import { annotation, annotationOverflowNotice, annotationPath, inGitHubActions, mdCell, mdCodeCell } from '../../report/github.ts';
 import type { ReportSource } from '../../report/run-report.ts';
+import { secretFromShell } from '../../model/secret-from-shell.ts';
 
 const usage = `Usage: cgr-playbook run <guide> [options]
 
@@ -82,7 +83,7 @@ function printError(io: CliIO, result: RunResult): void {
   // With a list below, the first line only names the fields.
   const head = e.invalid?.length ? `invalid value${e.invalid.length > 1 ? 's' : ''} for ${e.invalid.map((p) => p.id).join(', ')}` : e.message;
   const lines = [`cgr-playbook run: ${head}`];
-  for (const m of e.missing ?? []) lines.push(`  ${m.id} (${m.label}): ${m.secret ? `export ${m.envVar}=... or put it in a --values file` : `--set ${m.id}=... or ${m.envVar}`}`);
+  for (const m of e.missing ?? []) lines.push(`  ${m.id} (${m.label}): ${m.secret ? `type it into \`${secretFromShell(m.envVar)}\` or put it in a --values file` : `--set ${m.id}=... or ${m.envVar}`}`);
   for (const p of e.invalid ?? []) lines.push(`  ${p.id} (${p.label}): ${p.message}`);
   if (e.hint) lines.push(`  hint: ${e.hint}`);
   io.stderr.write(lines.join('\n') + '\n');
