@@ -1,7 +1,8 @@
 // Trust for a registry whose HTTPS certificate a private CA signed. Docker reads such a CA from
 // /etc/docker/certs.d/<host:port>/ca.crt and adds it to the system's trusted CAs; a probe given
 // `caFile` does the same: a fetch that trusts the certificates of that PEM file in addition to
-// Node's default ones. No file there: the default trust alone (the caller says so on a TLS failure).
+// Node's default ones. No file there, or none usable (no certificate in it, unreadable): the
+// default trust alone, as docker ignores what is no certificate (the caller says so on a TLS failure).
 import { X509Certificate } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
