@@ -233,6 +233,31 @@ describe('guides', () => {
     }
   });
 
+  it('the HTTPS branches say where Docker Desktop (macOS, Windows) takes a CA from, with Docker\'s own pages', () => {
+    // Docker's FAQs for Docker Desktop: "How do I add TLS certificates?" (Mac: the keychain,
+    // `security add-trusted-cert`, ~/.docker/certs.d copied into the VM at start, restart after a
+    // change) and "How do I add custom CA certificates?" (Windows: the certificate store's Trusted
+    // Root / Intermediate Certification Authorities).
+    const mac = 'https://docs.docker.com/desktop/troubleshoot-and-support/faqs/macfaqs/#how-do-i-add-tls-certificates';
+    const win = 'https://docs.docker.com/desktop/troubleshoot-and-support/faqs/windowsfaqs/#how-do-i-add-custom-ca-certificates';
+    const nexus = readFileSync(join(root, 'content', 'nexus.mdx'), 'utf8');
+    const artifactory = readFileSync(join(root, 'content', 'artifactory.mdx'), 'utf8');
+    const branches = {
+      'nexus tls-front': /<Manual id="tls-front"[\s\S]*?<\/Manual>/.exec(nexus)![0],
+      'artifactory before you start': /## Before you start[\s\S]*?\n<Verify/.exec(artifactory)![0],
+    };
+    for (const [where, block] of Object.entries(branches)) {
+      expect(block, where).toContain(mac);
+      expect(block, where).toContain(win);
+      expect(block, where).toMatch(/keychain[\s\S]*security add-trusted-cert -d -r trustRoot -k ~\/Library\/Keychains\/login\.keychain/);
+      expect(block, where).toMatch(/Trusted Root Certification Authorities/);
+      expect(block, where).toMatch(/~\/\.docker\/certs\.d\/<registry address>\/ca\.crt/);
+      expect(block, where).toMatch(/[Rr]estart\s+Docker\s+Desktop/);
+      expect(block, where).toMatch(/\*\*Docker's certificate folder\*\*/);
+    }
+    for (const g of ['nexus', 'artifactory']) expect(field(guides.get(g)!, 'dockerCertsDir').help, g).toMatch(/Docker Desktop[\s\S]*\.docker\/certs\.d/);
+  });
+
   it('test-lab settings (and docker\'s certificate folder) sit in the advanced group, with defaults a reader keeps', () => {
     const lab = ['plainHttp', 'upstreamUrl', 'cloudsmithApiUrl', 'useLab', 'dockerCertsDir'];
     for (const g of guides.values()) {
