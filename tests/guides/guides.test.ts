@@ -130,6 +130,28 @@ describe('guides', () => {
     expect(stepById(g, 'pull-production')).toMatchObject({ run: expect.stringContaining('{{cloudsmithRepo}}/{{cgOrg}}/{{image}}') });
   });
 
+  it('Cloudsmith: the Create Repository step names only what Cloudsmith\'s docs show', () => {
+    // docs.cloudsmith.com/repositories/create-a-repository ("Via the Website UI"): the Repositories
+    // overview's "New repository" button opens the "Create a new Repository" form; name the
+    // repository, press "Create Repository", and it is private (name and type can be changed
+    // later under Settings). The form's name field has no documented label, so the step does not
+    // name one. Custom Storage Regions: a "Storage Region" drop-down, Dublin, Ireland by default.
+    const g = guides.get('cloudsmith')!;
+    const s = fieldsSteps(g).find((x) => x.id === 'create-repo')!;
+    expect(s.screen).toBe('Repositories › New repository');
+    const block = /<Fields id="create-repo"[\s\S]*?<\/Fields>/.exec(readFileSync(join(root, 'content', 'cloudsmith.mdx'), 'utf8'))![0];
+    expect(block).toMatch(/\*\*New repository\*\*[\s\S]*\*\*Create a new Repository\*\*[\s\S]*\*\*Create Repository\*\*[\s\S]*private/);
+    expect(block).toContain('(https://docs.cloudsmith.com/repositories/create-a-repository)');
+    expect(block).toContain('(https://docs.cloudsmith.com/repositories/custom-storage-regions)');
+    // The seed's 2024 names only as former ones.
+    expect(block).toMatch(/\*\*New repository\*\* \(formerly \*\*\+ Create Repository\*\*\)/);
+    expect(s.entries.map((e) => [e.label, e.api])).toEqual([
+      ["The repository's name", 'name'],
+      ['Storage Region', undefined],
+    ]);
+    expect(entry(g, 'create-repo', 'Storage Region').note).toMatch(/Dublin, Ireland/);
+  });
+
   it('Cloudsmith: the three upstream checks read the list the same short way, every page of it', () => {
     const g = guides.get('cloudsmith')!;
     const runs = ['upstream-url-developer', 'upstream-url-production', 'upstream-active'].map((id) => { const s = stepById(g, id); return s.kind === 'verify' ? (s.run ?? '').trim() : ''; });
