@@ -296,9 +296,22 @@ describe('guides', () => {
   it('prose reads as documentation: no runner or test internals outside the terminal asides; no unsourced claims', () => {
     for (const g of guides.values()) {
       const raw = readFileSync(join(root, 'content', `${g.meta.id}.mdx`), 'utf8');
-      const prose = raw.replace(/<Aside[\s\S]*?<\/Aside>/g, '').replace(/<Field [\s\S]*?\/>/g, (f) => (/group="advanced"/.test(f) ? '' : f));
+      // Only an aside meant for terminal readers (its title says so) may name what a terminal
+      // reader types; every other aside is reader prose like the rest.
+      const terminal = (a: string) => /^<Aside[^>]*title="[^"]*from a terminal[^"]*"/.test(a);
+      const prose = raw.replace(/<Aside[\s\S]*?<\/Aside>/g, (a) => (terminal(a) ? '' : a)).replace(/<Field [\s\S]*?\/>/g, (f) => (/group="advanced"/.test(f) ? '' : f));
       for (const leak of [/\bthe runner\b/i, /\bemulator/i, /CI proves/, /\bCGR_[A-Z_]+/, /\bthe probe\b/i, /\bwith 403\b/]) expect(prose, `${g.meta.id}: ${leak}`).not.toMatch(leak);
       for (const claim of [/8760h/, /drops any path/, /Invalid username\/password/]) expect(raw, `${g.meta.id}: ${claim}`).not.toMatch(claim);
+      // A terminal aside is worded for its reader: it names the command, and each variable it names
+      // is one of the guide's values, with the way to set it that keeps a secret off the command line.
+      for (const a of (raw.match(/<Aside[\s\S]*?<\/Aside>/g) ?? []).filter(terminal)) {
+        expect(a, g.meta.id).toContain(`\`cgr-playbook run ${g.meta.id}\``);
+        for (const v of new Set(a.match(/\bCGR_[A-Z_]+/g) ?? [])) {
+          const f = g.fields.find((x) => x.envVar === v);
+          expect(f?.envVar, `${g.meta.id}: ${v} is no value of the guide`).toBe(v);
+          if (f?.secret) expect(a, `${g.meta.id}: ${v}`).toContain(`\`read -rs ${v} && export ${v}\``);
+        }
+      }
       // chainctl: the seed's command and the current one.
       const org = field(g, 'cgOrg').help ?? '';
       expect(org, g.meta.id).toContain('chainctl iam organizations list');
