@@ -47,7 +47,7 @@ export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
   const platform: Platform | undefined = opts.platform ? parsePlatform(opts.platform) : undefined;
 
   const client = (baseUrl: string, p: ResolvedProbe, trust: CaTrust | undefined) => {
-    const f = opts.fetch ?? (trust?.kind === 'loaded' ? trust.fetch : undefined);
+    const f = opts.fetch ?? trust?.fetch;
     return new RegistryClient({
       baseUrl,
       ...(p.username ? { username: p.username } : {}),
@@ -58,11 +58,12 @@ export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
   };
 
   /**
-   * The pull, over HTTPS trusting the probe's CA file too when it names one that holds
-   * certificates, as docker adds certs.d/<host:port>/*.crt to the system's CAs. A file that is
-   * there but cannot be used (no certificate in it, unreadable) leaves the default CAs alone, as
-   * docker ignores what in such a file is no certificate; a registry they trust still pulls. A TLS
-   * failure says which CA file was looked at, and whether it was there and usable.
+   * The pull. A probe that names a caFile trusts what docker trusts: the machine's own store and
+   * Node's default CAs, plus the file's certificates when it holds some (docker adds
+   * certs.d/<host:port>/*.crt to the system's CAs). A file that is there but cannot be used (no
+   * certificate in it, unreadable) adds nothing, as docker ignores what in such a file is no
+   * certificate; a registry the machine trusts still pulls. A TLS failure says which CA file was
+   * looked at, and whether it was there and usable.
    */
   const pull = async (baseUrl: string, ref: ImageReference, p: ResolvedProbe, signal: AbortSignal) => {
     if (p.caFile !== undefined && !isAbsolute(p.caFile)) {
@@ -88,7 +89,7 @@ export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
       }
       throw e;
     } finally {
-      if (trust?.kind === 'loaded') trust.close();
+      trust?.close();
     }
   };
 
