@@ -160,7 +160,7 @@ export const ProbeSchema = z
     .superRefine((f, ctx) => {
       if (f !== undefined && !/^(\/|\{\{)/.test(f)) ctx.addIssue({ code: 'custom', message: `caFile must be an absolute path (or start with a value holding one), got ${JSON.stringify(f)}`, params: { hint: 'write the full path, e.g. caFile="/etc/docker/certs.d/{{registryHost}}/ca.crt" (where docker reads the CA of a registry)' } });
     })
-    .describe("A PEM file of CA certificates the probe trusts for the registry's HTTPS, in addition to the system's: an absolute path, usually docker's own, e.g. \"/etc/docker/certs.d/{{nexusHost}}/ca.crt\" or \"{{dockerCertsDir}}/{{nexusHost}}/ca.crt\" (a value holding an absolute path). When no file is there the probe uses the system's trust alone, and a certificate failure names the path it looked at."),
+    .describe("A PEM file of CA certificates the probe trusts for the registry's HTTPS, in addition to the system's: an absolute path, usually docker's own, e.g. \"/etc/docker/certs.d/{{nexusHost}}/ca.crt\" or \"{{dockerCertsDir}}/{{nexusHost}}/ca.crt\" (a value holding an absolute path). When no file is there, or it holds no certificate, the probe uses the system's trust alone (docker ignores such a file too), and a certificate failure names the path it looked at."),
   /** Use plain HTTP (a local lab or an http-only port). */
   insecure: booleanProp.default(false).describe("Use plain HTTP (a local lab or an http-only port)."),
   success: successProp.describe('What success looks like, in plain words (e.g. "wolfi-base comes through the cache intact"). Required. The page shows it instead of the probe\'s mechanics; a failure names it ("expected: …; got: …").'),

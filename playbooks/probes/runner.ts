@@ -7,6 +7,7 @@ import { parsePlatform, type Platform } from '../oci/platform.ts';
 import { pullImage, type PullResult } from '../oci/pull.ts';
 import { formatReference, parseReference, type ImageReference } from '../oci/reference.ts';
 import { upstreamTarget } from './upstream-ref.ts';
+import { isAbsolute } from 'node:path';
 import { loadCaFile, type CaTrust } from './ca-file.ts';
 
 export interface ProbeRunnerOptions {
@@ -46,7 +47,7 @@ export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
   const platform: Platform | undefined = opts.platform ? parsePlatform(opts.platform) : undefined;
 
   const client = (baseUrl: string, p: ResolvedProbe, trust: CaTrust | undefined) => {
-    const f = opts.fetch ?? (trust?.kind === 'loaded' ? trust.fetch : undefined);
+    const f = opts.fetch ?? trust?.fetch;
     return new RegistryClient({
       baseUrl,
       ...(p.username ? { username: p.username } : {}),
@@ -57,18 +58,21 @@ export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
   };
 
   /**
-   * The pull, over HTTPS trusting the probe's CA file too when it names one that exists. A CA file
-   * that is there but unusable fails the probe (docker would not use it either); a TLS failure
-   * says which CA file was looked at, and whether it was there.
+   * The pull. A probe that names a caFile trusts what docker trusts: the machine's own store and
+   * Node's default CAs, plus the file's certificates when it holds some (docker adds
+   * certs.d/<host:port>/*.crt to the system's CAs). A file that is there but cannot be used (no
+   * certificate in it, unreadable) adds nothing, as docker ignores what in such a file is no
+   * certificate; a registry the machine trusts still pulls. A TLS failure says which CA file was
+   * looked at, and whether it was there and usable.
    */
   const pull = async (baseUrl: string, ref: ImageReference, p: ResolvedProbe, signal: AbortSignal) => {
-    const trust = p.caFile !== undefined && baseUrl.startsWith('https:') ? await loadCaFile(p.caFile) : undefined;
-    if (trust?.kind === 'unusable') {
+    if (p.caFile !== undefined && !isAbsolute(p.caFile)) {
       throw new RegistryError(
-        { code: 'BAD_CA_FILE', cause: `The CA certificate file ${trust.path} cannot be used: ${trust.problem}.`, fix: `Put the certificate of the CA that signed the registry's certificate there, in PEM form (-----BEGIN CERTIFICATE-----), as docker expects it; or remove the file if the registry's certificate comes from a public authority.` },
-        `bad CA file ${trust.path}`,
+        { code: 'BAD_CA_FILE', cause: `The CA certificate file ${p.caFile} cannot be used: it is not an absolute path.`, fix: `Name the file by its full path, as docker keeps it: /etc/docker/certs.d/${ref.host}/ca.crt.` },
+        `bad CA file ${p.caFile}`,
       );
     }
+    const trust = p.caFile !== undefined && baseUrl.startsWith('https:') ? await loadCaFile(p.caFile) : undefined;
     try {
       return await pullImage(client(baseUrl, p, trust), ref, signal, platform ? { platform } : {});
     } catch (e) {
@@ -77,12 +81,15 @@ export function createProbeRunner(opts: ProbeRunnerOptions = {}): ProbeRunner {
         const said =
           trust.kind === 'absent'
             ? ` There is no CA certificate at ${trust.path}, where docker looks for a CA of your own for this registry.`
-            : ` The CA certificate${trust.count === 1 ? '' : 's'} in ${trust.path} did not verify it either: that file holds another CA, or the certificate is for another name.`;
-        throw new RegistryError({ code: d.code, cause: d.cause + said, fix: d.fix }, e.message, e.status);
+            : trust.kind === 'unusable'
+              ? ` The file ${trust.path} cannot be used as a CA certificate: ${trust.problem}; only this machine's CAs were tried.`
+              : ` The CA certificate${trust.count === 1 ? '' : 's'} in ${trust.path} did not verify it either: that file holds another CA, or the certificate is for another name.`;
+        const fix = trust.kind === 'unusable' ? `${d.fix} Docker reads that file as PEM certificates (-----BEGIN CERTIFICATE-----): put the CA certificate there in that form.` : d.fix;
+        throw new RegistryError({ code: d.code, cause: d.cause + said, fix }, e.message, e.status);
       }
       throw e;
     } finally {
-      if (trust?.kind === 'loaded') trust.close();
+      trust?.close();
     }
   };
 

@@ -130,6 +130,28 @@ describe('guides', () => {
     expect(stepById(g, 'pull-production')).toMatchObject({ run: expect.stringContaining('{{cloudsmithRepo}}/{{cgOrg}}/{{image}}') });
   });
 
+  it('Cloudsmith: the Create Repository step names only what Cloudsmith\'s docs show', () => {
+    // docs.cloudsmith.com/repositories/create-a-repository ("Via the Website UI"): the Repositories
+    // overview's "New repository" button opens the "Create a new Repository" form; name the
+    // repository, press "Create Repository", and it is private (name and type can be changed
+    // later under Settings). The form's name field has no documented label, so the step does not
+    // name one. Custom Storage Regions: a "Storage Region" drop-down, Dublin, Ireland by default.
+    const g = guides.get('cloudsmith')!;
+    const s = fieldsSteps(g).find((x) => x.id === 'create-repo')!;
+    expect(s.screen).toBe('Repositories › New repository');
+    const block = /<Fields id="create-repo"[\s\S]*?<\/Fields>/.exec(readFileSync(join(root, 'content', 'cloudsmith.mdx'), 'utf8'))![0];
+    expect(block).toMatch(/\*\*New repository\*\*[\s\S]*\*\*Create a new Repository\*\*[\s\S]*\*\*Create Repository\*\*[\s\S]*private/);
+    expect(block).toContain('(https://docs.cloudsmith.com/repositories/create-a-repository)');
+    expect(block).toContain('(https://docs.cloudsmith.com/repositories/custom-storage-regions)');
+    // The seed's 2024 names only as former ones.
+    expect(block).toMatch(/\*\*New repository\*\* \(formerly \*\*\+ Create Repository\*\*\)/);
+    expect(s.entries.map((e) => [e.label, e.api])).toEqual([
+      ["The repository's name", 'name'],
+      ['Storage Region', undefined],
+    ]);
+    expect(entry(g, 'create-repo', 'Storage Region').note).toMatch(/Dublin, Ireland/);
+  });
+
   it('Cloudsmith: the three upstream checks read the list the same short way, every page of it', () => {
     const g = guides.get('cloudsmith')!;
     const runs = ['upstream-url-developer', 'upstream-url-production', 'upstream-active'].map((id) => { const s = stepById(g, id); return s.kind === 'verify' ? (s.run ?? '').trim() : ''; });
@@ -233,6 +255,31 @@ describe('guides', () => {
     }
   });
 
+  it('the HTTPS branches say where Docker Desktop (macOS, Windows) takes a CA from, with Docker\'s own pages', () => {
+    // Docker's FAQs for Docker Desktop: "How do I add TLS certificates?" (Mac: the keychain,
+    // `security add-trusted-cert`, ~/.docker/certs.d copied into the VM at start, restart after a
+    // change) and "How do I add custom CA certificates?" (Windows: the certificate store's Trusted
+    // Root / Intermediate Certification Authorities).
+    const mac = 'https://docs.docker.com/desktop/troubleshoot-and-support/faqs/macfaqs/#how-do-i-add-tls-certificates';
+    const win = 'https://docs.docker.com/desktop/troubleshoot-and-support/faqs/windowsfaqs/#how-do-i-add-custom-ca-certificates';
+    const nexus = readFileSync(join(root, 'content', 'nexus.mdx'), 'utf8');
+    const artifactory = readFileSync(join(root, 'content', 'artifactory.mdx'), 'utf8');
+    const branches = {
+      'nexus tls-front': /<Manual id="tls-front"[\s\S]*?<\/Manual>/.exec(nexus)![0],
+      'artifactory before you start': /## Before you start[\s\S]*?\n<Verify/.exec(artifactory)![0],
+    };
+    for (const [where, block] of Object.entries(branches)) {
+      expect(block, where).toContain(mac);
+      expect(block, where).toContain(win);
+      expect(block, where).toMatch(/keychain[\s\S]*security add-trusted-cert -d -r trustRoot -k ~\/Library\/Keychains\/login\.keychain/);
+      expect(block, where).toMatch(/Trusted Root Certification Authorities/);
+      expect(block, where).toMatch(/~\/\.docker\/certs\.d\/<registry address>\/ca\.crt/);
+      expect(block, where).toMatch(/[Rr]estart\s+Docker\s+Desktop/);
+      expect(block, where).toMatch(/\*\*Docker's certificate folder\*\*/);
+    }
+    for (const g of ['nexus', 'artifactory']) expect(field(guides.get(g)!, 'dockerCertsDir').help, g).toMatch(/Docker Desktop[\s\S]*\.docker\/certs\.d/);
+  });
+
   it('test-lab settings (and docker\'s certificate folder) sit in the advanced group, with defaults a reader keeps', () => {
     const lab = ['plainHttp', 'upstreamUrl', 'cloudsmithApiUrl', 'useLab', 'dockerCertsDir'];
     for (const g of guides.values()) {
@@ -249,9 +296,22 @@ describe('guides', () => {
   it('prose reads as documentation: no runner or test internals outside the terminal asides; no unsourced claims', () => {
     for (const g of guides.values()) {
       const raw = readFileSync(join(root, 'content', `${g.meta.id}.mdx`), 'utf8');
-      const prose = raw.replace(/<Aside[\s\S]*?<\/Aside>/g, '').replace(/<Field [\s\S]*?\/>/g, (f) => (/group="advanced"/.test(f) ? '' : f));
+      // Only an aside meant for terminal readers (its title says so) may name what a terminal
+      // reader types; every other aside is reader prose like the rest.
+      const terminal = (a: string) => /^<Aside[^>]*title="[^"]*from a terminal[^"]*"/.test(a);
+      const prose = raw.replace(/<Aside[\s\S]*?<\/Aside>/g, (a) => (terminal(a) ? '' : a)).replace(/<Field [\s\S]*?\/>/g, (f) => (/group="advanced"/.test(f) ? '' : f));
       for (const leak of [/\bthe runner\b/i, /\bemulator/i, /CI proves/, /\bCGR_[A-Z_]+/, /\bthe probe\b/i, /\bwith 403\b/]) expect(prose, `${g.meta.id}: ${leak}`).not.toMatch(leak);
       for (const claim of [/8760h/, /drops any path/, /Invalid username\/password/]) expect(raw, `${g.meta.id}: ${claim}`).not.toMatch(claim);
+      // A terminal aside is worded for its reader: it names the command, and each variable it names
+      // is one of the guide's values, with the way to set it that keeps a secret off the command line.
+      for (const a of (raw.match(/<Aside[\s\S]*?<\/Aside>/g) ?? []).filter(terminal)) {
+        expect(a, g.meta.id).toContain(`\`cgr-playbook run ${g.meta.id}\``);
+        for (const v of new Set(a.match(/\bCGR_[A-Z_]+/g) ?? [])) {
+          const f = g.fields.find((x) => x.envVar === v);
+          expect(f?.envVar, `${g.meta.id}: ${v} is no value of the guide`).toBe(v);
+          if (f?.secret) expect(a, `${g.meta.id}: ${v}`).toContain(`\`read -rs ${v} && export ${v}\``);
+        }
+      }
       // chainctl: the seed's command and the current one.
       const org = field(g, 'cgOrg').help ?? '';
       expect(org, g.meta.id).toContain('chainctl iam organizations list');

@@ -11,6 +11,8 @@
 //   (the engine's own client) read the same file, so they pass where docker pulls; without it
 //   they fail saying the certificate is not trusted, and where the CA belongs.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import * as tls from 'node:tls';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -107,7 +109,7 @@ describe('Nexus over HTTPS with a certificate from the reader\'s own CA', () => 
   });
 
   /** The pull, the address check and the pull check, with docker's certificate folder at `certsDir`. */
-  async function httpsChecks(certsDir: string): Promise<{ verdicts: Record<string, string>; reasons: Record<string, string>; output: string }> {
+  async function httpsChecks(certsDir: string, env: Record<string, string> = {}): Promise<{ verdicts: Record<string, string>; reasons: Record<string, string>; output: string }> {
     const bin = mkdtempSync(join(tmpdir(), 'cgr-nexus-tls-'));
     dirs.push(bin);
     writeFileSync(join(bin, 'docker'), '#!/bin/sh\necho "Status: Downloaded newer image for $2"\n');
@@ -118,7 +120,7 @@ describe('Nexus over HTTPS with a certificate from the reader\'s own CA', () => 
       path: 'developer',
       ci: true,
       values: { nexusScheme: 'https', nexusHost: reg.host, nexusAuth: 'false', image: 'tiny', dockerCertsDir: certsDir },
-      env: { PATH: `${bin}:/usr/bin:/bin`, HOME: bin },
+      env: { PATH: `${bin}:/usr/bin:/bin`, HOME: bin, ...env },
       probeRunner: createProbeRunner(),
     });
     let output = '';
@@ -144,6 +146,50 @@ describe('Nexus over HTTPS with a certificate from the reader\'s own CA', () => 
     expect(r.verdicts['proxy-port']).toBe('failed');
     expect(r.reasons['proxy-port']).toContain(`got: ${reg.host} answers over HTTPS with a certificate this machine does not tru`);
     expect(r.output).toContain(`${reg.host} answers over HTTPS with a certificate this machine does not trust; if your own authority signed it, put its CA certificate at ${empty}/${reg.host}/ca.crt`);
+  });
+
+  // Docker adds the .crt files of certs.d/<address>/ to the system's CAs ("merged with the system
+  // defaults", Verify repository client with certificates; moby registry readCertsDirectory:
+  // SystemCertPool, then AppendCertsFromPEM, whose failure it ignores). A registry the machine
+  // already trusts therefore pulls whatever ca.crt holds: another CA, or no certificate at all.
+  // curl's --cacert replaces its CAs instead, so the checks must not hand it the file alone.
+  // The machine's trust is stood in for by curl's CURL_CA_BUNDLE and Node's default CAs.
+  describe('a registry this machine already trusts, with an unrelated ca.crt in docker\'s folder', () => {
+    let saved: string[];
+    beforeAll(() => {
+      saved = tls.getCACertificates('default');
+      tls.setDefaultCACertificates([...saved, readFileSync(reg.caFile, 'utf8')]);
+    });
+    afterAll(() => {
+      tls.setDefaultCACertificates(saved);
+    });
+
+    /** docker's folder with `content` as the registry address's ca.crt, and the machine's trust holding the registry's CA. */
+    function certsWith(name: string, content: string): { certs: string; env: Record<string, string> } {
+      const certs = join(reg.dir, name);
+      mkdirSync(join(certs, reg.host), { recursive: true });
+      writeFileSync(join(certs, reg.host, 'ca.crt'), content);
+      const bundle = join(reg.dir, 'system-bundle.pem');
+      writeFileSync(bundle, readFileSync(reg.caFile));
+      return { certs, env: { CURL_CA_BUNDLE: bundle } };
+    }
+
+    it('another CA\'s certificate: the checks pass, as docker pulls', async () => {
+      const other = join(reg.dir, 'other-ca');
+      mkdirSync(other, { recursive: true });
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'other.key', '-out', 'other.crt', '-days', '1', '-subj', '/CN=an unrelated CA'], { cwd: other, stdio: 'pipe' });
+      const { certs, env } = certsWith('certs-other-ca.d', readFileSync(join(other, 'other.crt'), 'utf8'));
+      const r = await httpsChecks(certs, env);
+      expect(r.reasons).toEqual({ 'proxy-port': '', 'pull-developer': '', 'pulled-developer-https': '' });
+      expect(r.verdicts).toEqual({ 'proxy-port': 'passed', 'pull-developer': 'passed', 'pulled-developer-https': 'passed' });
+    });
+
+    it('a file that holds no certificate: the checks pass, as docker pulls', async () => {
+      const { certs, env } = certsWith('certs-junk.d', 'left over, not a certificate\n');
+      const r = await httpsChecks(certs, env);
+      expect(r.reasons).toEqual({ 'proxy-port': '', 'pull-developer': '', 'pulled-developer-https': '' });
+      expect(r.verdicts).toEqual({ 'proxy-port': 'passed', 'pull-developer': 'passed', 'pulled-developer-https': 'passed' });
+    });
   });
 
   it('the HTTPS pull checks read the CA file from docker\'s certificate folder', async () => {

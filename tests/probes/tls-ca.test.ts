@@ -4,7 +4,9 @@
 // says where docker keeps such a CA. The CA and the certificate are made with openssl at test
 // time; the registry is a small HTTPS server on 127.0.0.1 serving one image.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as tls from 'node:tls';
 import { join } from 'node:path';
 import { createProbeRunner } from '../../playbooks/probes/index.ts';
 import type { ResolvedProbe } from '../../playbooks/contracts.ts';
@@ -47,13 +49,44 @@ describe('pull probe against a registry whose certificate a private CA signed', 
     expect(r.diagnosis?.cause).toContain(`no CA certificate at ${missing}`);
   });
 
-  it('a caFile that holds no certificate: a clear failure naming the file', async () => {
+  it('a caFile that holds no certificate: the default CAs alone, and a TLS failure that names the file and what is wrong with it', async () => {
     writeFileSync(join(dir, 'junk.crt'), 'hello\n');
     const r = await run({ caFile: join(dir, 'junk.crt') });
     expect(r.ok).toBe(false);
-    expect(r.diagnosis?.code).toBe('BAD_CA_FILE');
-    expect(r.diagnosis?.cause).toContain(join(dir, 'junk.crt'));
+    expect(r.diagnosis?.code).toBe('TLS');
+    expect(r.diagnosis?.cause).toContain(`The file ${join(dir, 'junk.crt')} cannot be used as a CA certificate: it holds no PEM certificate`);
     const relative = await run({ caFile: 'ca.crt' });
     expect([relative.diagnosis?.code, relative.diagnosis?.cause]).toEqual(['BAD_CA_FILE', 'The CA certificate file ca.crt cannot be used: it is not an absolute path.']);
+  });
+});
+
+// Docker adds the .crt files of certs.d/<host:port>/ to the system's CAs and ignores what in them
+// is no certificate (moby registry readCertsDirectory: SystemCertPool, AppendCertsFromPEM); a
+// registry the machine trusts pulls whatever that folder holds. The machine's trust is stood in
+// for by Node's default CAs with the test CA added.
+describe('pull probe against a registry the default CAs already trust', () => {
+  let saved: string[];
+  beforeAll(() => {
+    saved = tls.getCACertificates('default');
+    tls.setDefaultCACertificates([...saved, readFileSync(reg.caFile, 'utf8')]);
+  });
+  afterAll(() => {
+    tls.setDefaultCACertificates(saved);
+  });
+
+  it('passes with a caFile of another CA: the file adds to the default CAs', async () => {
+    const other = join(dir, 'other');
+    mkdirSync(other, { recursive: true });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'o.key', '-out', 'o.crt', '-days', '1', '-subj', '/CN=an unrelated CA'], { cwd: other, stdio: 'pipe' });
+    const r = await run({ caFile: join(other, 'o.crt') });
+    expect(r.diagnosis).toBeUndefined();
+    expect(r.ok).toBe(true);
+  });
+
+  it('passes with a caFile that holds no certificate, as docker does', async () => {
+    writeFileSync(join(dir, 'leftover.crt'), 'left over, not a certificate\n');
+    const r = await run({ caFile: join(dir, 'leftover.crt') });
+    expect(r.diagnosis).toBeUndefined();
+    expect(r.ok).toBe(true);
   });
 });
