@@ -1,7 +1,8 @@
 // Masks secrets in text: the raw value, its base64 (also inside a longer base64 string such as
 // docker's "user:token" auth), URL-encoded, JSON-escaped and hex forms, and each line of a
-// multi-line secret. The streaming masker also catches a secret
-// split across two chunks by holding back a tail that could be the start of one.
+// multi-line secret. The streaming masker also catches a secret split across chunks: it holds
+// back a tail that could be the start of one, and a flush lets that tail out masked and
+// remembers it, so the rest of the secret is masked when it comes, even after a pause.
 // Browser-safe: no Node imports (the page's terminal uses it too).
 
 export const MASK = '********';
@@ -15,6 +16,14 @@ function base64(bytes: Uint8Array): string {
 
 /** Lines of a multi-line secret shorter than this are not masked on their own (they would mask ordinary text). */
 export const MIN_LINE_LENGTH = 4;
+
+/**
+ * A flush (output paused) lets a held start of a secret out as the mask, and the stream masks the
+ * rest when it comes; a start shorter than this (and at most a quarter of the form it starts) is
+ * let out as it is: 1-3 characters are ordinary text as often as not (a shell echoes typing one
+ * character at a time) and tell little of a secret. The stream still masks the rest after them.
+ */
+export const MIN_MASKED_START = 4;
 
 /** The text between the quotes of a JSON string holding `s`; with `ascii`, non-ASCII as \\uXXXX (Python's json.dumps). */
 function jsonEscaped(s: string, ascii = false): string {
@@ -102,7 +111,12 @@ function seeThrough(form: string): string {
 export interface StreamMasker {
   /** Masks a chunk; may hold back a tail that could be the start of a secret. */
   write(chunk: string): string;
-  /** Everything held back, masked. Call at the end of the stream. */
+  /**
+   * Lets out everything held back (at the end of the stream, or when output pauses): a held start
+   * of a secret as the mask (a start of 1-3 characters as it is, see MIN_MASKED_START). The
+   * stream can go on: when the rest of that secret follows, it is masked too, however many
+   * flushes split it.
+   */
   flush(): string;
 }
 
@@ -142,21 +156,39 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
   let byFirst = new Map<string, string[]>();
   let longest = 0;
 
-  /** Start of the longest tail of `text` (after `from`) that is a proper prefix of some pattern,
-   * escape sequences inside it (and one cut off at the end) not counted. */
+  /** Whether `text` from `i` (escape sequences inside it, and one cut off at its end, not
+   * counted) is a proper prefix of some pattern: the start of a secret that may go on. */
+  const startsForm = (text: string, i: number, plain: boolean): boolean => {
+    const candidates = byFirst.get(text[i]!);
+    if (!candidates) return false;
+    const tail = plain ? text.slice(i) : text.slice(i).replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '');
+    for (const p of candidates) if (p.length > tail.length && p.startsWith(tail)) return true;
+    return false;
+  };
+
+  /** Escape sequences make a secret's text longer than the secret: how far back a start is looked for. */
+  const reach = () => 2 * longest + 256;
+
+  /** Start of the longest tail of `text` (after `from`) that is a proper prefix of some pattern. */
   const holdFrom = (text: string, from: number): number => {
     if (!patterns.length) return text.length;
-    // Escape sequences make a secret's text longer than the secret: look a little further back.
-    const start = Math.max(from, text.length - 2 * longest - 256);
+    const start = Math.max(from, text.length - reach());
     // Most chunks hold no escape sequence: then no tail needs them stripped (once per chunk, not per position).
     const plain = !text.includes('\u001b', start);
-    for (let i = start; i < text.length; i++) {
-      const candidates = byFirst.get(text[i]!);
-      if (!candidates) continue;
-      const tail = plain ? text.slice(i) : text.slice(i).replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '');
-      for (const p of candidates) if (p.length > tail.length && p.startsWith(tail)) return i;
-    }
+    for (let i = start; i < text.length; i++) if (startsForm(text, i, plain)) return i;
     return text.length;
+  };
+
+  /** Whether a held start of a secret form may be let out as it is (see MIN_MASKED_START): every
+   * tail of it that starts a form is shorter than that and at most a quarter of the form. */
+  const mayShow = (start: string): boolean => {
+    const text = start.replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '');
+    if (text.length >= MIN_MASKED_START) return false;
+    for (let i = 0; i < text.length; i++) {
+      const tail = text.slice(i);
+      for (const p of byFirst.get(tail[0]!) ?? []) if (p.startsWith(tail) && tail.length * 4 > p.length) return false;
+    }
+    return true;
   };
 
   const masker: Masker = {
@@ -167,30 +199,72 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
     },
     mask,
     stream() {
+      /** Text already let out (by a flush) that may be the start of a secret, raw or (from
+       * `maskedFrom` on) as the mask; kept so that the rest of that secret is masked when it comes. */
+      let shown = '';
+      let maskedFrom = 0;
+      /** A tail that may be the start of a secret, not let out yet. */
       let held = '';
       return {
         write(chunk) {
-          const text = held + chunk;
           if (!re) {
-            held = '';
+            const text = held + chunk;
+            shown = held = '';
             return text;
           }
-          // Mask whole matches, then hold back a tail after the last match that may continue.
+          const text = shown + held + chunk;
+          const seen = shown.length;
+          // Text before `seen` is out already: only what follows it is emitted, and a secret that
+          // started there is masked by the mask already shown (or, after a raw start, by one now).
+          const after = (from: number, to: number) => (to > seen ? text.slice(Math.max(from, seen), to) : '');
           let out = '';
           let last = 0;
+          let cut = -1;
           re.lastIndex = 0;
           for (let m = re.exec(text); m; m = re.exec(text)) {
-            out += text.slice(last, m.index) + replacement;
-            last = m.index + m[0].length;
+            const end = m.index + m[0].length;
+            // A form that, with all that follows it, is the start of a longer one (base64 whole
+            // starts with its unpadded core): hold it, the rest may come.
+            if (text.length - m.index <= reach() && startsForm(text, m.index, !text.includes('\u001b', m.index))) {
+              cut = m.index;
+              break;
+            }
+            out += after(last, m.index);
+            if (m.index >= seen || (end > seen && maskedFrom >= seen)) out += replacement;
+            last = end;
           }
-          const cut = holdFrom(text, last);
-          out += text.slice(last, cut);
-          held = text.slice(cut);
+          if (cut < 0) cut = holdFrom(text, last);
+          out += after(last, cut);
+          if (cut < seen) {
+            shown = text.slice(cut, seen);
+            maskedFrom = Math.max(0, maskedFrom - cut);
+            held = text.slice(seen);
+          } else {
+            shown = '';
+            maskedFrom = 0;
+            held = text.slice(cut);
+          }
           return out;
         },
         flush() {
-          const out = mask(held);
+          if (!held) return '';
+          const text = held;
           held = '';
+          if (!re) return text;
+          const start = shown + text;
+          if (holdFrom(start, 0) !== 0) {
+            // No longer the start of a form (secrets added since): mask it as text, forget it.
+            shown = '';
+            maskedFrom = 0;
+            return mask(text);
+          }
+          // Let the held start of a secret out as the mask (one mask for the whole start, however
+          // many flushes split it), unless it is short enough to show (`mayShow`); remember it.
+          const raw = maskedFrom >= shown.length && mayShow(start);
+          const out = raw ? text : maskedFrom < shown.length ? '' : replacement;
+          if (!raw && maskedFrom >= shown.length) maskedFrom = shown.length;
+          shown = start;
+          if (raw) maskedFrom = shown.length;
           return out;
         },
       };
