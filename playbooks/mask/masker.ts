@@ -101,6 +101,29 @@ const ESC_SEQ = '(?:\\u001b\\[[0-?]*[ -/]*[@-~]|\\u001b[@-Z\\\\-_])';
 const ESC_SEQ_RE = new RegExp(ESC_SEQ, 'g');
 /** The start of an escape sequence cut off by the end of a chunk. */
 const ESC_PARTIAL_RE = /\u001b(?:\[[0-?]*[ -/]*)?$/;
+/** An escape sequence at a given position (sticky). */
+const ESC_AT_RE = new RegExp(ESC_SEQ, 'y');
+
+/** Where `text` from `i` stops following `form` (escape sequences in it skipped): `text.length`
+ * when all of it follows (a start of `form` that may go on, or `form` ending there). */
+function followEnd(text: string, i: number, form: string): number {
+  let j = i;
+  for (let k = 0; j < text.length && k < form.length; ) {
+    if (text.charCodeAt(j) === 27) {
+      ESC_AT_RE.lastIndex = j;
+      const esc = ESC_AT_RE.exec(text);
+      if (esc) {
+        j += esc[0].length;
+        continue;
+      }
+      if (ESC_PARTIAL_RE.test(text.slice(j))) return text.length;
+    }
+    if (text[j] !== form[k]) break;
+    j++;
+    k++;
+  }
+  return j;
+}
 
 /** A pattern matching `form` also with escape sequences between its characters: the terminal (and a
  * CI log, which strips them) shows the secret whole, so it is masked whole, the sequences with it. */
@@ -205,7 +228,7 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
       let maskedFrom = 0;
       /** A tail that may be the start of a secret, not let out yet. */
       let held = '';
-      return {
+      const stream: StreamMasker = {
         write(chunk) {
           if (!re) {
             const text = held + chunk;
@@ -214,8 +237,25 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
           }
           const text = shown + held + chunk;
           const seen = shown.length;
-          // Text before `seen` is out already: only what follows it is emitted, and a secret that
-          // started there is masked by the mask already shown (or, after a raw start, by one now).
+          if (maskedFrom < seen) {
+            // A start already shown as the mask: it covers all that goes on following a form from
+            // there, the rest of the secret or of a start that then breaks off (a form that
+            // overlaps its end too).
+            let end = seen;
+            for (let i = 0; i < seen; i++) for (const p of byFirst.get(text[i]!) ?? []) end = Math.max(end, followEnd(text, i, p));
+            // Still following (escape sequences alone never make it longer than a secret's reach).
+            if (end === text.length && text.length <= reach()) {
+              held = text.slice(seen);
+              return '';
+            }
+            re.lastIndex = 0;
+            for (let m = re.exec(text); m && m.index < end; m = re.exec(text)) end = Math.max(end, m.index + m[0].length);
+            shown = held = '';
+            maskedFrom = 0;
+            return stream.write(text.slice(end));
+          }
+          // Text before `seen` was shown as it is (a start of 1-3 characters): a secret that
+          // started there is masked from `seen` on.
           const after = (from: number, to: number) => (to > seen ? text.slice(Math.max(from, seen), to) : '');
           let out = '';
           let last = 0;
@@ -230,20 +270,14 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
               break;
             }
             out += after(last, m.index);
-            if (m.index >= seen || (end > seen && maskedFrom >= seen)) out += replacement;
+            if (end > seen) out += replacement;
             last = end;
           }
           if (cut < 0) cut = holdFrom(text, last);
           out += after(last, cut);
-          if (cut < seen) {
-            shown = text.slice(cut, seen);
-            maskedFrom = Math.max(0, maskedFrom - cut);
-            held = text.slice(seen);
-          } else {
-            shown = '';
-            maskedFrom = 0;
-            held = text.slice(cut);
-          }
+          shown = cut < seen ? text.slice(cut, seen) : '';
+          maskedFrom = shown.length;
+          held = text.slice(Math.max(cut, seen));
           return out;
         },
         flush() {
@@ -252,22 +286,35 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
           held = '';
           if (!re) return text;
           const start = shown + text;
+          if (maskedFrom < shown.length) {
+            // It follows a start already shown as the mask: that mask stands for it too.
+            shown = start;
+            return '';
+          }
           if (holdFrom(start, 0) !== 0) {
             // No longer the start of a form (secrets added since): mask it as text, forget it.
             shown = '';
             maskedFrom = 0;
             return mask(text);
           }
-          // Let the held start of a secret out as the mask (one mask for the whole start, however
-          // many flushes split it), unless it is short enough to show (`mayShow`); remember it.
-          const raw = maskedFrom >= shown.length && mayShow(start);
-          const out = raw ? text : maskedFrom < shown.length ? '' : replacement;
-          if (!raw && maskedFrom >= shown.length) maskedFrom = shown.length;
+          // Let the held start of a secret out as the mask unless it is short enough to show
+          // (`mayShow`); remember it, so that what follows it is masked.
+          if (mayShow(start)) {
+            // An escape sequence cut off at the end stays held: half of one, then the mask, would
+            // make the terminal read the mask as the rest of it.
+            const partial = ESC_PARTIAL_RE.exec(text)?.[0] ?? '';
+            const out = text.slice(0, text.length - partial.length);
+            shown += out;
+            maskedFrom = shown.length;
+            held = partial;
+            return out;
+          }
+          maskedFrom = shown.length;
           shown = start;
-          if (raw) maskedFrom = shown.length;
-          return out;
+          return replacement;
         },
       };
+      return stream;
     },
     get size() {
       return known.size;

@@ -47,11 +47,15 @@ describe('a secret printed in parts with a flush between them', () => {
     expect(s.write(`cut off: ${SECRET.slice(0, -2)}`) + s.flush()).toBe(`cut off: ${MASK}`);
   });
 
-  it('shows what follows a masked start that turned out not to be the secret', () => {
+  it('shows what follows a masked start that turned out not to be the secret; the mask stands for all of that start', () => {
     const m = createMasker([SECRET]);
     const s = m.stream();
     expect(s.write('path tok/1') + s.flush()).toBe(`path ${MASK}`);
     expect(s.write('x is a file\n') + s.flush()).toBe('x is a file\n');
+    // The start goes on after the mask, then breaks off: what went on is the mask's too.
+    expect(s.write('id tok/1') + s.flush()).toBe(`id ${MASK}`);
+    expect(s.write('2"3') + s.flush()).toBe('');
+    expect(s.write('4 rest?\n') + s.flush()).toBe('?\n');
   });
 
   it('shows a start of 1-3 characters only when it is at most a quarter of the secret form it starts', () => {
@@ -87,5 +91,47 @@ describe('a secret printed in parts with a flush between them', () => {
     const s = m.stream();
     const out = s.write('got MIIEvQIBAD') + s.flush() + s.write('ANBgkqhkiG9w0BAQEFAASC here\n') + s.flush();
     expect(out).toBe(`got ${MASK} here\n`);
+  });
+});
+
+describe('any chunking, any flushes (seeded random texts)', () => {
+  // Text around the secrets is drawn from characters no form of these secrets holds, so a run of
+  // 4+ other characters in the output is part of a form that got through.
+  const FILLER = ' .,;:!?#';
+  const SECRET_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/"';
+  const COLOURS = ['\u001b[01;31m\u001b[K', '\u001b[m', '\u001b[0m'];
+  let seed = 20261201;
+  const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+
+  it('never shows 4 characters of a whole form, and keeps every character around them', () => {
+    for (let round = 0; round < 1500; round++) {
+      let secret = '';
+      for (let i = 0, n = 6 + Math.floor(random() * 20); i < n; i++) secret += pick([...SECRET_CHARS]);
+      const forms = [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString('hex')];
+      let text = '';
+      for (let k = 0; k < 4; k++) {
+        for (let i = 0, n = Math.floor(random() * 6); i < n; i++) text += pick([...FILLER]);
+        const form = pick(forms);
+        // Half of them coloured in part, as grep --color does.
+        const at = 1 + Math.floor(random() * (form.length - 1));
+        text += random() < 0.5 ? form.slice(0, at) + pick(COLOURS) + form.slice(at) : form;
+      }
+      text += ' end';
+      const s = createMasker([secret]).stream();
+      let out = '';
+      for (let i = 0; i < text.length; ) {
+        const n = 1 + Math.floor(random() * 8);
+        out += s.write(text.slice(i, i + n));
+        if (random() < 0.5) out += s.flush();
+        i += n;
+      }
+      out += s.flush();
+      const shown = visible(out.split(MASK).join(' '));
+      const context = JSON.stringify({ secret, text, out });
+      expect(shown.match(/[^ .,;:!?#]{4,}/g)?.filter((run) => run !== 'end') ?? [], context).toEqual([]);
+      const fillerOf = (t: string) => visible(t).replace(/[^ .,;:!?#]/g, '');
+      expect(fillerOf(out.split(MASK).join('')), context).toBe(fillerOf(text));
+    }
   });
 });
