@@ -23,7 +23,7 @@ export const MIN_LINE_LENGTH = 4;
  * let out as it is: 1-3 characters are ordinary text as often as not (a shell echoes typing one
  * character at a time) and tell little of a secret. The stream still masks the rest after them.
  */
-export const MIN_MASKED_START = 4;
+const MIN_MASKED_START = 4;
 
 /** The text between the quotes of a JSON string holding `s`; with `ascii`, non-ASCII as \\uXXXX (Python's json.dumps). */
 function jsonEscaped(s: string, ascii = false): string {
