@@ -171,6 +171,7 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
       else byFirst.set(p[0]!, [p]);
     }
     longest = patterns[0]?.length ?? 0;
+    version++;
   };
 
   const mask = (text: string): string => (re && text ? text.replace(re, replacement) : text);
@@ -178,6 +179,8 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
   /** Patterns by their first character: the hold-back only tries those that can start at a position. */
   let byFirst = new Map<string, string[]>();
   let longest = 0;
+  /** Changes with every secret added: a stream's held text is checked again after one. */
+  let version = 0;
 
   /** Whether `text` from `i` (escape sequences inside it, and one cut off at its end, not
    * counted) is a proper prefix of some pattern: the start of a secret that may go on. */
@@ -205,7 +208,7 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
   /** Whether a held start of a secret form may be let out as it is (see MIN_MASKED_START): every
    * tail of it that starts a form is shorter than that and at most a quarter of the form. */
   const mayShow = (start: string): boolean => {
-    const text = start.replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '');
+    const text = start.includes('\u001b') ? start.replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '') : start;
     if (text.length >= MIN_MASKED_START) return false;
     for (let i = 0; i < text.length; i++) {
       const tail = text.slice(i);
@@ -226,8 +229,9 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
        * `maskedFrom` on) as the mask; kept so that the rest of that secret is masked when it comes. */
       let shown = '';
       let maskedFrom = 0;
-      /** A tail that may be the start of a secret, not let out yet. */
+      /** A tail that may be the start of a secret, not let out yet (as of secrets `heldAt`). */
       let held = '';
+      let heldAt = version;
       const stream: StreamMasker = {
         write(chunk) {
           if (!re) {
@@ -237,6 +241,7 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
           }
           const text = shown + held + chunk;
           const seen = shown.length;
+          heldAt = version;
           if (maskedFrom < seen) {
             // A start already shown as the mask: it covers all that goes on following a form from
             // there, the rest of the secret or of a start that then breaks off (a form that
@@ -291,7 +296,7 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
             shown = start;
             return '';
           }
-          if (holdFrom(start, 0) !== 0) {
+          if (heldAt !== version && holdFrom(start, 0) !== 0) {
             // No longer the start of a form (secrets added since): mask it as text, forget it.
             shown = '';
             maskedFrom = 0;
