@@ -407,7 +407,8 @@ export class TerminalSession {
   #output(data: string): void {
     if (this.#masker.size === 0) return this.#push(data);
     const masked = this.#stream.write(data);
-    // A tail that could start a secret is held back; release it when no more output follows.
+    // A tail that could start a secret is held back; when no more output follows, the flush lets
+    // it out as the mask (the masker masks the rest of that secret if it comes later).
     if (this.#maskTimer) clearTimeout(this.#maskTimer);
     this.#maskTimer = setTimeout(() => this.guard('output', () => this.#push(this.#stream.flush())), 25);
     if (masked) this.#push(masked);
