@@ -25,6 +25,8 @@ export class RunnerConnection {
   #ackEvery = 32 * 1024;
   #written = 0;
   #everOpened = false;
+  /** The current socket's session said hello (its states are on the page): requests may go. */
+  #ready = false;
   #retryUntil = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
@@ -43,8 +45,12 @@ export class RunnerConnection {
     );
   }
 
-  get open(): boolean {
-    return this.#ws?.readyState === WebSocket.OPEN;
+  /**
+   * The session said hello on the current socket and the page has handled it. Before that the
+   * socket may be open, but what the page asks for (a run) would race the hello's older states.
+   */
+  get ready(): boolean {
+    return this.#ready && this.#ws?.readyState === WebSocket.OPEN;
   }
 
   connect(): void {
@@ -59,6 +65,7 @@ export class RunnerConnection {
     const ws = new WebSocket(url, [WS_PROTOCOL, TOKEN_PREFIX + this.#token]);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
+    this.#ready = false;
     let opened = false;
     ws.onopen = () => {
       opened = true;
@@ -66,6 +73,8 @@ export class RunnerConnection {
       this.#written = 0;
     };
     ws.onmessage = (ev: MessageEvent<ArrayBuffer | string>) => {
+      // A socket this connection has left (closed, replaced) speaks for no session of this page.
+      if (this.#ws !== ws) return;
       if (typeof ev.data !== 'string') {
         const bytes = new Uint8Array(ev.data);
         this.#term.write(bytes, () => this.#wrote(bytes.length, ws));
@@ -81,6 +90,7 @@ export class RunnerConnection {
         this.#ackEvery = msg.ackEvery;
         sessionStorage.setItem(SESSION_KEY, msg.session);
         this.#retryUntil = 0;
+        this.#ready = true;
         this.#h.onState('open', msg.resumed ? 'resumed' : 'new');
         if (!msg.resumed) this.send({ type: 'resize', cols: this.#term.cols, rows: this.#term.rows });
       }
@@ -90,6 +100,7 @@ export class RunnerConnection {
     ws.onclose = (ev) => {
       if (this.#ws !== ws) return;
       this.#ws = undefined;
+      this.#ready = false;
       if (this.#closed) return this.#h.onState('closed');
       if (ev.code === 4001) return this.#h.onState('closed', 'the terminal was opened in another page of this tab');
       if (ev.code === 1000 && ev.reason === 'session ended') {
