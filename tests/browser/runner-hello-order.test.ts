@@ -115,7 +115,7 @@ describe('page runner: the session\'s hello is handled before anything the reade
       await p.click('[data-step-id="before-confirm"] [data-run-from]');
       // The page's socket exists and is held connecting; the page has queued the run.
       await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
-      await panel(p).and(p.locator('[data-run-queued]')).waitFor({ timeout: 15_000 });
+      await panel(p).and(p.locator('[data-run-queued="before-confirm"]')).waitFor({ state: 'attached', timeout: 15_000 });
       const s = fake.sockets[0]!;
       expect(s.fromPage).toEqual([]);
       // The socket opens and the session's hello arrives in the same task.
@@ -166,7 +166,7 @@ describe('page runner: the session\'s hello is handled before anything the reade
       fake.state.holdNext = true;
       await p.click('[data-step-id="before-confirm"] [data-run-from]');
       await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
-      await panel(p).and(p.locator('[data-run-queued]')).waitFor({ timeout: 15_000 });
+      await panel(p).and(p.locator('[data-run-queued="before-confirm"]')).waitFor({ state: 'attached', timeout: 15_000 });
       const s = fake.sockets[0]!;
       s.release(hello([{ stepId: 'say-hello', status: 'running' }], { running: GUIDE }));
       await expect.poll(() => badge(p, 'say-hello').getAttribute('data-status'), { timeout: 15_000 }).toBe('running');
@@ -190,7 +190,7 @@ describe('page runner: the session\'s hello is handled before anything the reade
       await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
       const first = fake.sockets[0]!;
       first.send(hello([], { resumed: false }));
-      await panel(p).and(p.locator('[data-connected]')).waitFor({ timeout: 15_000 });
+      await panel(p).and(p.locator('[data-connected]')).waitFor({ state: 'attached', timeout: 15_000 });
       await p.click('[data-step-id="before-confirm"] [data-run-from]');
       await expect.poll(() => first.fromPage.map((m) => m.type), { timeout: 15_000 }).toEqual(['run-from']);
       first.send({ type: 'step', guideId: GUIDE, stepId: 'before-confirm', status: 'passed', summary: 'ok' });
