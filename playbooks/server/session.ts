@@ -196,7 +196,9 @@ export class TerminalSession {
     this.#graceTimer.unref();
   }
 
-  handleMessage(data: Buffer, isBinary: boolean): void {
+  /** A message from page socket `ws`; one from a socket another page took the session from (still on its way) is dropped. */
+  handleMessage(ws: Ws, data: Buffer, isBinary: boolean): void {
+    if (this.#ws !== ws) return;
     if (isBinary) {
       // Keyboard input: to the running step when there is one, else to the shell. Never logged.
       const text = data.toString('utf8');

@@ -116,3 +116,36 @@ describe('ui server: a page run before its first step', () => {
     a.ws.close();
   });
 });
+
+describe('ui server: a page whose session another page of the tab took over', () => {
+  it('its messages still on the way reach nothing: a run it sends after the takeover is not run', { timeout: 30_000 }, async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'cgr-takeover-'));
+    writeFileSync(join(tmp, 'index.html'), '<!doctype html><title>site</title>');
+    ui = await startUiServer({
+      siteDir: tmp,
+      loadGuide: (id) => getGuide(id, fixtureContent),
+      shell: { file: 'bash', args: ['--norc', '--noprofile'] },
+      cwd: tmp,
+      env: { PATH: process.env.PATH, HOME: tmp, PS1: '$ ' },
+      services: {},
+      log: () => {},
+    });
+    const a = await connect(ui);
+    const { session } = await next(a, 'hello');
+    // The old page has not read the server's close (4001) yet: its socket still sends.
+    a.ws.pause();
+    const b = await connect(ui, session);
+    await next(b, 'hello');
+    a.ws.send(JSON.stringify(RUN));
+    // The old page reads the close and answers it; the server ends that socket after its close
+    // frame, which follows the run on the same connection: once it is closed, the run was handled.
+    a.ws.resume();
+    expect(await a.closed).toBe(4001);
+    // The new page's own run is the only one: not refused as busy.
+    b.ws.send(JSON.stringify(RUN));
+    await expect.poll(() => b.inbox.some((m) => m.type === 'run-end'), { timeout: 15_000 }).toBe(true);
+    expect(b.inbox.filter((m) => m.type === 'error')).toEqual([]);
+    expect(b.inbox.filter((m) => m.type === 'run-end')).toHaveLength(1);
+    b.ws.close();
+  });
+});
