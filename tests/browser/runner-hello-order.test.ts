@@ -221,3 +221,32 @@ describe('page runner: the session\'s hello is handled before anything the reade
     }
   });
 });
+
+describe('page runner: a connection closed for good', () => {
+  it('a run asked for after the shell ended opens a new session and runs there, instead of waiting forever', { timeout: 60_000 }, async () => {
+    const p = await browser.newPage();
+    try {
+      const fake = await fakeRunner(p);
+      await openGuide(p);
+      await p.click('[data-cgr-terminal-toggle]');
+      await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
+      const first = fake.sockets[0]!;
+      first.send(hello([], { resumed: false }));
+      await panel(p).and(p.locator('[data-connected]')).waitFor({ state: 'attached', timeout: 15_000 });
+      // The reader typed `exit`: the server says so and closes the socket as a session's end.
+      first.send({ type: 'exit', code: 0 });
+      await first.route.close({ code: 1000, reason: 'session ended' });
+      await expect.poll(() => p.locator('[data-cgr-terminal-state]').textContent(), { timeout: 15_000 }).toContain('the shell ended');
+      expect(await p.evaluate(() => sessionStorage.getItem('cgr-runner-session'))).toBeNull();
+      await p.click('[data-step-id="say-hello"] [data-run-step]');
+      await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(2);
+      const second = fake.sockets[1]!;
+      await panel(p).and(p.locator('[data-run-queued="say-hello"]')).waitFor({ state: 'attached', timeout: 15_000 });
+      second.send(hello([], { resumed: false }));
+      await expect.poll(() => second.fromPage.map((m) => `${m.type} ${m.stepId}`), { timeout: 15_000 }).toEqual(['run say-hello']);
+      expect(first.fromPage).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+});

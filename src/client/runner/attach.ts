@@ -368,7 +368,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
         refuse(msg);
         break;
       case 'exit':
-        setState('the shell ended; reopen the terminal for a new one');
+        setState('the shell ended; Run (or the Terminal button) starts a new one');
         break;
       case 'hello': {
         // The session (re)connected: it is the truth from here. Questions shown are from before (a
@@ -399,6 +399,8 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
   const open = (opts: { focus: boolean; show?: boolean }): Promise<RunnerConnection | undefined> => {
     if (opts.show !== false) showPanel(true);
     if (conn && !opening) {
+      // Closed for good (the shell ended, the runner went away): what the reader does now opens a new connection.
+      if (conn.ended) conn.connect();
       if (opts.focus) view?.term.focus();
       return Promise.resolve(conn);
     }
@@ -448,7 +450,9 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
               setState(
                 detail === 'refused'
                   ? 'the runner refused the connection or is not running: start `npx cgr-playbook ui` and open the address it prints'
-                  : `disconnected (${detail ?? 'closed'}); start \`npx cgr-playbook ui\` again and open the address it prints`,
+                  : detail === 'the shell ended'
+                    ? 'the shell ended; Run (or the Terminal button) starts a new one'
+                    : `disconnected (${detail ?? 'closed'}); start \`npx cgr-playbook ui\` again and open the address it prints`,
               );
             }
           }

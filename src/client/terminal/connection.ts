@@ -27,6 +27,7 @@ export class RunnerConnection {
   #everOpened = false;
   /** The current socket's session said hello (its states are on the page): requests may go. */
   #ready = false;
+  #state: ConnectionState = 'closed';
   #retryUntil = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
@@ -45,6 +46,16 @@ export class RunnerConnection {
     );
   }
 
+  /** Closed for good (the shell ended, the runner stopped or refused, another page took the session): only connect() opens it again. */
+  get ended(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #set(state: ConnectionState, detail?: string): void {
+    this.#state = state;
+    this.#h.onState(state, detail);
+  }
+
   /**
    * The session said hello on the current socket and the page has handled it. Before that the
    * socket may be open, but what the page asks for (a run) would race the hello's older states.
@@ -55,13 +66,15 @@ export class RunnerConnection {
 
   connect(): void {
     this.#closed = false;
+    // Opened again after it closed for good: a fresh minute of retries.
+    if (this.#state === 'closed') this.#retryUntil = 0;
     const url = new URL(this.#path, location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('cols', String(this.#term.cols));
     url.searchParams.set('rows', String(this.#term.rows));
     const session = sessionStorage.getItem(SESSION_KEY);
     if (session) url.searchParams.set('session', session);
-    this.#h.onState(this.#everOpened ? 'reconnecting' : 'connecting');
+    this.#set(this.#everOpened ? 'reconnecting' : 'connecting');
     const ws = new WebSocket(url, [WS_PROTOCOL, TOKEN_PREFIX + this.#token]);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
@@ -91,7 +104,7 @@ export class RunnerConnection {
         sessionStorage.setItem(SESSION_KEY, msg.session);
         this.#retryUntil = 0;
         this.#ready = true;
-        this.#h.onState('open', msg.resumed ? 'resumed' : 'new');
+        this.#set('open', msg.resumed ? 'resumed' : 'new');
         if (!msg.resumed) this.send({ type: 'resize', cols: this.#term.cols, rows: this.#term.rows });
       }
       if (msg.type === 'exit') sessionStorage.removeItem(SESSION_KEY);
@@ -101,17 +114,17 @@ export class RunnerConnection {
       if (this.#ws !== ws) return;
       this.#ws = undefined;
       this.#ready = false;
-      if (this.#closed) return this.#h.onState('closed');
-      if (ev.code === 4001) return this.#h.onState('closed', 'the terminal was opened in another page of this tab');
+      if (this.#closed) return this.#set('closed');
+      if (ev.code === 4001) return this.#set('closed', 'the terminal was opened in another page of this tab');
       if (ev.code === 1000 && ev.reason === 'session ended') {
         sessionStorage.removeItem(SESSION_KEY);
-        return this.#h.onState('closed', 'the shell ended');
+        return this.#set('closed', 'the shell ended');
       }
       // Keep trying for a minute (the server keeps a detached session that long).
       const now = Date.now();
       if (!this.#retryUntil) this.#retryUntil = now + 60_000;
-      if (now > this.#retryUntil) return this.#h.onState('closed', opened || this.#everOpened ? 'lost the connection to the runner' : 'refused');
-      this.#h.onState('reconnecting', opened ? 'connection lost' : undefined);
+      if (now > this.#retryUntil) return this.#set('closed', opened || this.#everOpened ? 'lost the connection to the runner' : 'refused');
+      this.#set('reconnecting', opened ? 'connection lost' : undefined);
       this.#retryTimer = setTimeout(() => this.connect(), opened ? 200 : 1000);
     };
   }
