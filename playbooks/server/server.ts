@@ -207,7 +207,7 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
     const s = session;
     // Every event of this socket runs guarded: an error ends this session only (see TerminalSession.guard).
     s.guard('attach', () => s.attach(ws, resumed));
-    ws.on('message', (data, isBinary) => s.guard(isBinary ? 'keyboard input' : 'message', () => s.handleMessage(Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer), isBinary)));
+    ws.on('message', (data, isBinary) => s.guard(isBinary ? 'keyboard input' : 'message', () => s.handleMessage(ws, Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer), isBinary)));
     ws.on('close', () => {
       sockets.delete(ws);
       s.guard('close', () => s.detach(ws));

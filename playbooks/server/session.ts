@@ -74,8 +74,12 @@ export class TerminalSession {
   /** Shell output that arrived while a step ran (a late prompt, a job notice): shown after the
    * step's own output so it never lands inside it. `undefined` when no run is on. */
   #heldShell: string[] | undefined;
-  /** A run request is waiting for the shell's first prompt. */
-  #startPending = false;
+  /**
+   * The page run from its acceptance to its end; `#run` exists only once its steps start (after
+   * the shell's first prompt and the guide's loading). A page that comes back meanwhile is told a
+   * run is on, and a Stop sent meanwhile stops it before its first step.
+   */
+  #accepted: { guideId: string; cancelled: boolean } | undefined;
 
   constructor(o: SessionOptions) {
     this.#o = o;
@@ -160,7 +164,7 @@ export class TerminalSession {
     this.#gate.reset();
     // A page that comes back (during a run or after one) gets its step states again.
     const steps = [...this.#states.values()].flatMap((m) => [...m.values()]);
-    this.#send({ type: 'hello', session: this.id, resumed, ackEvery: FLOW.ackEvery, ...(this.#run ? { running: this.#run.guideId } : {}), steps });
+    this.#send({ type: 'hello', session: this.id, resumed, ackEvery: FLOW.ackEvery, ...(this.#accepted ? { running: this.#accepted.guideId } : {}), steps });
     if (resumed) {
       // Everything queued so far is in the screen: drop it, wait for the screen to catch up, send it whole.
       this.#chunks = [];
@@ -192,7 +196,9 @@ export class TerminalSession {
     this.#graceTimer.unref();
   }
 
-  handleMessage(data: Buffer, isBinary: boolean): void {
+  /** A message from page socket `ws`; one from a socket another page took the session from (still on its way) is dropped. */
+  handleMessage(ws: Ws, data: Buffer, isBinary: boolean): void {
+    if (this.#ws !== ws) return;
     if (isBinary) {
       // Keyboard input: to the running step when there is one, else to the shell. Never logged.
       const text = data.toString('utf8');
@@ -219,6 +225,7 @@ export class TerminalSession {
         this.resize(msg.cols, msg.rows);
         return;
       case 'cancel':
+        if (this.#accepted) this.#accepted.cancelled = true;
         this.#run?.handle.cancel();
         return;
       case 'answer':
@@ -252,30 +259,30 @@ export class TerminalSession {
   }
 
   async #startRun(msg: Extract<ClientMessage, { type: 'run' | 'run-from' | 'apply' }>): Promise<void> {
-    // A run is on from here until its end (`#heldShell` is set): refuse a second one, also while
-    // the first still waits for the shell's first prompt.
-    const busy = () => this.#heldShell !== undefined || this.#startPending;
-    if (busy()) {
+    // A run is on from here until its end: refuse a second one, also while the first still waits
+    // for the shell's first prompt.
+    if (this.#accepted) {
       this.#send({ type: 'error', code: 'busy', message: 'a step is already running; stop it first' });
       return;
     }
-    this.#startPending = true;
+    const accepted = { guideId: msg.guideId, cancelled: false };
+    this.#accepted = accepted;
     try {
       await this.#shellReady;
+      this.#heldShell = [];
+      try {
+        await this.#runSteps(msg, accepted);
+      } finally {
+        const held = this.#heldShell.join('');
+        this.#heldShell = undefined;
+        if (held) this.#output(held);
+      }
     } finally {
-      this.#startPending = false;
-    }
-    this.#heldShell = [];
-    try {
-      await this.#runSteps(msg);
-    } finally {
-      const held = this.#heldShell.join('');
-      this.#heldShell = undefined;
-      if (held) this.#output(held);
+      this.#accepted = undefined;
     }
   }
 
-  async #runSteps(msg: Extract<ClientMessage, { type: 'run' | 'run-from' | 'apply' }>): Promise<void> {
+  async #runSteps(msg: Extract<ClientMessage, { type: 'run' | 'run-from' | 'apply' }>, accepted: { cancelled: boolean }): Promise<void> {
     let guide: Guide;
     try {
       guide = await this.#o.loadGuide(msg.guideId);
@@ -320,6 +327,11 @@ export class TerminalSession {
       return;
     }
     const guideId = guide.meta.id;
+    // Stopped before its first step (a Stop sent while the shell started or the guide loaded).
+    if (accepted.cancelled) {
+      this.#send({ type: 'run-end', guideId, ok: false, cancelled: true, summary: 'stopped before any step ran' });
+      return;
+    }
     const captured = this.#captured.get(guideId) ?? valueRecord<{ value: string; secret: boolean }>();
     // A value an earlier step captures (a token it prints): the step waits until that step ran,
     // in this session or earlier in this run; refused up front, naming the step to run first.

@@ -215,9 +215,9 @@ describe('terminal in the page', () => {
   });
 
   it('a run asked for before the session says hello keeps its fresh badges: the session\'s older states do not land over them', { timeout: 90_000 }, async () => {
-    // The race behind a flaky failure under load: Run is pressed before the server's hello (which
-    // carries the states of this session's earlier runs) has arrived. The route holds the server's
-    // messages until the test lets them through, then passes them on in their order.
+    // The race behind a flaky failure under load, forced: Run is pressed while the socket is open
+    // but the server's hello (the states of this session's earlier runs) is held by the route.
+    // tests/browser/runner-hello-order.test.ts plays every such order against a stand-in server.
     const p = await browser.newPage();
     let hold = false;
     let held: (() => void)[] = [];
@@ -226,7 +226,8 @@ describe('terminal in the page', () => {
       for (const f of held.splice(0)) f();
     };
     try {
-      await p.routeWebSocket(/\/__cgr\/terminal$/, (ws) => {
+      // The page's address carries ?cols=&rows=(&session=): the pattern must allow the query.
+      await p.routeWebSocket(/\/__cgr\/terminal(\?|$)/, (ws) => {
         const server = ws.connectToServer();
         server.onMessage((m) => (hold ? held.push(() => ws.send(m)) : ws.send(m)));
         ws.onMessage((m) => server.send(m));
@@ -236,10 +237,14 @@ describe('terminal in the page', () => {
       // An earlier run of this session stops at a failure: the later steps are badged skipped.
       await p.click('[data-step-id="always-fails"] [data-run-from]');
       await expect.poll(() => badge(p, 'after-confirm').getAttribute('data-status'), { timeout: 20_000 }).toBe('skipped');
-      // Reloaded, the page asks for a run from an earlier step while the hello is still on its way.
+      // Reloaded, the page reconnects to the session; its hello is held. A message from the server
+      // reaches the route only through the page's socket, so once the hello is held that socket is
+      // open on the page's side: the run is asked for between the socket's opening and the hello.
       hold = true;
       await p.reload();
+      await expect.poll(() => held.length, { timeout: 20_000 }).toBeGreaterThan(0);
       await p.click('[data-step-id="before-confirm"] [data-run-from]');
+      await p.locator('[data-cgr-terminal][data-run-queued="before-confirm"]').waitFor({ state: 'attached', timeout: 20_000 });
       release();
       const question = p.locator('[data-confirm-step="enter-settings"]');
       await question.waitFor({ timeout: 20_000 });

@@ -120,6 +120,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
   let running = false;
   /** The run follows its steps on the page (scrolls to the running, waiting or failed one). */
   let follow = false;
+  /** A run asked for before the session's hello: it goes once the hello is handled. */
   let queued: (() => void) | undefined;
   /** Where focus goes back when the reader leaves or hides the terminal. */
   let returnFocus: HTMLElement | undefined;
@@ -367,23 +368,39 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
         refuse(msg);
         break;
       case 'exit':
-        setState('the shell ended; reopen the terminal for a new one');
+        setState('the shell ended; Run (or the Terminal button) starts a new one');
         break;
-      case 'hello':
-        // Back after a reload: the badges of this session's runs, and during a run Stop works,
-        // the Run buttons wait for its end and the panel shows it.
+      case 'hello': {
+        // The session (re)connected: it is the truth from here. Questions shown are from before (a
+        // run waiting for the reader asks again after its hello); the badges of this session's
+        // runs come back; the run state is the session's (a run that ended while the page was
+        // away sent its run-end nowhere): during a run Stop works, the Run buttons wait for its
+        // end and the panel shows it.
+        for (const id of [...questions.keys()]) dropQuestion(id);
         for (const m of msg.steps as StepMessage[]) if (m.guideId === ctx.guideId) setBadge(m.stepId, m.status, m.summary, m.explain, false);
-        if (msg.running) {
-          setRunning(true);
-          showPanel(true);
-        }
+        setRunning(msg.running !== undefined);
+        if (msg.running) showPanel(true);
+        // A run asked for meanwhile goes now, after the session's older states are on the page
+        // (so they cannot land over the badges it resets), unless the session's own run goes on.
+        const go = takeQueued();
+        if (go && msg.running) setState('not run: a run is going on in this terminal; stop it or wait for its end, then run again');
+        else go?.();
         break;
+      }
     }
+  };
+  const takeQueued = () => {
+    const go = queued;
+    queued = undefined;
+    delete ui.panel.dataset.runQueued;
+    return go;
   };
 
   const open = (opts: { focus: boolean; show?: boolean }): Promise<RunnerConnection | undefined> => {
     if (opts.show !== false) showPanel(true);
     if (conn && !opening) {
+      // Closed for good (the shell ended, the runner went away): what the reader does now opens a new connection.
+      if (conn.ended) conn.connect();
       if (opts.focus) view?.term.focus();
       return Promise.resolve(conn);
     }
@@ -423,22 +440,19 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
           if (s === 'open') {
             setState(detail === 'resumed' ? 'connected (session resumed)' : 'connected');
             ui.panel.dataset.connected = '';
-            // A run asked for while connecting starts once the hello has been handled (the
-            // connection reports 'open' just before it passes the hello on): the hello restores
-            // the states of earlier runs, and must not land over the badges this run resets.
-            const go = queued;
-            queued = undefined;
-            if (go) queueMicrotask(go);
           } else {
             delete ui.panel.dataset.connected;
             if (s === 'connecting') setState('connecting…');
             else if (s === 'reconnecting') setState('reconnecting…');
             else {
               setRunning(false);
+              takeQueued();
               setState(
                 detail === 'refused'
                   ? 'the runner refused the connection or is not running: start `npx cgr-playbook ui` and open the address it prints'
-                  : `disconnected (${detail ?? 'closed'}); start \`npx cgr-playbook ui\` again and open the address it prints`,
+                  : detail === 'the shell ended'
+                    ? 'the shell ended; Run (or the Terminal button) starts a new one'
+                    : `disconnected (${detail ?? 'closed'}); start \`npx cgr-playbook ui\` again and open the address it prints`,
               );
             }
           }
@@ -472,8 +486,13 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
         setState(`${type === 'apply' ? 'applying' : 'running'} ${stepId}…`);
       }
     };
-    if (c.open) go();
-    else queued = go;
+    // Before the session's hello is handled, a run would race the older states the hello brings.
+    if (c.ready) go();
+    else {
+      queued = go;
+      ui.panel.dataset.runQueued = stepId;
+      setState(`${type === 'apply' ? 'applying' : 'running'} ${stepId} once the terminal is connected…`);
+    }
   };
 
   ui.toggle.addEventListener('click', () => {

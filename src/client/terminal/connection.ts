@@ -25,6 +25,9 @@ export class RunnerConnection {
   #ackEvery = 32 * 1024;
   #written = 0;
   #everOpened = false;
+  /** The current socket's session said hello (its states are on the page): requests may go. */
+  #ready = false;
+  #state: ConnectionState = 'closed';
   #retryUntil = 0;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
@@ -43,22 +46,39 @@ export class RunnerConnection {
     );
   }
 
-  get open(): boolean {
-    return this.#ws?.readyState === WebSocket.OPEN;
+  /** Closed for good (the shell ended, the runner stopped or refused, another page took the session): only connect() opens it again. */
+  get ended(): boolean {
+    return this.#state === 'closed';
+  }
+
+  #set(state: ConnectionState, detail?: string): void {
+    this.#state = state;
+    this.#h.onState(state, detail);
+  }
+
+  /**
+   * The session said hello on the current socket and the page has handled it. Before that the
+   * socket may be open, but what the page asks for (a run) would race the hello's older states.
+   */
+  get ready(): boolean {
+    return this.#ready && this.#ws?.readyState === WebSocket.OPEN;
   }
 
   connect(): void {
     this.#closed = false;
+    // Opened again after it closed for good: a fresh minute of retries.
+    if (this.#state === 'closed') this.#retryUntil = 0;
     const url = new URL(this.#path, location.href);
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     url.searchParams.set('cols', String(this.#term.cols));
     url.searchParams.set('rows', String(this.#term.rows));
     const session = sessionStorage.getItem(SESSION_KEY);
     if (session) url.searchParams.set('session', session);
-    this.#h.onState(this.#everOpened ? 'reconnecting' : 'connecting');
+    this.#set(this.#everOpened ? 'reconnecting' : 'connecting');
     const ws = new WebSocket(url, [WS_PROTOCOL, TOKEN_PREFIX + this.#token]);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
+    this.#ready = false;
     let opened = false;
     ws.onopen = () => {
       opened = true;
@@ -66,6 +86,8 @@ export class RunnerConnection {
       this.#written = 0;
     };
     ws.onmessage = (ev: MessageEvent<ArrayBuffer | string>) => {
+      // A socket this connection has left (closed, replaced) speaks for no session of this page.
+      if (this.#ws !== ws) return;
       if (typeof ev.data !== 'string') {
         const bytes = new Uint8Array(ev.data);
         this.#term.write(bytes, () => this.#wrote(bytes.length, ws));
@@ -81,7 +103,8 @@ export class RunnerConnection {
         this.#ackEvery = msg.ackEvery;
         sessionStorage.setItem(SESSION_KEY, msg.session);
         this.#retryUntil = 0;
-        this.#h.onState('open', msg.resumed ? 'resumed' : 'new');
+        this.#ready = true;
+        this.#set('open', msg.resumed ? 'resumed' : 'new');
         if (!msg.resumed) this.send({ type: 'resize', cols: this.#term.cols, rows: this.#term.rows });
       }
       if (msg.type === 'exit') sessionStorage.removeItem(SESSION_KEY);
@@ -90,17 +113,18 @@ export class RunnerConnection {
     ws.onclose = (ev) => {
       if (this.#ws !== ws) return;
       this.#ws = undefined;
-      if (this.#closed) return this.#h.onState('closed');
-      if (ev.code === 4001) return this.#h.onState('closed', 'the terminal was opened in another page of this tab');
+      this.#ready = false;
+      if (this.#closed) return this.#set('closed');
+      if (ev.code === 4001) return this.#set('closed', 'the terminal was opened in another page of this tab');
       if (ev.code === 1000 && ev.reason === 'session ended') {
         sessionStorage.removeItem(SESSION_KEY);
-        return this.#h.onState('closed', 'the shell ended');
+        return this.#set('closed', 'the shell ended');
       }
       // Keep trying for a minute (the server keeps a detached session that long).
       const now = Date.now();
       if (!this.#retryUntil) this.#retryUntil = now + 60_000;
-      if (now > this.#retryUntil) return this.#h.onState('closed', opened || this.#everOpened ? 'lost the connection to the runner' : 'refused');
-      this.#h.onState('reconnecting', opened ? 'connection lost' : undefined);
+      if (now > this.#retryUntil) return this.#set('closed', opened || this.#everOpened ? 'lost the connection to the runner' : 'refused');
+      this.#set('reconnecting', opened ? 'connection lost' : undefined);
       this.#retryTimer = setTimeout(() => this.connect(), opened ? 200 : 1000);
     };
   }
