@@ -4,7 +4,7 @@ import type { RunEvent, RunListener, RunResult, StepInfo, Verdict } from '../../
 import { formatDuration } from '../../runner/run.ts';
 import type { Style } from './style.ts';
 import { stripAnsi } from '../../runner/output.ts';
-import { terminalSafe } from './terminal-safe.ts';
+import { createOutputGate, terminalSafe } from './terminal-safe.ts';
 
 export interface ProgressOptions {
   write(text: string): void;
@@ -38,6 +38,9 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
   /** The first failure, until the cleanup steps after it are announced. */
   let stoppedBy: { id: string; interrupted: boolean } | undefined;
   let cleanupAnnounced = false;
+  /** Commands' output, read by read, through the terminal gate's CI-command part: no other CI's log
+   * command can form in it, also across two reads. */
+  const gate = createOutputGate();
 
   const clearSpinner = () => {
     if (spinnerShown) {
@@ -56,10 +59,11 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
     if (!atLineStart) o.write('\n');
     o.write(text + '\n');
     atLineStart = true;
+    gate.lineStarts();
   };
   const output = (data: string) => {
     clearSpinner();
-    const text = o.tty ? data : stripAnsi(data).replace(/\r+\n/g, '\n');
+    const text = gate.write(o.tty ? data : stripAnsi(data).replace(/\r+\n/g, '\n'));
     if (!text) return;
     o.write(text);
     atLineStart = /\n$/.test(text);

@@ -1,7 +1,8 @@
-// The one gate for text that reaches a terminal from a guide or a value: control characters
-// (escape sequences, BEL, carriage returns, C1 codes) and bidirectional overrides become visible
-// escapes, so a value cannot move the cursor, retitle the window or hide what follows it.
-// Newlines and tabs stay.
+// The one gate for text that reaches a terminal or a CI log from a guide, a value, a command's
+// output or a server's answer: control characters (escape sequences, BEL, carriage returns, C1
+// codes) and bidirectional overrides become visible escapes, so a value cannot move the cursor,
+// retitle the window or hide what follows it; and no text can form another CI system's log command
+// (CI_COMMANDS below). Newlines and tabs stay.
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** A character as a visible escape: \x1b, \u202e. */
@@ -10,8 +11,115 @@ function escaped(c: string): string {
   return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
+/**
+ * Log commands that CI systems act on wherever they stand in a line of a job's log, each as the
+ * text before its last character and that character. The last character is written as a visible
+ * escape (`##vso[` as `##vso\x5b`), so the command never forms, whatever precedes it (a line
+ * start, a CR, a colour code, other text) and however the output was cut into reads: the
+ * character that would complete it always arrives in the text being written. The rest of the text
+ * is left as it is; the reader sees where it was changed. Case-insensitive, as the Azure agent's own
+ * neutraliser (`##vso` → `**vso`, microsoft/azure-pipelines-agent src/Agent.Sdk/Util/StringUtil.cs).
+ *
+ * - Azure Pipelines logging commands `##vso[area.action …]`: the agent finds them anywhere in a
+ *   line (`message.IndexOf("##vso[")`, microsoft/azure-pipelines-agent
+ *   src/Microsoft.VisualStudio.Services.Agent/Command.cs), and a bare CR ends a line;
+ *   https://learn.microsoft.com/azure/devops/pipelines/scripts/logging-commands
+ * - Azure Pipelines formatting commands `##[group]`, `##[endgroup]`, `##[section]`, `##[warning]`,
+ *   `##[error]`, `##[debug]`, `##[command]` (same page, "Formatting commands"); the GitHub Actions
+ *   runner also reads `##[name …]` as the older form of a workflow command.
+ * - TeamCity service messages `##teamcity[name …]`, found in the middle of a line too;
+ *   https://www.jetbrains.com/help/teamcity/service-messages.html
+ * - GitLab CI collapsible sections `section_start:TIMESTAMP:NAME` / `section_end:…` (followed by
+ *   `\r\e[0K`); https://docs.gitlab.com/ci/jobs/job_logs/#custom-collapsible-sections
+ *
+ * GitHub Actions workflow commands (`::name::`) are stopped for the whole run instead
+ * (cli/render/github.ts). Buildkite's `--- `, `+++ `, `~~~ ` group lines and Jenkins are left as
+ * they are: see SECURITY.md.
+ */
+const CI_COMMANDS: ReadonlyArray<{ before: string; last: string }> = [
+  { before: '##vso', last: '[' },
+  { before: '##', last: '[' },
+  { before: '##teamcity', last: '[' },
+  { before: 'section_start', last: ':' },
+  { before: 'section_end', last: ':' },
+];
+/** How much text before a completing character can matter. */
+const LOOKBACK = Math.max(...CI_COMMANDS.map((c) => c.before.length));
+/** An escape sequence (CSI, OSC ended by BEL or ST, two-character), a completing character, or a run of other text. */
+const PIECE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])|[[:]|[^\u001b[:]+|\u001b/gy;
+
+/** The end of a read that may be the start of an escape sequence the next read completes. */
+const OPEN_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?)?$/;
+
+/** Where a stream of text stands: its last few characters (escape sequences left out, as a log
+ * that strips colours reads it) and an escape sequence the last read left open. */
+interface GateState {
+  seen: string;
+  open: string;
+}
+
+/** At most this much of an open escape sequence is carried to the next read (an OSC hyperlink's
+ * address fits; past it the sequence is taken as text). */
+const MAX_OPEN = 512;
+
+/**
+ * The CI-command part of the gate: `seen` (the text before, escape sequences left out) decides
+ * whether a `[` or `:` completes a command. Escape sequences pass untouched (a colour code's own
+ * `[` is not a command), also one cut in two by the reads, so this serves a terminal's raw output.
+ */
+function ciCommandsOff(chunk: string, state: GateState, escape: (c: string) => string = escaped): { text: string; state: GateState } {
+  // An escape sequence the last read left open is read again with this one; it was written already.
+  const text = state.open + chunk;
+  const written = state.open.length;
+  const openMatch = OPEN_ESCAPE.exec(text)?.[0] ?? '';
+  const open = openMatch.length <= MAX_OPEN ? openMatch : '';
+  const body = text.length - open.length;
+  let seen = state.seen;
+  let out = '';
+  PIECE.lastIndex = 0;
+  for (let m = PIECE.exec(text); m && m.index < body; m = PIECE.exec(text)) {
+    const at = m.index;
+    const piece = m[0].slice(0, body - at);
+    let shown = piece;
+    if (piece === '[' || piece === ':') {
+      if (CI_COMMANDS.some((c) => c.last === piece && seen.toLowerCase().endsWith(c.before))) shown = escape(piece);
+      seen = (seen + piece).slice(-LOOKBACK);
+    } else if (piece.charCodeAt(0) === 0x1b) {
+      if (piece.length === 1) seen = ''; // a lone ESC: what follows does not continue the text before it
+    } else {
+      seen = (seen + piece).slice(-LOOKBACK);
+    }
+    if (at + piece.length > written) out += at >= written ? shown : piece.slice(written - at);
+  }
+  // The open sequence is written as it came (what of it is new); it is read whole with the next read.
+  out += open.slice(Math.max(0, written - body));
+  return { text: out, state: { seen, open } };
+}
+
+/** A command's raw output, read by read, made safe for a CI log: `write()` each read in order;
+ * `lineStarts()` after text of our own that ends a line (nothing before it continues). Control
+ * characters are the caller's (a terminal shows colours; progress.ts strips them for a log). */
+export interface OutputGate {
+  write(chunk: string): string;
+  lineStarts(): void;
+}
+
+export function createOutputGate(): OutputGate {
+  let state: GateState = { seen: '', open: '' };
+  return {
+    write(chunk) {
+      const r = ciCommandsOff(chunk, state);
+      state = r.state;
+      return r.text;
+    },
+    lineStarts() {
+      state = { seen: '', open: '' };
+    },
+  };
+}
+
 export function terminalSafe(text: string): string {
-  return text.replace(CONTROL, escaped);
+  return ciCommandsOff(text.replace(CONTROL, escaped), { seen: '', open: '' }).text;
 }
 
 /**
@@ -27,4 +135,21 @@ export function terminalLine(text: string): string {
  * line after the first starts with "  | ", so none can pass for a line of its own. */
 export function terminalLines(text: string): string {
   return text.split(/\r?\n/).map(terminalLine).join('\n  | ');
+}
+
+/**
+ * JSON printed where a CI log may show it (`validate --format json|gitlab`, `doctor --json`, `show
+ * --format json`, `list --json`, `lab --json`): the character that completes a CI log command
+ * (CI_COMMANDS) is written as a JSON escape (`##vso\u005b`), so what a parser reads is unchanged.
+ * Such text can only stand inside a JSON string (`#` and `section_start` are no JSON syntax).
+ */
+export function logJson(value: unknown): string {
+  const hex = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return ciCommandsOff(JSON.stringify(value, null, 2), { seen: '', open: '' }, hex).text + '\n';
+}
+
+/** XML printed where a CI log may show it (`validate --format junit`): the same, as a character
+ * reference (`##vso&#x5b;`), read back as the same text in attribute values and text. */
+export function logXml(xml: string): string {
+  return ciCommandsOff(xml, { seen: '', open: '' }, (c) => `&#x${c.charCodeAt(0).toString(16)};`).text;
 }
