@@ -96,6 +96,33 @@ describe('run --ci: a step cannot issue another CI system\'s log commands', () =
   });
 });
 
+describe('run --ci under Buildkite (BUILDKITE=true): a step cannot start a log group', () => {
+  /** Buildkite's group headings: a line starting `--- `, `+++ `, `~~~ `, or `^^^ +++`. */
+  const groupsIn = (log: string) => log.split(/\r\n|\r|\n/).filter((l) => /^(?:---|\+\+\+|~~~)[ \t]|^\^\^\^ \+\+\+/.test(l));
+  const guide = (dir: string) => {
+    const file = join(dir, 'groups.mdx');
+    writeFileSync(
+      file,
+      '---\nid: groups\ntitle: Groups\nproduct: bash\nsummary: x.\n---\n\n<Command id="say" title="Print group headings">\n  ```sh\n' +
+        "  printf -- '--- hide the failure\\n+++ open\\n'\n  printf -- 'x\\r~~~ dim\\n'\n  printf -- '\\033[1m^^^ +++\\033[0m\\n'\n  printf -- 'a --- b\\n---\\n'\n" +
+        '  ```\n</Command>\n',
+    );
+    return file;
+  };
+  it('no output line is a group heading there; the text stays readable', async () => {
+    const r = await runCli(['run', guide(temp()), '--ci'], { env: { BUILDKITE: 'true' } });
+    expect(r.code).toBe(0);
+    expect(groupsIn(r.stdout)).toEqual([]);
+    expect(r.stdout).toContain('---\\x20hide the failure\n+++\\x20open\n');
+    expect(r.stdout).toContain('^^^ ++\\x2b');
+    expect(r.stdout).toContain('a --- b\n---\n'); // not at a line start, or no space after: not a heading
+  });
+  it('elsewhere such lines are ordinary text (a diff) and stay as they are', async () => {
+    const r = await runCli(['run', guide(temp()), '--ci']);
+    expect(r.stdout).toContain('--- hide the failure\n+++ open\n');
+  });
+});
+
 describe('other text of the CLI that a CI log shows', () => {
   it('run: a refused value, quoted in the error', async () => {
     const dir = temp();

@@ -25,7 +25,7 @@ import { createProgressRenderer } from '../render/progress.ts';
 import { TerminalInput } from '../render/terminal-input.ts';
 import { createTtyPrompter } from '../render/prompter.ts';
 import { createGitHubOutput } from '../render/github.ts';
-import { terminalLine } from '../render/terminal-safe.ts';
+import { inBuildkite, terminalLine } from '../render/terminal-safe.ts';
 import { loadNodePty } from '../../runner/node-pty-load.ts';
 import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
 import { annotation, annotationOverflowNotice, annotationPath, inGitHubActions, mdCell, mdCodeCell } from '../../report/github.ts';
@@ -186,7 +186,7 @@ const command: CliCommand = {
     try {
       const handle = runPlaybook(guide, runOptions);
       cancel = () => handle.cancel();
-      const renderer = createProgressRenderer({ write, tty, style });
+      const renderer = createProgressRenderer({ write, tty, style, buildkite: inBuildkite(io.env) });
       const unsubscribe = handle.subscribe(github ? github.wrap(renderer.listener) : renderer.listener);
       const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => io.onSignal?.(sig, interrupt) ?? (() => {}));
       let result: RunResult;

@@ -12,6 +12,8 @@ export interface ProgressOptions {
   style: Style;
   /** For tests: a fixed clock. */
   now?: () => number;
+  /** Running as a Buildkite job: commands' output cannot start a log group either (terminal-safe.ts). */
+  buildkite?: boolean;
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -40,7 +42,7 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
   let cleanupAnnounced = false;
   /** Commands' output, read by read, through the terminal gate's CI-command part: no other CI's log
    * command can form in it, also across two reads. */
-  const gate = createOutputGate();
+  const gate = createOutputGate({ buildkite: o.buildkite ?? false });
 
   const clearSpinner = () => {
     if (spinnerShown) {

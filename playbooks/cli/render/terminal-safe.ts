@@ -33,20 +33,51 @@ function escaped(c: string): string {
  *   `\r\e[0K`); https://docs.gitlab.com/ci/jobs/job_logs/#custom-collapsible-sections
  *
  * GitHub Actions workflow commands (`::name::`) are stopped for the whole run instead
- * (cli/render/github.ts). Buildkite's `--- `, `+++ `, `~~~ ` group lines and Jenkins are left as
- * they are: see SECURITY.md.
+ * (cli/render/github.ts). Jenkins acts on no text of a log (see SECURITY.md).
  */
-const CI_COMMANDS: ReadonlyArray<{ before: string; last: string }> = [
+const CI_COMMANDS: readonly Rule[] = [
   { before: '##vso', last: '[' },
   { before: '##', last: '[' },
   { before: '##teamcity', last: '[' },
   { before: 'section_start', last: ':' },
   { before: 'section_end', last: ':' },
 ];
-/** How much text before a completing character can matter. */
-const LOOKBACK = Math.max(...CI_COMMANDS.map((c) => c.before.length));
-/** An escape sequence (CSI, OSC ended by BEL or ST, two-character), a completing character, or a run of other text. */
-const PIECE = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)|[@-Z\\-_])|[[:]|[^\u001b[:]+|\u001b/gy;
+
+/**
+ * Buildkite's log groups: a line starting `--- `, `+++ ` or `~~~ ` is a group heading, and `^^^ +++`
+ * opens the group before it; https://buildkite.com/docs/pipelines/managing-log-output (a CR counts
+ * as a line start here). Only a command's output can start a line of the log, and only under
+ * Buildkite (`BUILDKITE=true`) are they changed: elsewhere such lines are ordinary text (a diff's
+ * `--- a/file`), and the mark folds the log without acting on the build.
+ */
+const BUILDKITE_GROUPS: readonly Rule[] = ['---', '+++', '~~~'].flatMap((mark) =>
+  ['\n', '\r'].flatMap((eol) => [' ', '\t'].map((last) => ({ before: eol + mark, last }))),
+).concat(['\n', '\r'].map((eol) => ({ before: `${eol}^^^ ++`, last: '+' })));
+
+/** A command: the text before its last character (`\n`: a line start) and that character. */
+interface Rule {
+  before: string;
+  last: string;
+}
+
+/** Rules with what the gate needs to apply them: how much text before a completing character can
+ * matter, and the text cut into pieces: an escape sequence (CSI, OSC ended by BEL or ST,
+ * two-character), a completing character, a run of other text, or a lone ESC. */
+interface RuleSet {
+  rules: readonly Rule[];
+  lookback: number;
+  piece: RegExp;
+}
+function ruleSet(rules: readonly Rule[]): RuleSet {
+  const lasts = [...new Set(rules.map((r) => r.last))].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  return {
+    rules,
+    lookback: Math.max(...rules.map((r) => r.before.length)),
+    piece: new RegExp(`\\u001b(?:\\[[0-?]*[ -/]*[@-~]|\\][^\\u0007\\u001b]*(?:\\u0007|\\u001b\\\\)|[@-Z\\\\-_])|[${lasts}]|[^\\u001b${lasts}]+|\\u001b`, 'gy'),
+  };
+}
+const EVERY_CI = ruleSet(CI_COMMANDS);
+const EVERY_CI_AND_BUILDKITE = ruleSet([...CI_COMMANDS, ...BUILDKITE_GROUPS]);
 
 /** The end of a read that may be the start of an escape sequence the next read completes. */
 const OPEN_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?)?$/;
@@ -67,7 +98,7 @@ const MAX_OPEN = 512;
  * whether a `[` or `:` completes a command. Escape sequences pass untouched (a colour code's own
  * `[` is not a command), also one cut in two by the reads, so this serves a terminal's raw output.
  */
-function ciCommandsOff(chunk: string, state: GateState, escape: (c: string) => string = escaped): { text: string; state: GateState } {
+function ciCommandsOff(chunk: string, state: GateState, set: RuleSet = EVERY_CI, escape: (c: string) => string = escaped): { text: string; state: GateState } {
   // An escape sequence the last read left open is read again with this one; it was written already.
   const text = state.open + chunk;
   const written = state.open.length;
@@ -76,18 +107,17 @@ function ciCommandsOff(chunk: string, state: GateState, escape: (c: string) => s
   const body = text.length - open.length;
   let seen = state.seen;
   let out = '';
+  const { piece: PIECE, rules, lookback } = set;
   PIECE.lastIndex = 0;
   for (let m = PIECE.exec(text); m && m.index < body; m = PIECE.exec(text)) {
     const at = m.index;
     const piece = m[0].slice(0, body - at);
     let shown = piece;
-    if (piece === '[' || piece === ':') {
-      if (CI_COMMANDS.some((c) => c.last === piece && seen.toLowerCase().endsWith(c.before))) shown = escape(piece);
-      seen = (seen + piece).slice(-LOOKBACK);
-    } else if (piece.charCodeAt(0) === 0x1b) {
+    if (piece.charCodeAt(0) === 0x1b) {
       if (piece.length === 1) seen = ''; // a lone ESC: what follows does not continue the text before it
     } else {
-      seen = (seen + piece).slice(-LOOKBACK);
+      if (piece.length === 1 && rules.some((c) => c.last === piece && seen.toLowerCase().endsWith(c.before))) shown = escape(piece);
+      seen = (seen + piece).slice(-lookback);
     }
     if (at + piece.length > written) out += at >= written ? shown : piece.slice(written - at);
   }
@@ -104,18 +134,25 @@ export interface OutputGate {
   lineStarts(): void;
 }
 
-export function createOutputGate(): OutputGate {
-  let state: GateState = { seen: '', open: '' };
+export function createOutputGate(o: { buildkite?: boolean } = {}): OutputGate {
+  const set = o.buildkite ? EVERY_CI_AND_BUILDKITE : EVERY_CI;
+  const start = (): GateState => ({ seen: '\n', open: '' });
+  let state = start();
   return {
     write(chunk) {
-      const r = ciCommandsOff(chunk, state);
+      const r = ciCommandsOff(chunk, state, set);
       state = r.state;
       return r.text;
     },
     lineStarts() {
-      state = { seen: '', open: '' };
+      state = start();
     },
   };
+}
+
+/** True when running as a Buildkite job (the agent sets BUILDKITE=true). */
+export function inBuildkite(env: NodeJS.ProcessEnv): boolean {
+  return env.BUILDKITE === 'true';
 }
 
 export function terminalSafe(text: string): string {
@@ -145,11 +182,11 @@ export function terminalLines(text: string): string {
  */
 export function logJson(value: unknown): string {
   const hex = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  return ciCommandsOff(JSON.stringify(value, null, 2), { seen: '', open: '' }, hex).text + '\n';
+  return ciCommandsOff(JSON.stringify(value, null, 2), { seen: '', open: '' }, EVERY_CI, hex).text + '\n';
 }
 
 /** XML printed where a CI log may show it (`validate --format junit`): the same, as a character
  * reference (`##vso&#x5b;`), read back as the same text in attribute values and text. */
 export function logXml(xml: string): string {
-  return ciCommandsOff(xml, { seen: '', open: '' }, (c) => `&#x${c.charCodeAt(0).toString(16)};`).text;
+  return ciCommandsOff(xml, { seen: '', open: '' }, EVERY_CI, (c) => `&#x${c.charCodeAt(0).toString(16)};`).text;
 }
