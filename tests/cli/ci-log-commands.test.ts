@@ -96,6 +96,37 @@ describe('run --ci: a step cannot issue another CI system\'s log commands', () =
   });
 });
 
+describe('GitHub Actions workflow commands where run does not know it runs in GitHub Actions (a container the variables do not reach)', () => {
+  /** The runner's reading: a line that starts with `::` after leading blanks are trimmed. */
+  const workflowCommandsIn = (log: string) => log.split(/\r\n|\r|\n/).filter((l) => l.trimStart().startsWith('::'));
+  it('no output line starts a workflow command (at a line start, after blanks, after a CR, after a colour code, split across reads)', async () => {
+    const dir = temp();
+    writeFileSync(
+      join(dir, 'inject.mdx'),
+      '---\nid: inject\ntitle: Injection\nproduct: bash\nsummary: x.\n---\n\n<Command id="say" title="Print workflow commands">\n  ```sh\n' +
+        "  printf '::error file=x,line=1::injected\\n  ::add-mask::b\\nx\\r::stop-commands::t\\n\\033[1m::warning::w\\n'\n  printf '%s\\n' 'keep ::this:: as it is'\n" +
+        '  ```\n</Command>\n',
+    );
+    const r = await runCli(['run', join(dir, 'inject.mdx'), '--ci']);
+    expect(r.code).toBe(0);
+    expect(workflowCommandsIn(r.stdout + r.stderr)).toEqual([]);
+    expect(r.stdout).toContain(':\\x3aerror file=x,line=1::injected\n  :\\x3aadd-mask::b\n');
+    expect(r.stdout).toContain('keep ::this:: as it is');
+  });
+  it('split across two reads of the terminal', () => {
+    let out = '';
+    const r = createProgressRenderer({ write: (t) => (out += t), tty: false, style: createStyle(false), now: () => 0 });
+    const step = { id: 's', number: 1, kind: 'command' as const, title: 'Step' };
+    r.listener({ type: 'step-start', step, total: 1, command: 'x', at: 0 });
+    for (const data of ['ok\n  :', ':add-mask::b\n']) r.listener({ type: 'step-output', step, data });
+    r.dispose();
+    expect(workflowCommandsIn(out)).toEqual([]);
+  });
+  it('a line of a multi-line text given to the gate', () => {
+    expect(terminalSafe('a\n::error::x\n  ::warning::y')).toBe('a\n:\\x3aerror::x\n  :\\x3awarning::y');
+  });
+});
+
 describe('run --ci under Buildkite (BUILDKITE=true): a step cannot start a log group', () => {
   /** Buildkite's group headings: a line starting `--- `, `+++ `, `~~~ `, or `^^^ +++`. */
   const groupsIn = (log: string) => log.split(/\r\n|\r|\n/).filter((l) => /^(?:---|\+\+\+|~~~)[ \t]|^\^\^\^ \+\+\+/.test(l));

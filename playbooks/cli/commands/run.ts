@@ -186,7 +186,7 @@ const command: CliCommand = {
     try {
       const handle = runPlaybook(guide, runOptions);
       cancel = () => handle.cancel();
-      const renderer = createProgressRenderer({ write, tty, style, buildkite: inBuildkite(io.env) });
+      const renderer = createProgressRenderer({ write, tty, style, buildkite: inBuildkite(io.env), githubStopped: github !== undefined });
       const unsubscribe = handle.subscribe(github ? github.wrap(renderer.listener) : renderer.listener);
       const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => io.onSignal?.(sig, interrupt) ?? (() => {}));
       let result: RunResult;

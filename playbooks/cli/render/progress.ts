@@ -14,6 +14,9 @@ export interface ProgressOptions {
   now?: () => number;
   /** Running as a Buildkite job: commands' output cannot start a log group either (terminal-safe.ts). */
   buildkite?: boolean;
+  /** GitHub Actions' workflow commands are stopped for the run (github.ts): output lines starting
+   * `::` are left as they are; otherwise their second `:` is written as \x3a. */
+  githubStopped?: boolean;
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -42,7 +45,7 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
   let cleanupAnnounced = false;
   /** Commands' output, read by read, through the terminal gate's CI-command part: no other CI's log
    * command can form in it, also across two reads. */
-  const gate = createOutputGate({ buildkite: o.buildkite ?? false });
+  const gate = createOutputGate({ buildkite: o.buildkite ?? false, githubStopped: o.githubStopped ?? false });
 
   const clearSpinner = () => {
     if (spinnerShown) {

@@ -26,14 +26,13 @@ function escaped(c: string): string {
  *   https://learn.microsoft.com/azure/devops/pipelines/scripts/logging-commands
  * - Azure Pipelines formatting commands `##[group]`, `##[endgroup]`, `##[section]`, `##[warning]`,
  *   `##[error]`, `##[debug]`, `##[command]` (same page, "Formatting commands"); the GitHub Actions
- *   runner also reads `##[name …]` as the older form of a workflow command.
+ *   runner also reads `##[name …]`, anywhere in a line, as the older form of a workflow command.
  * - TeamCity service messages `##teamcity[name …]`, found in the middle of a line too;
  *   https://www.jetbrains.com/help/teamcity/service-messages.html
  * - GitLab CI collapsible sections `section_start:TIMESTAMP:NAME` / `section_end:…` (followed by
  *   `\r\e[0K`); https://docs.gitlab.com/ci/jobs/job_logs/#custom-collapsible-sections
  *
- * GitHub Actions workflow commands (`::name::`) are stopped for the whole run instead
- * (cli/render/github.ts). Jenkins acts on no text of a log (see SECURITY.md).
+ * Jenkins acts on no text of a log (see SECURITY.md).
  */
 const CI_COMMANDS: readonly Rule[] = [
   { before: '##vso', last: '[' },
@@ -54,7 +53,22 @@ const BUILDKITE_GROUPS: readonly Rule[] = ['---', '+++', '~~~'].flatMap((mark) =
   ['\n', '\r'].flatMap((eol) => [' ', '\t'].map((last) => ({ before: eol + mark, last }))),
 ).concat(['\n', '\r'].map((eol) => ({ before: `${eol}^^^ ++`, last: '+' })));
 
-/** A command: the text before its last character (`\n`: a line start) and that character. */
+/**
+ * GitHub Actions workflow commands: a line starting `::` (after blanks: the runner trims them,
+ * `message.TrimStart()` in `ActionCommand.TryParseV2`, actions/runner
+ * src/Runner.Common/ActionCommand.cs; its older `##[` form is found anywhere, `TryParse`, and
+ * broken by the `##[` rule above);
+ * https://docs.github.com/en/actions/using-workflows/workflow-commands-for-github-actions. Where `run`
+ * knows it runs in GitHub Actions, commands are stopped for the whole run instead, which changes
+ * no text (cli/render/github.ts); elsewhere (also GitHub Actions whose variables do not reach the
+ * tool, inside a container) the second `:` is written as `\x3a`, and always in a line of a
+ * multi-line text this gate is given.
+ */
+const BLANKS_AT_LINE_START = /([\n\r])[\t\v\f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+$/;
+const GITHUB_COMMANDS: readonly Rule[] = ['\n', '\r'].map((eol) => ({ before: `${eol}:`, last: ':' }));
+
+/** A command: the text before its last character (`\n`, `\r`: a line start, blanks after it
+ * included) and that character. */
 interface Rule {
   before: string;
   last: string;
@@ -77,7 +91,7 @@ function ruleSet(rules: readonly Rule[]): RuleSet {
   };
 }
 const EVERY_CI = ruleSet(CI_COMMANDS);
-const EVERY_CI_AND_BUILDKITE = ruleSet([...CI_COMMANDS, ...BUILDKITE_GROUPS]);
+const TEXT_RULES = ruleSet([...CI_COMMANDS, ...GITHUB_COMMANDS]);
 
 /** The end of a read that may be the start of an escape sequence the next read completes. */
 const OPEN_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?)?$/;
@@ -117,7 +131,8 @@ function ciCommandsOff(chunk: string, state: GateState, set: RuleSet = EVERY_CI,
       if (piece.length === 1) seen = ''; // a lone ESC: what follows does not continue the text before it
     } else {
       if (piece.length === 1 && rules.some((c) => c.last === piece && seen.toLowerCase().endsWith(c.before))) shown = escape(piece);
-      seen = (seen + piece).slice(-lookback);
+      // Blanks at a line start leave it a line start (GitHub's runner trims them).
+      seen = (seen + piece).replace(BLANKS_AT_LINE_START, '$1').slice(-lookback);
     }
     if (at + piece.length > written) out += at >= written ? shown : piece.slice(written - at);
   }
@@ -134,8 +149,8 @@ export interface OutputGate {
   lineStarts(): void;
 }
 
-export function createOutputGate(o: { buildkite?: boolean } = {}): OutputGate {
-  const set = o.buildkite ? EVERY_CI_AND_BUILDKITE : EVERY_CI;
+export function createOutputGate(o: { buildkite?: boolean; githubStopped?: boolean } = {}): OutputGate {
+  const set = ruleSet([...CI_COMMANDS, ...(o.githubStopped ? [] : GITHUB_COMMANDS), ...(o.buildkite ? BUILDKITE_GROUPS : [])]);
   const start = (): GateState => ({ seen: '\n', open: '' });
   let state = start();
   return {
@@ -156,7 +171,7 @@ export function inBuildkite(env: NodeJS.ProcessEnv): boolean {
 }
 
 export function terminalSafe(text: string): string {
-  return ciCommandsOff(text.replace(CONTROL, escaped), { seen: '', open: '' }).text;
+  return ciCommandsOff(text.replace(CONTROL, escaped), { seen: '', open: '' }, TEXT_RULES).text;
 }
 
 /**
