@@ -191,7 +191,7 @@ export function terminalLines(text: string): string {
 
 /**
  * JSON printed where a CI log may show it (`validate --format json|gitlab`, `doctor --json`, `show
- * --format json`, `list --json`, `lab --json`): the character that completes a CI log command
+ * --format json`, `list --json`): the character that completes a CI log command
  * (CI_COMMANDS) is written as a JSON escape (`##vso\u005b`), so what a parser reads is unchanged.
  * Such text can only stand inside a JSON string (`#` and `section_start` are no JSON syntax).
  */
