@@ -7,6 +7,8 @@
 // while the run's own lines stay as they were.
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli as runCli } from '../runner/cli-helpers.ts';
@@ -162,6 +164,28 @@ describe('other text of the CLI that a CI log shows', () => {
     expect(r.code).toBe(2);
     expect(commandsIn(r.stdout + r.stderr)).toEqual([]);
     expect(r.stderr).toContain('got "##vso\\x5btask.complete result=Succeeded]"');
+  });
+
+  it("doctor: a registry's answer quoted in a failed check, as text and as --json (read back unchanged)", async () => {
+    // A registry that refuses every request with an error message holding log commands.
+    const message = "##vso[task.complete result=Succeeded] ##teamcity[buildStatus text='x']";
+    const server = createServer((_req, res) => {
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ code: 'DENIED', message }] }));
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const at = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (const json of [false, true]) {
+        const r = await runCli(['doctor', 'distribution', '--host', `tcp://${at}`, '--upstream', `http://${at}`, '--timeout', '5s', ...(json ? ['--json'] : [])], { env: { TF_BUILD: 'True' } });
+        expect(r.code).toBe(1);
+        expect(commandsIn(r.stdout + r.stderr)).toEqual([]);
+        if (json) expect(JSON.stringify(JSON.parse(r.stdout))).toContain(JSON.stringify(message).slice(1, -1));
+        else expect(r.stdout).toContain("##vso\\x5btask.complete result=Succeeded] ##teamcity\\x5bbuildStatus text='x']");
+      }
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
   });
 
   it("validate: a guide's text quoted in a diagnostic, in every format printed (text, json, gitlab, junit); JSON and XML read back unchanged", async () => {
