@@ -188,6 +188,18 @@ describe('other text of the CLI that a CI log shows', () => {
     }
   });
 
+  it('list: a guide title, as text and as --json', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'inject.mdx'), '---\nid: inject\ntitle: "##vso[task.complete result=Succeeded]"\nproduct: bash\nsummary: x.\n---\n\n<Command id="say" title="Say">\n  ```sh\n  echo hi\n  ```\n</Command>\n');
+    for (const json of [false, true]) {
+      const r = await runCli(['list', '--content', dir, ...(json ? ['--json'] : [])], { env: { TF_BUILD: 'True' } });
+      expect(r.code).toBe(0);
+      expect(commandsIn(r.stdout + r.stderr)).toEqual([]);
+      if (json) expect(JSON.parse(r.stdout)[0].title).toBe('##vso[task.complete result=Succeeded]');
+      else expect(r.stdout).toContain('inject  ##vso\\x5btask.complete result=Succeeded]  developer');
+    }
+  });
+
   it("validate: a guide's text quoted in a diagnostic, in every format printed (text, json, gitlab, junit); JSON and XML read back unchanged", async () => {
     const dir = temp();
     const file = join(dir, 'inject.mdx');

@@ -25,10 +25,12 @@ Lists every guide in the guides folder with its paths and how many steps each pa
     }));
     if (values.json) io.stdout.write(logJson(rows));
     else {
-      const idW = Math.max(2, ...rows.map((r) => r.id.length));
-      const tW = Math.max(5, ...rows.map((r) => r.title.length));
+      // Titles are guide text: through the terminal gate (a title cannot form a CI log command).
+      const shown = rows.map((r) => ({ ...r, title: terminalLine(r.title) }));
+      const idW = Math.max(2, ...shown.map((r) => r.id.length));
+      const tW = Math.max(5, ...shown.map((r) => r.title.length));
       io.stdout.write(`${'ID'.padEnd(idW)}  ${'TITLE'.padEnd(tW)}  PATHS (steps)\n`);
-      for (const r of rows) io.stdout.write(`${r.id.padEnd(idW)}  ${r.title.padEnd(tW)}  ${r.paths.map((p) => `${p.id} (${p.steps})`).join(', ')}\n`);
+      for (const r of shown) io.stdout.write(`${r.id.padEnd(idW)}  ${r.title.padEnd(tW)}  ${r.paths.map((p) => `${p.id} (${p.steps})`).join(', ')}\n`);
     }
     for (const f of failed) {
       const d = f.diagnostics[0];
