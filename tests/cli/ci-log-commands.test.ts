@@ -83,18 +83,20 @@ describe('run --ci: a step cannot issue another CI system\'s log commands', () =
     });
   }
 
-  it('a failure reason quoting the output (got: …) and a step title cannot carry one either', async () => {
+  it('a failure reason quoting the output (got: …), the guide title and a step title cannot carry one either', async () => {
     const dir = temp();
     writeFileSync(
       join(dir, 'inject.mdx'),
-      '---\nid: inject\ntitle: Injection\nproduct: bash\nsummary: x.\n---\n\n<Field id="note" label="Note" />\n\n' +
-        '<Verify id="look" title="Look">\n  ```sh\n  echo "##vso[task.complete result=Succeeded]"\n  ```\n  <Check contains="absent" success="the note {{note}} is printed" />\n</Verify>\n',
+      '---\nid: inject\ntitle: "##vso[build.addbuildtag]guide"\nproduct: bash\nsummary: x.\n---\n\n<Field id="note" label="Note" />\n\n' +
+        '<Verify id="look" title="##[group]step">\n  ```sh\n  echo "##vso[task.complete result=Succeeded]"\n  ```\n  <Check contains="absent" success="the note {{note}} is printed" />\n</Verify>\n',
     );
     const r = await runCli(['run', join(dir, 'inject.mdx'), '--ci', '--set', "note=##teamcity[buildStatus text='x']"], { env: { TF_BUILD: 'True' } });
     expect(r.code).toBe(1);
     const log = r.stdout + r.stderr;
     expect(commandsIn(log)).toEqual([]);
     expect(log).toContain("the note ##teamcity\\x5bbuildStatus text='x'] is printed");
+    expect(log).toContain('##vso\\x5bbuild.addbuildtag]guide\n');
+    expect(log).toContain('[1/1] ##\\x5bgroup]step (look)');
   });
 });
 

@@ -78,7 +78,7 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
     switch (e.type) {
       case 'run-start': {
         const mode = [e.ci ? 'CI mode' : '', e.dryRun ? 'dry run: nothing is executed' : ''].filter(Boolean).join(', ');
-        line(style.bold(e.guide.title));
+        line(style.bold(terminalSafe(e.guide.title)));
         line(style.dim(`path: ${e.path} · ${e.steps.length} steps${mode ? ` · ${mode}` : ''}`));
         break;
       }
