@@ -64,7 +64,8 @@ const BUILDKITE_GROUPS: readonly Rule[] = ['---', '+++', '~~~'].flatMap((mark) =
  * tool, inside a container) the second `:` is written as `\x3a`, and always in a line of a
  * multi-line text this gate is given.
  */
-const BLANKS_AT_LINE_START = /([\n\r])[\t\v\f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+$/;
+/** Blanks the GitHub runner trims before `::` (.NET's white space, line ends aside). */
+const BLANK = /[\t\v\f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 const GITHUB_COMMANDS: readonly Rule[] = ['\n', '\r'].map((eol) => ({ before: `${eol}:`, last: ':' }));
 
 /** A command: the text before its last character (`\n`, `\r`: a line start, blanks after it
@@ -80,18 +81,35 @@ interface Rule {
 interface RuleSet {
   rules: readonly Rule[];
   lookback: number;
+  /** The completing characters. */
+  lasts: ReadonlySet<string>;
   piece: RegExp;
 }
 function ruleSet(rules: readonly Rule[]): RuleSet {
-  const lasts = [...new Set(rules.map((r) => r.last))].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  const set = new Set(rules.map((r) => r.last));
+  const lasts = [...set].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
   return {
     rules,
     lookback: Math.max(...rules.map((r) => r.before.length)),
+    lasts: set,
     piece: new RegExp(`\\u001b(?:\\[[0-?]*[ -/]*[@-~]|\\][^\\u0007\\u001b]*(?:\\u0007|\\u001b\\\\)|[@-Z\\\\-_])|[${lasts}]|[^\\u001b${lasts}]+|\\u001b`, 'gy'),
   };
 }
 const EVERY_CI = ruleSet(CI_COMMANDS);
 const TEXT_RULES = ruleSet([...CI_COMMANDS, ...GITHUB_COMMANDS]);
+
+/** The last `lookback` characters of `seen` + `piece`; blanks after a line end are left out, so the
+ * line start is still seen (GitHub's runner trims them). */
+function advance(seen: string, piece: string, lookback: number): string {
+  let end = piece.length;
+  while (end > 0 && BLANK.test(piece[end - 1]!)) end--;
+  if (end < piece.length) {
+    const before = end > 0 ? piece[end - 1] : seen[seen.length - 1];
+    if (before === '\n' || before === '\r') piece = piece.slice(0, end);
+  }
+  const text = piece.length >= lookback ? piece : seen + piece;
+  return text.length > lookback ? text.slice(-lookback) : text;
+}
 
 /** The end of a read that may be the start of an escape sequence the next read completes. */
 const OPEN_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?)?$/;
@@ -121,7 +139,7 @@ function ciCommandsOff(chunk: string, state: GateState, set: RuleSet = EVERY_CI,
   const body = text.length - open.length;
   let seen = state.seen;
   let out = '';
-  const { piece: PIECE, rules, lookback } = set;
+  const { piece: PIECE, rules, lookback, lasts } = set;
   PIECE.lastIndex = 0;
   for (let m = PIECE.exec(text); m && m.index < body; m = PIECE.exec(text)) {
     const at = m.index;
@@ -130,9 +148,11 @@ function ciCommandsOff(chunk: string, state: GateState, set: RuleSet = EVERY_CI,
     if (piece.charCodeAt(0) === 0x1b) {
       if (piece.length === 1) seen = ''; // a lone ESC: what follows does not continue the text before it
     } else {
-      if (piece.length === 1 && rules.some((c) => c.last === piece && seen.toLowerCase().endsWith(c.before))) shown = escape(piece);
-      // Blanks at a line start leave it a line start (GitHub's runner trims them).
-      seen = (seen + piece).replace(BLANKS_AT_LINE_START, '$1').slice(-lookback);
+      if (piece.length === 1 && lasts.has(piece)) {
+        const before = seen.toLowerCase();
+        if (rules.some((c) => c.last === piece && before.endsWith(c.before))) shown = escape(piece);
+      }
+      seen = advance(seen, piece, lookback);
     }
     if (at + piece.length > written) out += at >= written ? shown : piece.slice(written - at);
   }
