@@ -122,7 +122,7 @@ describe('GitHub Actions workflow commands where run does not know it runs in Gi
     const r = createProgressRenderer({ write: (t) => (out += t), tty: false, style: createStyle(false), now: () => 0 });
     const step = { id: 's', number: 1, kind: 'command' as const, title: 'Step' };
     r.listener({ type: 'step-start', step, total: 1, command: 'x', at: 0 });
-    for (const data of ['ok\n  :', ':add-mask::b\n']) r.listener({ type: 'step-output', step, data });
+    for (const data of ['ok\n  :', ':add-mask::b\n', `${' '.repeat(100)}\t`, '\u00a0::warning::w\n']) r.listener({ type: 'step-output', step, data });
     r.dispose();
     expect(workflowCommandsIn(out)).toEqual([]);
   });
