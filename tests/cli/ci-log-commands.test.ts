@@ -250,6 +250,14 @@ describe('the progress renderer (what run prints): a marker split across two rea
     });
   }
 
+  it('not on a terminal, no escape sequence reaches the log, also one cut by a read (a Jenkins console note starts with one)', () => {
+    const out = print(false, ['a\u001b[3', '1mb\u001b[8', 'mha:AAAA\u001b[0m\n', 'c\u001b', 'd\n']);
+    expect(out).not.toContain('\u001b');
+    expect(out).toContain('ab');
+    expect(out).toContain('ha:AAAA\n');
+    expect(out).toContain('cd\n');
+  });
+
   it('a colour code itself is left alone (its `[` is not a marker), on a terminal', () => {
     const out = print(true, ['##\u001b[31mred\u001b[0m\n']);
     expect(out).toContain('##\u001b[31mred\u001b[0m\n');

@@ -3,7 +3,7 @@
 import type { RunEvent, RunListener, RunResult, StepInfo, Verdict } from '../../runner/types.ts';
 import { formatDuration } from '../../runner/run.ts';
 import type { Style } from './style.ts';
-import { stripAnsi } from '../../runner/output.ts';
+import { createAnsiStripper } from '../../runner/output.ts';
 import { createOutputGate, terminalSafe } from './terminal-safe.ts';
 
 export interface ProgressOptions {
@@ -45,6 +45,8 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
   let cleanupAnnounced = false;
   /** Commands' output, read by read, through the terminal gate's CI-command part: no other CI's log
    * command can form in it, also across two reads. */
+  /** Not a terminal: commands' output as plain text (escape sequences removed, also one cut by a read). */
+  const plain = createAnsiStripper();
   const gate = createOutputGate({ buildkite: o.buildkite ?? false, githubStopped: o.githubStopped ?? false });
 
   const clearSpinner = () => {
@@ -68,7 +70,7 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
   };
   const output = (data: string) => {
     clearSpinner();
-    const text = gate.write(o.tty ? data : stripAnsi(data).replace(/\r+\n/g, '\n'));
+    const text = gate.write(o.tty ? data : plain(data).replace(/\r+\n/g, '\n'));
     if (!text) return;
     o.write(text);
     atLineStart = /\n$/.test(text);

@@ -3,6 +3,8 @@
 // codes) and bidirectional overrides become visible escapes, so a value cannot move the cursor,
 // retitle the window or hide what follows it; and no text can form another CI system's log command
 // (CI_COMMANDS below). Newlines and tabs stay.
+import { MAX_OPEN_ESCAPE, OPEN_ESCAPE_AT_END } from '../../runner/output.ts';
+
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** A character as a visible escape: \x1b, \u202e. */
@@ -111,8 +113,6 @@ function advance(seen: string, piece: string, lookback: number): string {
   return text.length > lookback ? text.slice(-lookback) : text;
 }
 
-/** The end of a read that may be the start of an escape sequence the next read completes. */
-const OPEN_ESCAPE = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?)?$/;
 
 /** Where a stream of text stands: its last few characters (escape sequences left out, as a log
  * that strips colours reads it) and an escape sequence the last read left open. */
@@ -121,9 +121,6 @@ interface GateState {
   open: string;
 }
 
-/** At most this much of an open escape sequence is carried to the next read (an OSC hyperlink's
- * address fits; past it the sequence is taken as text). */
-const MAX_OPEN = 512;
 
 /**
  * The CI-command part of the gate: `seen` (the text before, escape sequences left out) decides
@@ -134,8 +131,8 @@ function ciCommandsOff(chunk: string, state: GateState, set: RuleSet = EVERY_CI,
   // An escape sequence the last read left open is read again with this one; it was written already.
   const text = state.open + chunk;
   const written = state.open.length;
-  const openMatch = OPEN_ESCAPE.exec(text)?.[0] ?? '';
-  const open = openMatch.length <= MAX_OPEN ? openMatch : '';
+  const openMatch = OPEN_ESCAPE_AT_END.exec(text)?.[0] ?? '';
+  const open = openMatch.length <= MAX_OPEN_ESCAPE ? openMatch : '';
   const body = text.length - open.length;
   let seen = state.seen;
   let out = '';
