@@ -8,6 +8,26 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI_RE, '');
 }
 
+/** The end of a read that may be the start of an escape sequence the next read completes. */
+export const OPEN_ESCAPE_AT_END = /\u001b(?:\[[0-?]*[ -/]*|\][^\u0007\u001b]*\u001b?)?$/;
+/** At most this much of an open escape sequence waits for the next read (an OSC hyperlink's address
+ * fits); past it, it is taken as text. */
+export const MAX_OPEN_ESCAPE = 512;
+
+/**
+ * Terminal output read by read, as plain text for a log: escape sequences removed, also one cut in
+ * two by the reads (its start waits for the next read), and no ESC left over from a malformed one.
+ */
+export function createAnsiStripper(): (chunk: string) => string {
+  let open = '';
+  return (chunk) => {
+    const text = open + chunk;
+    const m = OPEN_ESCAPE_AT_END.exec(text)?.[0] ?? '';
+    open = m.length <= MAX_OPEN_ESCAPE ? m : '';
+    return stripAnsi(text.slice(0, text.length - open.length)).replace(/\u001b/g, '');
+  };
+}
+
 /** Plain text of terminal output: escapes removed, CRLF and lone CR (progress bars) resolved. */
 export function cleanOutput(text: string): string {
   return stripAnsi(text)

@@ -11,6 +11,7 @@ import { envVarFor } from '../../model/field.ts';
 import { durationProp } from '../../model/props.ts';
 import { valueRecord } from '../../model/own.ts';
 import { formatDoctorReport, runDoctor } from '../../doctor/index.ts';
+import { logJson, terminalSafe } from '../render/terminal-safe.ts';
 
 const usage = `Usage: cgr-playbook doctor <guide> [--path developer|production] [--set id=value]... [--values FILE]
                            [--host HOST]... [--upstream URL] [--timeout T] [--json] [--content DIR]
@@ -71,7 +72,8 @@ const command: CliCommand = {
       ...(opts.upstream !== undefined ? { upstream: opts.upstream } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     });
-    io.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatDoctorReport(report));
+    // Summaries quote registries' and products' answers: through the terminal gate.
+    io.stdout.write(opts.json ? logJson(report) : terminalSafe(formatDoctorReport(report)));
     return report.ok ? 0 : 1;
   },
 };

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { CliCommand } from '../io.ts';
 import { loadAllGuides } from '../../guides.ts';
 import { resolveContentDir } from '../../config.ts';
-import { terminalLine } from '../render/terminal-safe.ts';
+import { logJson, terminalLine } from '../render/terminal-safe.ts';
 import { PATH_IDS } from '../../model/props.ts';
 
 const command: CliCommand = {
@@ -23,12 +23,14 @@ Lists every guide in the guides folder with its paths and how many steps each pa
       paths: PATH_IDS.map((p) => ({ id: p, title: g.meta.paths.find((x) => x.id === p)?.title ?? p, steps: g.steps.filter((s) => s.paths.includes(p)).length })),
       steps: g.steps.length,
     }));
-    if (values.json) io.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    if (values.json) io.stdout.write(logJson(rows));
     else {
-      const idW = Math.max(2, ...rows.map((r) => r.id.length));
-      const tW = Math.max(5, ...rows.map((r) => r.title.length));
+      // Titles are guide text: through the terminal gate (a title cannot form a CI log command).
+      const shown = rows.map((r) => ({ ...r, title: terminalLine(r.title) }));
+      const idW = Math.max(2, ...shown.map((r) => r.id.length));
+      const tW = Math.max(5, ...shown.map((r) => r.title.length));
       io.stdout.write(`${'ID'.padEnd(idW)}  ${'TITLE'.padEnd(tW)}  PATHS (steps)\n`);
-      for (const r of rows) io.stdout.write(`${r.id.padEnd(idW)}  ${r.title.padEnd(tW)}  ${r.paths.map((p) => `${p.id} (${p.steps})`).join(', ')}\n`);
+      for (const r of shown) io.stdout.write(`${r.id.padEnd(idW)}  ${r.title.padEnd(tW)}  ${r.paths.map((p) => `${p.id} (${p.steps})`).join(', ')}\n`);
     }
     for (const f of failed) {
       const d = f.diagnostics[0];

@@ -25,6 +25,7 @@ import { createProgressRenderer } from '../render/progress.ts';
 import { TerminalInput } from '../render/terminal-input.ts';
 import { createTtyPrompter } from '../render/prompter.ts';
 import { createGitHubOutput } from '../render/github.ts';
+import { inBuildkite, terminalLine } from '../render/terminal-safe.ts';
 import { loadNodePty } from '../../runner/node-pty-load.ts';
 import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
 import { annotation, annotationOverflowNotice, annotationPath, inGitHubActions, mdCell, mdCodeCell } from '../../report/github.ts';
@@ -86,7 +87,8 @@ function printError(io: CliIO, result: RunResult): void {
   for (const m of e.missing ?? []) lines.push(`  ${m.id} (${m.label}): ${m.secret ? `type it into \`${secretFromShell(m.envVar)}\` or put it in a --values file` : `--set ${m.id}=... or ${m.envVar}`}`);
   for (const p of e.invalid ?? []) lines.push(`  ${p.id} (${p.label}): ${p.message}`);
   if (e.hint) lines.push(`  hint: ${e.hint}`);
-  io.stderr.write(lines.join('\n') + '\n');
+  // Messages quote values (a refused one as given): each line through the terminal gate.
+  io.stderr.write(lines.map(terminalLine).join('\n') + '\n');
 }
 
 /** Loads the guide; in GitHub Actions a broken one is also reported as one annotation per problem
@@ -185,7 +187,7 @@ const command: CliCommand = {
     try {
       const handle = runPlaybook(guide, runOptions);
       cancel = () => handle.cancel();
-      const renderer = createProgressRenderer({ write, tty, style });
+      const renderer = createProgressRenderer({ write, tty, style, buildkite: inBuildkite(io.env), githubStopped: github !== undefined });
       const unsubscribe = handle.subscribe(github ? github.wrap(renderer.listener) : renderer.listener);
       const offSignals = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => io.onSignal?.(sig, interrupt) ?? (() => {}));
       let result: RunResult;

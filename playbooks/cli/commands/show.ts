@@ -10,7 +10,7 @@ import { describePlan } from '../../plan/describe.ts';
 import { PlaybookError } from '../../errors.ts';
 import { guideText } from '../render/guide-text.ts';
 import { guideMarkdown } from '../render/guide-markdown.ts';
-import { terminalSafe } from '../render/terminal-safe.ts';
+import { logJson, terminalSafe } from '../render/terminal-safe.ts';
 import { ownValue } from '../../model/own.ts';
 
 const FORMATS = ['text', 'json', 'markdown'] as const;
@@ -51,7 +51,7 @@ show them as "$CGR_..." environment variable references.
       throw new PlaybookError('invalid-value', `invalid value for ${p.field} (${p.label}): ${p.message}`);
     }
     const plan = describePlan(guide, path, resolved.values);
-    if (format === 'json') io.stdout.write(JSON.stringify(plan, null, 2) + '\n');
+    if (format === 'json') io.stdout.write(logJson(plan));
     else if (format === 'markdown') io.stdout.write(terminalSafe(guideMarkdown(plan)));
     else io.stdout.write(terminalSafe(guideText(plan, Math.max(60, Math.min(100, io.stdout.columns ?? 88)))));
     return 0;

@@ -9,7 +9,7 @@ import { formatDiagnostic } from '../../extract/diagnostics.ts';
 import { junitXml } from '../../report/junit.ts';
 import { appendFile } from 'node:fs/promises';
 import { annotation, annotationOverflowNotice, annotationPath, mdCell, mdCodeCell } from '../../report/github.ts';
-import { terminalLine } from '../render/terminal-safe.ts';
+import { logJson, logXml, terminalLine } from '../render/terminal-safe.ts';
 import { codeQualityIssues } from '../../report/gitlab.ts';
 import { ciCheckout, repositoryPath } from '../../report/repository-path.ts';
 import { PlaybookError } from '../../errors.ts';
@@ -41,10 +41,10 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
     // Paths in reports: relative to the repository when a CI system names its checkout.
     const repoPath = (f: string) => repositoryPath(f, io.cwd, ciCheckout(io.env));
     if (format === 'json') {
-      io.stdout.write(JSON.stringify({ valid: broken.length === 0, files: results.map((r, i) => ({ file: r.diagnostics[0]?.file ?? r.guide?.file ?? files[i], valid: r.diagnostics.length === 0, diagnostics: r.diagnostics })) }, null, 2) + '\n');
+      io.stdout.write(logJson({ valid: broken.length === 0, files: results.map((r, i) => ({ file: r.diagnostics[0]?.file ?? r.guide?.file ?? files[i], valid: r.diagnostics.length === 0, diagnostics: r.diagnostics })) }));
     } else if (format === 'junit') {
       io.stdout.write(
-        junitXml([
+        logXml(junitXml([
           {
             name: 'cgr-playbook validate',
             cases: results.flatMap((r, i) => {
@@ -53,7 +53,7 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
               return r.diagnostics.map((d) => ({ name: `${repoPath(d.file)}:${d.line}:${d.column}`, classname: 'validate', file: repoPath(d.file), line: d.line, failure: { message: d.message, body: formatDiagnostic(d) } }));
             }),
           },
-        ]),
+        ])),
       );
     } else if (format === 'github') {
       for (const r of results) {
@@ -70,7 +70,7 @@ Exit status: 0 all valid, 1 some guide is broken, 2 usage error.`,
         await appendFile(io.env.GITHUB_STEP_SUMMARY, md.join('\n') + '\n').catch((e: NodeJS.ErrnoException) => io.stderr.write(`cgr-playbook validate: cannot append to $GITHUB_STEP_SUMMARY: ${e.code ?? e.message}\n`));
       }
     } else if (format === 'gitlab') {
-      io.stdout.write(JSON.stringify(codeQualityIssues(results.flatMap((r) => r.diagnostics), { cwd: io.cwd, checkout: io.env.CI_PROJECT_DIR }), null, 2) + '\n');
+      io.stdout.write(logJson(codeQualityIssues(results.flatMap((r) => r.diagnostics), { cwd: io.cwd, checkout: io.env.CI_PROJECT_DIR })));
     } else {
       // File names and messages quote what is on disk: one safe line each (formatDiagnostic adds the hint's line).
       for (const r of results) for (const d of r.diagnostics) io.stdout.write(formatDiagnostic({ ...d, file: terminalLine(d.file), message: terminalLine(d.message), ...(d.hint !== undefined ? { hint: terminalLine(d.hint) } : {}) }) + '\n');

@@ -3,8 +3,8 @@
 import type { RunEvent, RunListener, RunResult, StepInfo, Verdict } from '../../runner/types.ts';
 import { formatDuration } from '../../runner/run.ts';
 import type { Style } from './style.ts';
-import { stripAnsi } from '../../runner/output.ts';
-import { terminalSafe } from './terminal-safe.ts';
+import { createAnsiStripper } from '../../runner/output.ts';
+import { createOutputGate, terminalSafe } from './terminal-safe.ts';
 
 export interface ProgressOptions {
   write(text: string): void;
@@ -12,6 +12,11 @@ export interface ProgressOptions {
   style: Style;
   /** For tests: a fixed clock. */
   now?: () => number;
+  /** Running as a Buildkite job: commands' output cannot start a log group either (terminal-safe.ts). */
+  buildkite?: boolean;
+  /** GitHub Actions' workflow commands are stopped for the run (github.ts): output lines starting
+   * `::` are left as they are; otherwise their second `:` is written as \x3a. */
+  githubStopped?: boolean;
 }
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
@@ -38,6 +43,11 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
   /** The first failure, until the cleanup steps after it are announced. */
   let stoppedBy: { id: string; interrupted: boolean } | undefined;
   let cleanupAnnounced = false;
+  /** Commands' output, read by read, through the terminal gate's CI-command part: no other CI's log
+   * command can form in it, also across two reads. */
+  /** Not a terminal: commands' output as plain text (escape sequences removed, also one cut by a read). */
+  const plain = createAnsiStripper();
+  const gate = createOutputGate({ buildkite: o.buildkite ?? false, githubStopped: o.githubStopped ?? false });
 
   const clearSpinner = () => {
     if (spinnerShown) {
@@ -56,10 +66,11 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
     if (!atLineStart) o.write('\n');
     o.write(text + '\n');
     atLineStart = true;
+    gate.lineStarts();
   };
   const output = (data: string) => {
     clearSpinner();
-    const text = o.tty ? data : stripAnsi(data).replace(/\r+\n/g, '\n');
+    const text = gate.write(o.tty ? data : plain(data).replace(/\r+\n/g, '\n'));
     if (!text) return;
     o.write(text);
     atLineStart = /\n$/.test(text);
@@ -69,7 +80,7 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
     switch (e.type) {
       case 'run-start': {
         const mode = [e.ci ? 'CI mode' : '', e.dryRun ? 'dry run: nothing is executed' : ''].filter(Boolean).join(', ');
-        line(style.bold(e.guide.title));
+        line(style.bold(terminalSafe(e.guide.title)));
         line(style.dim(`path: ${e.path} · ${e.steps.length} steps${mode ? ` · ${mode}` : ''}`));
         break;
       }
