@@ -21,6 +21,7 @@ import { cleanOutput, evaluateCheck, shortOutput, tail } from './output.ts';
 import { execBounded, REGEX_DEADLINE_MS } from './regex-match.ts';
 import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
 import { withOwnCommand } from './own-command.ts';
+import { formatDuration } from '../format-duration.ts';
 
 interface StepOutcome {
   verdict: Verdict;
@@ -35,12 +36,6 @@ class RunAbort extends Error {
   constructor() {
     super('interrupted');
   }
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
 export function runPlaybook(guide: Guide, options: RunOptions = {}): RunHandle {
