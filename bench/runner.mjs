@@ -1,5 +1,7 @@
 // Runner overhead per step: a guide of 50 `true` commands through runPlaybook (a pty, events,
 // masking, checks per step) against the same 50 commands in one shell. Target: < 20 ms a step.
+// Then the runner's own work per step without a command: a dry run of 200 steps, each showing a
+// command with values of 40 fields (8 of them secrets), so the masking of the values shown counts.
 // Run standalone: node_modules/.bin/node bench/runner.mjs  (needs dist/: npm run build:engine)
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -50,3 +52,34 @@ console.log(`runner process CPU: ${(median(cpu) / N).toFixed(2)} ms/step (user+s
 console.log(`load average: ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} on ${(await import('node:os')).availableParallelism()} cores (wall-clock figures grow with load)`);
 console.log(`runner overhead: ${perStep.toFixed(2)} ms/step wall clock (target < 20 ms) ${perStep < 20 ? 'OK' : 'OVER TARGET'}`);
 if (perStep >= 20) process.exitCode = 1;
+
+// Values shown per step: a dry run runs no command, so what is left is planning, showing each
+// step's command (its values masked) and the events.
+const F = 40;
+const SECRETS = 8;
+const D = 200;
+const fields = Array.from({ length: F }, (_, i) => `<Field id="v${i}" label="Value ${i}" type="${i < SECRETS ? 'secret' : 'text'}" />`).join('\n');
+const refs = (i) => Array.from({ length: 6 }, (_, k) => `{{v${(i + k * 7) % F}}}`).join(' ');
+const dsteps = Array.from({ length: D }, (_, i) => `<Command id="d${i + 1}" title="step ${i + 1}">\n  \`\`\`sh\n  echo ${refs(i)}\n  \`\`\`\n</Command>\n`).join('\n');
+const dsource = `---\nid: bench-values\ntitle: Values shown\nproduct: bash\nsummary: Runner overhead benchmark.\n---\n\n${fields}\n\n${dsteps}`;
+const loaded = loadGuideSource(dsource, 'bench-values.mdx');
+if (!loaded.guide) throw new Error(`bench guide invalid: ${JSON.stringify(loaded.diagnostics)}`);
+const dvalues = Object.fromEntries(Array.from({ length: F }, (_, i) => [`v${i}`, i < SECRETS ? `Secret-${i}-${'x'.repeat(24)}-${i}` : `value-${i}-${'y'.repeat(40)}`]));
+const dryCpu = [];
+async function dryRun() {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await runPlaybook(loaded.guide, { path: 'developer', ci: true, dryRun: true, values: dvalues }).done;
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  dryCpu.push((c.user + c.system) / 1000);
+  if (result.exitCode !== 0 || result.steps.length !== D) throw new Error(`dry run failed: ${result.status}`);
+  return ms;
+}
+for (let i = 0; i < 3; i++) await dryRun(); // warm up
+dryCpu.length = 0;
+const dry = [];
+for (let i = 0; i < 15; i++) dry.push(await dryRun());
+const us = (ms) => ((ms / D) * 1000).toFixed(0);
+console.log(`dry run: ${D} steps showing 6 of ${F} values (${SECRETS} secret): median ${median(dry).toFixed(1)} ms wall (${us(median(dry))} µs/step), CPU median ${median(dryCpu).toFixed(1)} ms (${us(median(dryCpu))} µs/step), min ${Math.min(...dryCpu).toFixed(1)} ms`);
+

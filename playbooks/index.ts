@@ -1,6 +1,7 @@
 // The public API of cgr-playbook (package "exports"): load guides, plan them, run them, report.
 // The CLI (playbooks/cli) and the terminal server are thin layers over these.
-export { runPlaybook, formatDuration } from './runner/run.ts';
+export { runPlaybook } from './runner/run.ts';
+export { formatDuration } from './format-duration.ts';
 export type {
   RunOptions,
   RunHandle,

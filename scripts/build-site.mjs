@@ -5,14 +5,14 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sourceStamp } from './site-stamp.mjs';
+import { siteEnv } from './site-env.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const out = resolve(root, process.env.CGR_PLAYBOOK_SITE_OUT ?? 'build/site');
 const astro = join(root, 'node_modules', 'astro', 'bin', 'astro.mjs');
 const started = Date.now();
-// A test runner (vitest) exports DEV=1, MODE=test, BASE_URL, SSR, NODE_ENV=test... which would leak
-// into import.meta.env and build dev-only markup: build from a clean slate.
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DEV|PROD|SSR|MODE|BASE_URL|TEST|VITEST.*)$/.test(k)));
+// No field values, no test runner's mode variables (site-env.mjs says which and why).
+const env = siteEnv(process.env);
 // The guides: as for the CLI, $CGR_PLAYBOOK_CONTENT, else "content" of a cgr-playbook.config.* in the
 // working folder or above (read with the built engine), else content/.
 if (!env.CGR_PLAYBOOK_CONTENT) {

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { siteEnv } from './site-env.mjs';
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const { values } = parseArgs({ options: { content: { type: 'string' }, port: { type: 'string' } }, strict: true });
@@ -21,8 +22,8 @@ try {
   process.stderr.write(`npm run dev: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
   process.exit(2);
 }
-// A test runner's variables would leak into import.meta.env (see build-site.mjs).
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DEV|PROD|SSR|MODE|BASE_URL|TEST|VITEST.*|NODE_ENV)$/.test(k)));
+// No field values, no test runner's mode variables (site-env.mjs says which and why).
+const env = siteEnv(process.env);
 const port = values.port ?? process.env.PORT ?? '4321';
 const astro = spawn(process.execPath, [join(root, 'node_modules', 'astro', 'bin', 'astro.mjs'), 'dev', '--host', '127.0.0.1', '--port', port], {
   cwd: root,

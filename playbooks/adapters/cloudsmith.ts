@@ -2,7 +2,8 @@
 // (/v1/repos/{owner}/{repo}/upstream/docker/: list, create, partial update). Semantics from
 // cloudsmith-io/cloudsmith-api and cloudsmith-cli (see docs/emulators.md): lists are paginated
 // (every page is read), `mode` is "Proxy Only" or "Cache and Proxy", a 429 is waited for and
-// retried (http.ts), a repository created without a type would be Public. Proven in CI against
+// retried (http.ts), a repository created without a type would be Public, a create or update answers
+// with the upstream as stored (checked from that answer, not from a second list). Proven in CI against
 // playbooks/emulators/cloudsmith.ts, not the live service.
 import { z } from 'zod';
 import type { ApplyResult, CheckResult, ResolvedFieldsStep } from '../contracts.ts';
@@ -181,7 +182,10 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
       const existing = findUpstream(list, upstreamName(step), step.path);
       let changed = false;
       let resent = false;
-      let slug: string;
+      // What Cloudsmith stores: a POST (201) and a PATCH (200) answer with the upstream as stored
+      // (ReposApi.md: repos_upstream_docker_create / _partial_update return a DockerUpstream, the
+      // model the list holds), so no second read of the list; without a write, the one just read.
+      let after: CloudsmithUpstreamResponse;
       if (!existing) {
         const body: Record<string, unknown> = {
           name: step.path === 'production' ? 'Chainguard Production' : 'Chainguard Public',
@@ -194,10 +198,11 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
         for (const d of desired) body[d.api] = d.value;
         const res = await send(t, 'POST', base(step), { body: CloudsmithUpstreamRequestSchema.parse(body), signal });
         if (res.status !== 201) throw new AdapterError(statusDiagnosis(t, res, `create the Docker upstream in ${where(step)}`, detail(res)), { status: res.status });
-        slug = parseBody(t, res, CloudsmithUpstreamResponseSchema, 'POST upstream/docker/').slug_perm;
+        after = parseBody(t, res, CloudsmithUpstreamResponseSchema, 'POST upstream/docker/');
         changed = true;
       } else {
-        slug = existing.slug_perm;
+        after = existing;
+        const slug = existing.slug_perm;
         const credsSet = existing.auth_mode === 'Username and Password' && !!existing.auth_username;
         // The secret cannot be compared (never returned): the step's own secret is always sent again.
         const enforced = enforcedOnUpdate(desired);
@@ -208,12 +213,11 @@ export function cloudsmithDockerUpstreamAdapter(opts: AdapterOptions = {}): Prod
           for (const d of enforced) patch[d.api] = d.value;
           const res = await send(t, 'PATCH', `${base(step)}${encodeURIComponent(slug)}/`, { body: CloudsmithUpstreamRequestSchema.partial().parse(patch), signal });
           if (res.status !== 200) throw new AdapterError(statusDiagnosis(t, res, `update the Docker upstream "${existing.name}"`, detail(res)), { status: res.status });
+          after = parseBody(t, res, CloudsmithUpstreamResponseSchema, 'PATCH upstream/docker/{slug_perm}/');
           changed = stale.length > 0;
           resent = !changed;
         }
       }
-      const after = (await listCloudsmithUpstreams(t, step, signal)).find((u) => u.slug_perm === slug);
-      if (!after) throw new AdapterError({ code: 'NOT_FOUND', cause: `Cloudsmith accepted the upstream but does not list it in ${where(step)}`, fix: 'apply again; if it persists, contact Cloudsmith support' });
       const problems = cloudsmithProblems(step, after);
       if (problems.length) throw new AdapterError({ code: 'WRONG_SETTINGS', cause: summarizeProblems(`upstream "${after.name}"`, problems), fix: problems.map((p) => p.fix).join('; ') });
       if (resent) return { changed: false, summary: `re-sent the pull-token password to Docker upstream "${after.name}" in ${where(step)} (Cloudsmith never returns it, so a rerun writes it again; only a pull proves it); every other setting already matched` };

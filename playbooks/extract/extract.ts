@@ -280,32 +280,27 @@ export function extractGuide(tree: Root, source: string): Extracted {
 
   visit(tree.children, undefined, false);
 
-  // Links and images: a javascript:, data: or vbscript: address would run script (or show a page
-  // made by the guide) in the reader's browser wherever the site is published, also where the
-  // local server's Content-Security-Policy is not sent. Only web, mail and relative addresses.
-  const checkUrls = (n: RootContent | Root): void => {
+  // One walk of the whole tree (the structural reading above does not enter every node: a <Field>'s
+  // or an unknown block's children, child blocks) for the checks that must see every node:
+  // - links and images: a javascript:, data: or vbscript: address would run script (or show a page
+  //   made by the guide) in the reader's browser wherever the site is published, also where the
+  //   local server's Content-Security-Policy is not sent. Only web, mail and relative addresses.
+  // - <Value id="field"/> anywhere in the prose (steps included) must name a field: collected here, checked in load.ts.
+  const valueRefs: Extracted['valueRefs'] = [];
+  const checkTree = (n: RootContent | Root): void => {
     if ((n.type === 'link' || n.type === 'image' || n.type === 'definition') && typeof n.url === 'string') {
       const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(n.url.replace(/[\u0000-\u0020\u007f-\u009f]/g, ''))?.[1]?.toLowerCase();
       if (scheme !== undefined && !SAFE_SCHEMES.has(scheme)) {
         problems.push({ at: startOf(n), code: 'unsafe-link', message: `a link to a ${scheme}: address (${JSON.stringify(n.url.length > 60 ? `${n.url.slice(0, 59)}…` : n.url)})`, hint: 'link to an https:// (or http://, mailto:) address, or to a page or heading of the site (/guides/nexus/, #start)' });
       }
-    }
-    if ('children' in n) for (const c of n.children as RootContent[]) checkUrls(c);
-  };
-  checkUrls(tree);
-
-  // <Value id="field"/> anywhere in the prose (steps included) must name a field: collected here, checked in load.ts.
-  const valueRefs: Extracted['valueRefs'] = [];
-  const findValues = (n: RootContent | Root): void => {
-    if (isElement(n as RootContent) && (n as Element).name === 'Value') {
-      const el = n as Element;
-      const id = el.attributes.find((a): a is MdxJsxAttribute => a.type === 'mdxJsxAttribute' && a.name === 'id');
+    } else if (isElement(n) && n.name === 'Value') {
+      const id = n.attributes.find((a): a is MdxJsxAttribute => a.type === 'mdxJsxAttribute' && a.name === 'id');
       if (typeof id?.value === 'string') valueRefs.push({ id: id.value, at: startOf(id) });
-      else problems.push({ at: startOf(el), code: 'invalid-prop', message: '<Value> needs id="<field id>" as a plain string', hint: 'e.g. <Value id="cgOrg" />' });
+      else problems.push({ at: startOf(n), code: 'invalid-prop', message: '<Value> needs id="<field id>" as a plain string', hint: 'e.g. <Value id="cgOrg" />' });
     }
-    if ('children' in n) for (const c of n.children as RootContent[]) findValues(c);
+    if ('children' in n) for (const c of n.children as RootContent[]) checkTree(c);
   };
-  findValues(tree);
+  checkTree(tree);
   raw.doc = guideDoc(tree);
   void source;
   return { raw, positions, problems, valueRefs };

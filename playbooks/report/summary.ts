@@ -1,16 +1,9 @@
 // A run as Markdown: the job summary of a GitHub Actions run ($GITHUB_STEP_SUMMARY), one table row
 // per step with its verdict, time and reason, the guide's file:line per step.
 import type { RunResult } from '../runner/types.ts';
+import { formatDuration } from '../format-duration.ts';
 import { mdCell, mdCodeCell, mdCodeSpan } from './github.ts';
 import { countSteps, type ReportSource } from './run-report.ts';
-
-/** 850 ms, 12.3 s, 2 min 05 s. */
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-}
 
 const MARK = { passed: '✅ passed', failed: '❌ failed', skipped: '⏭️ skipped' } as const;
 

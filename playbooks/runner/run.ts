@@ -21,6 +21,7 @@ import { cleanOutput, evaluateCheck, shortOutput, tail } from './output.ts';
 import { execBounded, REGEX_DEADLINE_MS } from './regex-match.ts';
 import type { Choice, RunError, RunEvent, RunHandle, RunListener, RunOptions, RunResult, SpawnPty, StepInfo, StepRecord, Verdict } from './types.ts';
 import { withOwnCommand } from './own-command.ts';
+import { formatDuration } from '../format-duration.ts';
 
 interface StepOutcome {
   verdict: Verdict;
@@ -35,12 +36,6 @@ class RunAbort extends Error {
   constructor() {
     super('interrupted');
   }
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
 export function runPlaybook(guide: Guide, options: RunOptions = {}): RunHandle {
@@ -80,8 +75,11 @@ class Run {
   private readonly clock;
   private readonly ci: boolean;
   private readonly masker: Masker = createMasker();
-  /** Field values and captures by name: a record without a prototype, read through ownValue(). */
-  private values: Record<string, string> = valueRecord<string>();
+  /** Field values and captures by name: a record without a prototype, read through ownValue().
+   * Written only through setNamed(), which keeps `shown` true. */
+  private readonly values: Record<string, string> = valueRecord<string>();
+  /** The values as shown (shownValues()), computed once and again only after a value or a secret was added. */
+  private shown: Record<string, string> | undefined;
   private readonly outputs = new Map<string, { output: string; exitCode?: number }>();
   private spawn: SpawnPty | undefined;
   private path: PathId = 'developer';
@@ -185,13 +183,24 @@ class Run {
   }
 
   private setValue(field: Field, value: string): void {
-    this.values[field.id] = value;
-    if (field.secret) this.masker.add(value);
+    this.setNamed(field.id, value, field.secret);
+  }
+
+  /** A field value or a capture for the steps after it; a secret one is masked from now on. */
+  private setNamed(name: string, value: string, secret: boolean): void {
+    this.values[name] = value;
+    if (secret) this.addSecret(value);
+    this.shown = undefined;
+  }
+
+  private addSecret(value: string | undefined): void {
+    this.masker.add(value);
+    this.shown = undefined;
   }
 
   private async resolveAllValues(): Promise<RunError | undefined> {
     const given = this.opts.values ?? {};
-    for (const f of this.guide.fields) if (f.secret) this.masker.add(ownValue(given, f.id));
+    for (const f of this.guide.fields) if (f.secret) this.addSecret(ownValue(given, f.id));
     const r = resolveValues(this.guide, this.path, given);
     for (const [id, v] of Object.entries(r.values)) {
       const f = this.guide.fields.find((x) => x.id === id)!;
@@ -200,8 +209,7 @@ class Run {
     for (const [name, c] of Object.entries(this.opts.captured ?? {})) {
       if (c === null || typeof c !== 'object' || typeof c.value !== 'string') continue;
       if (this.guide.fields.some((f) => f.id === name)) continue;
-      this.values[name] = c.value;
-      if (c.secret) this.masker.add(c.value);
+      this.setNamed(name, c.value, Boolean(c.secret));
     }
     if (!this.interactive) {
       if (r.invalid.length) {
@@ -257,10 +265,13 @@ class Run {
 
   /** The values as text shown to the reader may hold them: each one masked BEFORE it is quoted or
    * placed (a secret inside another value, e.g. a capture, would otherwise be shown in its quoted
-   * form, `'pass'\!'word'`, which the masker no longer recognises). */
+   * form, `'pass'\!'word'`, which the masker no longer recognises). Masked once per run and again
+   * only when a value or a secret is added (setNamed, addSecret), not for every step and check. */
   private shownValues(): Record<string, string> {
+    if (this.shown) return this.shown;
     const out = valueRecord<string>();
     for (const [k, v] of Object.entries(this.values)) out[k] = this.masker.mask(v);
+    this.shown = Object.freeze(out);
     return out;
   }
 
@@ -439,8 +450,7 @@ class Run {
       // text field's value too (one-line values only for "-": a PEM certificate starts with it).
       const problem = valueTextProblem(value, { multiline: true }) ?? (c.secret ? undefined : shownValueProblem(value, { optionLike: !value.includes('\n') }));
       if (problem) return { verdict: 'failed', reason: `capture ${c.name}: the captured value cannot be passed to later steps: expected ${problem}`, ...exitCode };
-      this.values[c.name] = value;
-      if (c.secret) this.masker.add(value);
+      this.setNamed(c.name, value, c.secret);
       this.opts.onCapture?.(c.name, value, c.secret);
     }
     return { verdict: 'passed', ...exitCode };

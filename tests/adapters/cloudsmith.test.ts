@@ -243,6 +243,25 @@ describe('cloudsmith adapters against Cloudsmith semantics', () => {
     expect(c.diagnosis?.code).toBe('RATE_LIMITED');
   });
 
+  it('apply reads the list once: the created or updated upstream comes from the POST or PATCH answer (both return the DockerUpstream), not from a second read', async () => {
+    const a = cloudsmithDockerUpstreamAdapter();
+    const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());
+    const made = async () => {
+      const before = cs.requests();
+      const r = await a.apply(step, signal());
+      return { r, requests: cs.requests() - before };
+    };
+    // create: list + POST
+    expect(await made()).toEqual({ r: { changed: true, summary: 'created Docker upstream "Chainguard Public Upstream" in acme/chainguard' }, requests: 2 });
+    // nothing to change: the list only
+    expect(await made()).toEqual({ r: { changed: false, summary: 'Docker upstream "Chainguard Public Upstream" in acme/chainguard already has these settings' }, requests: 1 });
+    // update: list + PATCH
+    const [up] = cs.upstreams('acme', 'chainguard');
+    await fetch(`${cs.apiUrl}/v1/repos/acme/chainguard/upstream/docker/${up!.slug_perm}/`, { method: 'PATCH', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify({ verify_ssl: false }) });
+    expect(await made()).toEqual({ r: { changed: true, summary: 'updated Docker upstream "Chainguard Public Upstream" in acme/chainguard' }, requests: 2 });
+    expect(cs.upstreams('acme', 'chainguard')).toEqual([expect.objectContaining({ slug_perm: up!.slug_perm, verify_ssl: true })]);
+  });
+
   it('mode takes only "Proxy Only" and "Cache and Proxy": another value is refused before any request', async () => {
     expect([...CLOUDSMITH_MODES]).toEqual(['Proxy Only', 'Cache and Proxy']);
     const step = await fieldsStep('cloudsmith', 'upstream-developer', 'developer', values());

@@ -172,7 +172,7 @@ describe('run in GitHub Actions (GITHUB_ACTIONS=true)', () => {
     const md = readFileSync(summary, 'utf8');
     expect(md.startsWith('# earlier content\n### ❌ Failed: A guide whose second step fails (developer)\n')).toBe(true);
     expect(md).toContain('| # | Step | Result | Time | Detail |');
-    expect(md).toMatch(new RegExp(`\\| 2 \\| Exit with 3 \\(\`breaks\`\\) <sub>${FAIL.replace(/[./]/g, '\\$&')}:14</sub> \\| ❌ failed \\| \\d+ ms \\| exit code 3, expected 0 \\|`));
+    expect(md).toMatch(new RegExp(`\\| 2 \\| Exit with 3 \\(\`breaks\`\\) <sub>${FAIL.replace(/[./]/g, '\\$&')}:14</sub> \\| ❌ failed \\| (?:\\d+ms|\\d\\.\\ds|\\d+s|\\d+m\\d\\ds) \\| exit code 3, expected 0 \\|`));
     expect(md).toContain(`| 3 | Never reached (\`never\`) <sub>${FAIL}:20</sub> | ⏭️ skipped |  | not run: step breaks failed |`);
     const cases = (xml.parse(readFileSync(join(dir, 'run.xml'), 'utf8')) as { testsuites: { testsuite: Array<{ testcase: Array<Record<string, string>> }> } }).testsuites.testsuite[0]!.testcase;
     expect(cases.map((c) => `${c['@file']}:${c['@line']}`)).toEqual([`${FAIL}:8`, `${FAIL}:14`, `${FAIL}:20`]);

@@ -1,5 +1,5 @@
-// The Cloudsmith EMULATOR on its own, over raw HTTP: pagination, rate limits, mode values and the
-// repository type default behave as the service does (sources in docs/emulators.md).
+// The Cloudsmith EMULATOR on its own, over raw HTTP: pagination, rate limits, mode values, what a
+// write answers and the repository type default behave as the service does (sources in docs/emulators.md).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCloudsmithEmulator, type CloudsmithEmulator } from '../../playbooks/emulators/index.ts';
 
@@ -59,6 +59,21 @@ describe('Cloudsmith emulator', () => {
     const slug = ((await created.json()) as { slug_perm: string }).slug_perm;
     expect((await api('PATCH', `/v1/repos/acme/cg/upstream/docker/${slug}/`, { priority: 2 })).status).toBe(200);
     expect(cs.upstreams('acme', 'cg')[0]).toMatchObject({ priority: 2, auth_username: 'id/1', auth_secret: 'kept-secret-123' });
+  });
+
+  it('POST (201) and PATCH (200) answer with the upstream as stored, the object the list holds (a DockerUpstream), never its secret', async () => {
+    const created = await api('POST', '/v1/repos/acme/cg/upstream/docker/', { ...upstream('s', 1), auth_mode: 'Username and Password', auth_username: 'id/1', auth_secret: 'stored-secret-456' });
+    expect(created.status).toBe(201);
+    const made = (await created.json()) as Record<string, unknown>;
+    const listed = async () => ((await (await api('GET', '/v1/repos/acme/cg/upstream/docker/')).json()) as Array<Record<string, unknown>>)[0];
+    expect(made).toEqual(await listed());
+    expect(made).toMatchObject({ name: 's', upstream_url: 'https://example.invalid', mode: 'Proxy Only', priority: 1, auth_mode: 'Username and Password', auth_username: 'id/1' });
+    const patched = await api('PATCH', `/v1/repos/acme/cg/upstream/docker/${String(made['slug_perm'])}/`, { verify_ssl: false });
+    expect(patched.status).toBe(200);
+    const text = await patched.text();
+    expect(JSON.parse(text)).toEqual(await listed());
+    expect(JSON.parse(text)).toMatchObject({ slug_perm: made['slug_perm'], verify_ssl: false });
+    expect(JSON.stringify(made) + text).not.toContain('stored-secret-456');
   });
 
   it('a repository created without repository_type_str is Public', async () => {

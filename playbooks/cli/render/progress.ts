@@ -1,7 +1,7 @@
 // Progress display of a run: subscribes to the runner's events. On a TTY: a spinner line with the
 // step number and elapsed time under the live output; otherwise plain lines, no control codes.
 import type { RunEvent, RunListener, RunResult, StepInfo, Verdict } from '../../runner/types.ts';
-import { formatDuration } from '../../runner/run.ts';
+import { formatDuration } from '../../format-duration.ts';
 import type { Style } from './style.ts';
 import { createAnsiStripper } from '../../runner/output.ts';
 import { createOutputGate, terminalSafe } from './terminal-safe.ts';
