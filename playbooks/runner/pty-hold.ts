@@ -2,15 +2,19 @@
 // just before it exited, both only when this process is slow to read (a loaded machine, a busy
 // event loop; CI saw it on a step printing 200 KB, and a test reproduces it by reading slowly):
 // - the hang-up: once the last holder of the terminal's other end (the slave side) closes it, the
-//   master soon answers end-of-file, and what had not been read by then is gone;
+//   master signals a hang-up, and libuv, seeing it after a read shorter than its buffer (a pty
+//   gives at most 4 KiB a read), takes it for the end of the stream although more is waiting;
 // - node-pty itself: 200 ms after the child exits it destroys the terminal's read stream, read or
 //   not, "because sometimes the socket never gets closed" (node-pty lib/unixTerminal.js,
 //   DESTROY_SOCKET_TIMEOUT_MS).
-// So this process holds the slave open itself, and lets go only once the child is gone AND the
-// output has stopped arriving (two looks in a row found nothing new, the reader not holding the
-// stream paused); node-pty's destroy is deferred until then.
+// So this process holds the slave open itself. Once the child is gone it writes a mark into the
+// slave: the terminal delivers it after everything written before it, so when the mark is read,
+// everything the command printed has been read. Then it lets go. The mark (an APC string, which
+// terminals ignore) is taken out of the data before anyone sees it; node-pty's destroy is deferred
+// until the mark is read.
 
-import { closeSync, constants, openSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 
 /** What is used of a node-pty terminal. `_pty` (the slave's path) and `_socket` (its read stream)
  * are private to node-pty, so both are checked at run time and the hold is skipped without them. */
@@ -26,10 +30,8 @@ export interface HoldOptions {
   firstPollMs?: number;
   /** 100. */
   maxPollMs?: number;
-  /** Between two looks whether more output arrived once the child is gone: 25 ms. */
-  quietMs?: number;
-  /** Output still arriving (a background process kept the terminal and keeps writing) or held
-   * paused this long after the child is gone: let go anyway. 10 s. */
+  /** The mark not read this long after the child is gone (the reader holds the stream paused, or
+   * the terminal is full and stays full): let go anyway. 10 s. */
   capMs?: number;
   /** After letting go, the hang-up normally ends the stream; if it has not within this time,
    * node-pty's deferred destroy is done: 200 ms (node-pty's own wait). */
@@ -56,31 +58,45 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A terminal held until read: its data without the mark, and the function that lets go at once. */
+export interface Hold {
+  onData(listener: (data: string) => void): { dispose(): void };
+  release(): void;
+}
+
+/** The longest end of `text` that is a start of `mark` (shorter than the mark). */
+function startOfMarkAtEnd(text: string, mark: string): number {
+  for (let n = Math.min(mark.length - 1, text.length); n > 0; n--) if (text.endsWith(mark.slice(0, n))) return n;
+  return 0;
+}
+
 /**
  * Holds the terminal's slave side open until the child has exited and its output has been read
- * (see the top of this file); returns the function that lets go at once (for a stop or kill).
- * Costs a poll of the child's pid (every 2 ms at first, backing off to 100 ms) and, after the exit,
- * about two `quietMs` looks. Each look is a timer followed by setImmediate, so the event loop's poll
- * phase, which reads what is ready, runs in between.
+ * (see the top of this file). Read the terminal's data through the hold's `onData` (the mark taken
+ * out); `release` lets go at once (for a stop or kill). Costs a poll of the child's pid (every 2 ms
+ * at first, backing off to 100 ms) and, after the exit, one write and the read of the mark.
  */
-export function holdUntilRead(p: HeldTerminal, opts: HoldOptions = {}): () => void {
+export function holdUntilRead(p: HeldTerminal, opts: HoldOptions = {}): Hold {
   const slave = typeof p._pty === 'string' ? p._pty : undefined;
-  if (!slave) return () => {};
   let fd: number | undefined;
   try {
-    fd = openSync(slave, constants.O_RDWR | constants.O_NOCTTY);
+    if (slave) fd = openSync(slave, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
   } catch {
-    return () => {};
+    fd = undefined;
   }
-  const quietMs = opts.quietMs ?? 25;
+  if (fd === undefined) return { onData: (l) => p.onData(l), release: () => {} };
+
+  const listeners = new Set<(data: string) => void>();
+  const emit = (data: string) => {
+    if (data) for (const l of [...listeners]) l(data);
+  };
+  const mark = `\u001b_cgr-playbook read to here ${randomBytes(8).toString('hex')}\u001b\\`;
+  let marked = false; // the mark is written and not read yet
+  let held = ''; // the end of the data read, while it could be the start of the mark
   const stream = readStreamOf(p);
   const destroy = stream?.destroy;
   let deferredDestroy: unknown[] | undefined;
   let closed = false;
-  let arrived = 0;
-  const data = p.onData(() => {
-    arrived++;
-  });
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -90,7 +106,10 @@ export function holdUntilRead(p: HeldTerminal, opts: HoldOptions = {}): () => vo
   const release = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    data.dispose();
+    marked = false;
+    const rest = held;
+    held = '';
+    emit(rest);
     if (fd !== undefined) {
       try {
         closeSync(fd);
@@ -110,11 +129,31 @@ export function holdUntilRead(p: HeldTerminal, opts: HoldOptions = {}): () => vo
     }
   };
 
+  const data = p.onData((chunk) => {
+    if (!marked) return emit(chunk);
+    const text = held + chunk;
+    const at = text.indexOf(mark);
+    if (at >= 0) {
+      held = '';
+      emit(text.slice(0, at));
+      release();
+      emit(text.slice(at + mark.length)); // a background process that kept the terminal, writing on
+      return;
+    }
+    const keep = startOfMarkAtEnd(text, mark);
+    held = text.slice(text.length - keep);
+    emit(text.slice(0, text.length - keep));
+  });
+
   if (stream && destroy) {
     stream.once('close', () => {
       closed = true;
       if (closeTimer) clearTimeout(closeTimer);
       unwrap();
+      data.dispose();
+      const rest = held;
+      held = '';
+      emit(rest);
     });
     // node-pty's after-exit destroy comes without an error; one with an error, or asked for while
     // the child runs or once we have let go, goes through at once.
@@ -125,26 +164,35 @@ export function holdUntilRead(p: HeldTerminal, opts: HoldOptions = {}): () => vo
     };
   }
 
-  // After the exit: let go once two looks in a row found no new output and the stream not paused.
-  const drain = (until: number, quietLooks: number, seen: number) => {
-    timer = setTimeout(() => {
-      setImmediate(() => {
-        if (fd === undefined) return;
-        const quiet = arrived === seen && stream?.isPaused?.() !== true;
-        const looks = quiet ? quietLooks + 1 : 0;
-        if (looks >= 2 || Date.now() >= until) return release();
-        drain(until, looks, arrived);
-      });
-    }, quietMs);
+  // After the exit: write the mark (the terminal may be full: then again a little later).
+  const writeMark = (until: number) => {
+    if (fd === undefined) return;
+    try {
+      writeSync(fd, mark);
+      marked = true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() >= until) return release();
+      timer = setTimeout(() => writeMark(until), 5);
+      timer.unref?.();
+      return;
+    }
+    timer = setTimeout(release, Math.max(0, until - Date.now()));
     timer.unref?.();
   };
   const poll = (every: number) => {
     timer = setTimeout(() => {
       if (alive(p.pid)) return poll(Math.min(every * 2, opts.maxPollMs ?? 100));
-      drain(Date.now() + (opts.capMs ?? 10_000), 0, arrived);
+      writeMark(Date.now() + (opts.capMs ?? 10_000));
     }, every);
     timer.unref?.();
   };
   poll(opts.firstPollMs ?? 2);
-  return release;
+
+  return {
+    onData(listener) {
+      listeners.add(listener);
+      return { dispose: () => void listeners.delete(listener) };
+    },
+    release,
+  };
 }

@@ -30,7 +30,8 @@ export async function loadNodePtySpawn(shell = 'bash'): Promise<SpawnPty> {
       cwd: options.cwd ?? process.cwd(),
       env: options.env,
     });
-    const release = holdUntilRead(p);
+    const hold = holdUntilRead(p);
+    const release = hold.release;
     let exited = false;
     p.onExit(() => {
       exited = true;
@@ -38,7 +39,7 @@ export async function loadNodePtySpawn(shell = 'bash'): Promise<SpawnPty> {
     });
     return {
       pid: p.pid,
-      onData: (l) => p.onData(l),
+      onData: (l) => hold.onData(l),
       onExit: (l) => p.onExit((e) => l(e.signal ? { exitCode: e.exitCode, signal: e.signal } : { exitCode: e.exitCode })),
       write: (d) => p.write(d),
       resize: (c, r) => p.resize(c, r),

@@ -21,9 +21,16 @@ export async function loadSpawnNodePty(): Promise<SpawnPty> {
   const nodePty = await loadNodePty();
   return (file, args, opts) => {
     const p = nodePty.spawn(file, args, opts);
-    const release = holdUntilRead(p);
-    p.onExit(release);
-    return p;
+    const hold = holdUntilRead(p);
+    p.onExit(hold.release);
+    // The terminal's data is read through the hold (the mark it writes at the end taken out).
+    return new Proxy(p, {
+      get(target, key) {
+        if (key === 'onData') return hold.onData;
+        const v: unknown = Reflect.get(target, key, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
   };
 }
 
