@@ -13,6 +13,9 @@ import { baseEnv, loadSpawnNodePty, type SpawnPty } from './pty.ts';
 import { getDefaultServices, loadDefaultServices, type RunnerServices } from '../runner/services.ts';
 
 export const WS_PATH = '/__cgr/terminal';
+/** At most this much of what a page sends before its session exists is kept for it. */
+const EARLY_MESSAGES = 256;
+const EARLY_BYTES = 256 * 1024;
 
 export interface UiServerOptions {
   /** The built site to serve. */
@@ -159,6 +162,18 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
   }
 
   async function onConnection(ws: WebSocket, url: URL): Promise<void> {
+    // What the page sends while its session is still being made (room made by ending an idle
+    // session can take that session's stop) is kept, bounded, and handed over in order.
+    const early: Array<{ data: Buffer; isBinary: boolean }> = [];
+    let earlyBytes = 0;
+    let deliver: ((data: Buffer, isBinary: boolean) => void) | undefined;
+    ws.on('message', (raw, isBinary) => {
+      const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.from(raw as ArrayBuffer);
+      if (deliver) return deliver(data, isBinary);
+      earlyBytes += data.length;
+      if (early.length >= EARLY_MESSAGES || earlyBytes > EARLY_BYTES) return ws.close(1008, 'too much sent before the session started');
+      early.push({ data, isBinary });
+    });
     const cols = Number(url.searchParams.get('cols')) || 80;
     const rows = Number(url.searchParams.get('rows')) || 24;
     const wanted = parseSessionId(url.searchParams.get('session'));
@@ -207,7 +222,8 @@ export async function startUiServer(o: UiServerOptions): Promise<UiServer> {
     const s = session;
     // Every event of this socket runs guarded: an error ends this session only (see TerminalSession.guard).
     s.guard('attach', () => s.attach(ws, resumed));
-    ws.on('message', (data, isBinary) => s.guard(isBinary ? 'keyboard input' : 'message', () => s.handleMessage(ws, Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer), isBinary)));
+    deliver = (data, isBinary) => s.guard(isBinary ? 'keyboard input' : 'message', () => s.handleMessage(ws, data, isBinary));
+    for (const m of early.splice(0)) deliver(m.data, m.isBinary);
     ws.on('close', () => {
       sockets.delete(ws);
       s.guard('close', () => s.detach(ws));
