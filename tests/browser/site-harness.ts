@@ -1,12 +1,13 @@
 // Shared set-up of the browser tests: build the site into the test's temp dir, serve it on
 // 127.0.0.1 with `cgr-playbook ui` (the server readers get), drive Debian's chromium with playwright-core.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { inject } from 'vitest';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.CGR_PLAYBOOK_CHROMIUM ?? '/usr/bin/chromium';
@@ -51,9 +52,21 @@ function withBuildLock<T>(fn: () => T): T {
   }
 }
 
-/** `npm run build:site` into `out` (engine already built by `npm test`), from `content` (default the repo's guides). */
+/**
+ * The site built from `content` (default the repo's guides) into `out` (engine already built by
+ * `npm test`): `npm run build:site` once per test run and guides folder, into the run's shared
+ * folder (tests/support/site-builds.ts), copied from there by every later caller.
+ */
 export function buildSite(out: string, content?: string): void {
-  withBuildLock(() => buildSiteNow(out, content));
+  const guides = resolve(content ?? join(root, 'content'));
+  const shared = join(inject('siteBuilds'), createHash('sha256').update(guides).digest('hex').slice(0, 16));
+  withBuildLock(() => {
+    // build-site.mjs writes .source-stamp last: a folder without it is a build that failed.
+    if (existsSync(join(shared, '.source-stamp'))) return;
+    rmSync(shared, { recursive: true, force: true });
+    buildSiteNow(shared, content);
+  });
+  cpSync(shared, out, { recursive: true });
 }
 
 function buildSiteNow(out: string, content?: string): void {
