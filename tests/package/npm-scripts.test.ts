@@ -37,7 +37,9 @@ describe('long-running npm scripts', () => {
     try {
       mkdirSync(join(dir, 'scripts'));
       const log = join(dir, 'log.txt');
-      const stand = `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(log)}, 'up ' + process.pid + '\\n');\nprocess.on('SIGTERM', () => { appendFileSync(${JSON.stringify(log)}, 'SIGTERM\\n'); process.exit(0); });\nsetInterval(() => {}, 1000);\n`;
+      // It says it is up only once its SIGTERM handler is in place: said before, a SIGTERM sent at
+      // once could find the process without it (killed, 'SIGTERM' never written).
+      const stand = `import { appendFileSync } from 'node:fs';\nprocess.on('SIGTERM', () => { appendFileSync(${JSON.stringify(log)}, 'SIGTERM\\n'); process.exit(0); });\nappendFileSync(${JSON.stringify(log)}, 'up ' + process.pid + '\\n');\nsetInterval(() => {}, 1000);\n`;
       for (const f of ['start.mjs', 'dev.mjs']) writeFileSync(join(dir, 'scripts', f), stand);
       writeFileSync(log, '');
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'stand-in', version: '1.0.0', private: true, scripts: { [name]: manifest.scripts[name] } }));
