@@ -77,7 +77,6 @@ describe('runPlaybook', () => {
 
   it('CI mode: stdin is closed, a read from the terminal fails fast (within its timeout), interactive fails at once, manual is skipped', async () => {
     const guide = await fixture('ci');
-    const t0 = Date.now();
     const handle = runPlaybook(guide, { path: 'developer', ci: true, values: { needed: 'n', alsoNeeded: 'h.example:5000' }, killGraceMs: 200 });
     const events = collect(handle);
     // Run each step alone so one failure does not stop the others.
@@ -91,15 +90,13 @@ describe('runPlaybook', () => {
       byStep[only] = r.steps.find((s) => s.id === only)!;
     }
     expect(byStep['reads-tty']!.verdict).toBe('failed');
-    // Blocked reading the terminal: stopped as soon as that is seen, well within its 2 s timeout.
+    // Blocked reading the terminal: stopped because that was seen (the reason says so), not at its
+    // 30 s timeout, which would read "timed out" (no time limit asserted here: speed is bench's).
     expect(byStep['reads-tty']!.reason).toMatch(/^the command waited for keyboard input \(it reads from the terminal\) and CI mode has none/);
-    expect(byStep['reads-tty']!.durationMs).toBeLessThan(2000);
     expect(byStep['asks-password']).toMatchObject({ verdict: 'failed' });
     expect(byStep['asks-password']!.reason).toMatch(/reads from the keyboard \(interactive\) and CI mode has none/);
-    expect(byStep['asks-password']!.durationMs).toBeLessThan(200);
     expect(byStep['leaves-child']!.verdict).toBe('passed');
     expect(byStep['do-something']).toMatchObject({ verdict: 'skipped', reason: 'manual step: CI mode cannot do it' });
-    expect(Date.now() - t0).toBeLessThan(15_000);
   });
 
   it('CI mode: what a command leaves in its process group is stopped when it ends', async () => {
@@ -196,7 +193,8 @@ describe('runPlaybook', () => {
     const t0 = Date.now();
     handle.cancel();
     const result = await handle.done;
-    expect(Date.now() - t0).toBeLessThan(2000);
+    // The wait between attempts is 30 s: ending well before it is ending at once (a hang guard, not a speed target).
+    expect(Date.now() - t0).toBeLessThan(15_000);
     expect(result.exitCode).toBe(130);
     expect(result.steps[0]).toMatchObject({ id: 'never-ready', verdict: 'failed', reason: 'interrupted' });
   });
