@@ -132,6 +132,13 @@ class Run {
   private finish(status: RunResult['status'], error?: RunError): RunResult {
     const exitCode = status === 'passed' ? 0 : status === 'failed' ? 1 : status === 'interrupted' ? 130 : 2;
     const firstFailure = this.records.find((r) => r.verdict === 'failed')?.id;
+    // A step's record was written with the secrets known then; one a later step captured is masked now.
+    for (const r of this.records) {
+      for (const k of ['command', 'reason', 'detail', 'outputTail'] as const) {
+        const text = r[k];
+        if (text !== undefined) r[k] = this.masker.mask(text);
+      }
+    }
     const result: RunResult = {
       guide: { id: this.guide.meta.id, title: this.guide.meta.title },
       path: this.path,

@@ -47,4 +47,16 @@ describe('values shown during a run', () => {
     expect(result.steps[1]!.reason).toMatch(/^expected: id-\*{8} is accepted; got: /);
     expect(JSON.stringify(result.steps[1])).not.toContain('T0ken-Xyz-4242');
   });
+
+  it('the run result holds no secret a later step captured: the records of earlier steps are masked again at the end', async () => {
+    const { guide } = loadGuideSource(GUIDE, 'shown-values.mdx');
+    const handle = runPlaybook(guide!, { path: 'developer', ci: true, values: { note: 'id-T0ken-Xyz-4242' } });
+    const events = collect(handle);
+    const result = await handle.done;
+    // The first step was shown (live) before its output made the token a secret; what stays after the run is masked.
+    expect(result.steps[0]!.command).toBe("printf 'token=%s\\n' \"$(printf '%s' id-******** | sed 's/^id-//')\"");
+    expect(JSON.stringify(result)).not.toContain('T0ken-Xyz-4242');
+    const end = events.find((e) => e.type === 'run-end');
+    expect(JSON.stringify(end)).not.toContain('T0ken-Xyz-4242');
+  });
 });
