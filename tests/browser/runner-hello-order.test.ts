@@ -105,12 +105,21 @@ async function openGuide(p: Page): Promise<void> {
 const statuses = (p: Page, ids: string[]) => Promise.all(ids.map((id) => badge(p, id).getAttribute('data-status')));
 const panel = (p: Page) => p.locator('[data-cgr-terminal]');
 
+/** A fresh page on the guide, with the fake runner in place of the server; closed afterwards. */
+async function onGuidePage(test: (p: Page, fake: Awaited<ReturnType<typeof fakeRunner>>) => Promise<void>): Promise<void> {
+  const p = await browser.newPage();
+  try {
+    const fake = await fakeRunner(p);
+    await openGuide(p);
+    await test(p, fake);
+  } finally {
+    await p.close();
+  }
+}
+
 describe('page runner: the session\'s hello is handled before anything the reader asked for', () => {
-  it('a run asked for while the socket connects starts after the hello, and the hello\'s older states do not land over the badges it reset', { timeout: 60_000 }, async () => {
-    const p = await browser.newPage();
-    try {
-      const fake = await fakeRunner(p);
-      await openGuide(p);
+  it('a run asked for while the socket connects starts after the hello, and the hello\'s older states do not land over the badges it reset', { timeout: 60_000 }, () =>
+    onGuidePage(async (p, fake) => {
       fake.state.holdNext = true;
       await p.click('[data-step-id="before-confirm"] [data-run-from]');
       // The page's socket exists and is held connecting; the page has queued the run.
@@ -127,16 +136,10 @@ describe('page runner: the session\'s hello is handled before anything the reade
       expect(await badge(p, 'say-hello').getAttribute('data-status')).toBe('passed');
       expect(await statuses(p, FROM_BEFORE_CONFIRM)).toEqual([null, null, null, null]);
       expect(await p.locator('[data-run-queued]').count()).toBe(0);
-    } finally {
-      await p.close();
-    }
-  });
+    }));
 
-  it('a run asked for once the socket is open but before the hello waits for the hello', { timeout: 60_000 }, async () => {
-    const p = await browser.newPage();
-    try {
-      const fake = await fakeRunner(p);
-      await openGuide(p);
+  it('a run asked for once the socket is open but before the hello waits for the hello', { timeout: 60_000 }, () =>
+    onGuidePage(async (p, fake) => {
       await p.click('[data-cgr-terminal-toggle]');
       await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
       const s = fake.sockets[0]!;
@@ -153,16 +156,10 @@ describe('page runner: the session\'s hello is handled before anything the reade
       expect(s.log).toEqual(['server:hello', 'page:run-from']);
       expect(await badge(p, 'say-hello').getAttribute('data-status')).toBe('passed');
       expect(await statuses(p, FROM_BEFORE_CONFIRM)).toEqual([null, null, null, null]);
-    } finally {
-      await p.close();
-    }
-  });
+    }));
 
-  it('a run asked for while connecting is not sent when the hello says the session\'s run is still going on; Stop stops that run', { timeout: 60_000 }, async () => {
-    const p = await browser.newPage();
-    try {
-      const fake = await fakeRunner(p);
-      await openGuide(p);
+  it('a run asked for while connecting is not sent when the hello says the session\'s run is still going on; Stop stops that run', { timeout: 60_000 }, () =>
+    onGuidePage(async (p, fake) => {
       fake.state.holdNext = true;
       await p.click('[data-step-id="before-confirm"] [data-run-from]');
       await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
@@ -176,16 +173,10 @@ describe('page runner: the session\'s hello is handled before anything the reade
       await expect.poll(() => s.fromPage.length, { timeout: 15_000 }).toBeGreaterThan(0);
       expect(s.fromPage.map((m) => m.type)).toEqual(['cancel']);
       expect(await p.locator('[data-cgr-terminal-state]').textContent()).toContain('a run is going on');
-    } finally {
-      await p.close();
-    }
-  });
+    }));
 
-  it('a reconnect after the run ended while the page was away: the Run buttons work again, its question is gone, its verdicts come back', { timeout: 60_000 }, async () => {
-    const p = await browser.newPage();
-    try {
-      const fake = await fakeRunner(p);
-      await openGuide(p);
+  it('a reconnect after the run ended while the page was away: the Run buttons work again, its question is gone, its verdicts come back', { timeout: 60_000 }, () =>
+    onGuidePage(async (p, fake) => {
       await p.click('[data-cgr-terminal-toggle]');
       await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
       const first = fake.sockets[0]!;
@@ -216,18 +207,12 @@ describe('page runner: the session\'s hello is handled before anything the reade
       expect(await p.locator('[data-cgr-stop]').isDisabled()).toBe(true);
       await p.click('[data-step-id="say-hello"] [data-run-step]');
       await expect.poll(() => second.fromPage.map((m) => `${m.type} ${m.stepId}`), { timeout: 15_000 }).toEqual(['run say-hello']);
-    } finally {
-      await p.close();
-    }
-  });
+    }));
 });
 
 describe('page runner: a connection closed for good', () => {
-  it('a run asked for after the shell ended opens a new session and runs there, instead of waiting forever', { timeout: 60_000 }, async () => {
-    const p = await browser.newPage();
-    try {
-      const fake = await fakeRunner(p);
-      await openGuide(p);
+  it('a run asked for after the shell ended opens a new session and runs there, instead of waiting forever', { timeout: 60_000 }, () =>
+    onGuidePage(async (p, fake) => {
       await p.click('[data-cgr-terminal-toggle]');
       await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
       const first = fake.sockets[0]!;
@@ -245,8 +230,5 @@ describe('page runner: a connection closed for good', () => {
       second.send(hello([], { resumed: false }));
       await expect.poll(() => second.fromPage.map((m) => `${m.type} ${m.stepId}`), { timeout: 15_000 }).toEqual(['run say-hello']);
       expect(first.fromPage).toEqual([]);
-    } finally {
-      await p.close();
-    }
-  });
+    }));
 });

@@ -12,7 +12,6 @@
 //   they fail saying the certificate is not trusted, and where the CA belongs.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import * as tls from 'node:tls';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -21,7 +20,7 @@ import { getGuide } from '../../playbooks/guides.ts';
 import { runPlaybook } from '../../playbooks/runner/run.ts';
 import { createProbeRunner } from '../../playbooks/probes/index.ts';
 import type { Clock } from '../../playbooks/runner/types.ts';
-import { startTlsRegistry, type TlsRegistry } from '../support/tls-registry.ts';
+import { machineTrustsCa, startTlsRegistry, type TlsRegistry } from '../support/tls-registry.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** The real time, and a retry interval that ends at once (still ended by a stop). */
@@ -165,14 +164,7 @@ describe('Nexus over HTTPS with a certificate from the reader\'s own CA', () => 
   // curl's --cacert replaces its CAs instead, so the checks must not hand it the file alone.
   // The machine's trust is stood in for by curl's CURL_CA_BUNDLE and Node's default CAs.
   describe('a registry this machine already trusts, with an unrelated ca.crt in docker\'s folder', () => {
-    let saved: string[];
-    beforeAll(() => {
-      saved = tls.getCACertificates('default');
-      tls.setDefaultCACertificates([...saved, readFileSync(reg.caFile, 'utf8')]);
-    });
-    afterAll(() => {
-      tls.setDefaultCACertificates(saved);
-    });
+    machineTrustsCa(() => reg.caFile);
 
     /** docker's folder with `content` as the registry address's ca.crt, and the machine's trust holding the registry's CA. */
     function certsWith(name: string, content: string): { certs: string; env: Record<string, string> } {

@@ -5,12 +5,11 @@
 // time; the registry is a small HTTPS server on 127.0.0.1 serving one image.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import * as tls from 'node:tls';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createProbeRunner } from '../../playbooks/probes/index.ts';
 import type { ResolvedProbe } from '../../playbooks/contracts.ts';
-import { startTlsRegistry, type TlsRegistry } from '../support/tls-registry.ts';
+import { machineTrustsCa, startTlsRegistry, type TlsRegistry } from '../support/tls-registry.ts';
 
 let reg: TlsRegistry;
 let dir: string;
@@ -65,14 +64,7 @@ describe('pull probe against a registry whose certificate a private CA signed', 
 // registry the machine trusts pulls whatever that folder holds. The machine's trust is stood in
 // for by Node's default CAs with the test CA added.
 describe('pull probe against a registry the default CAs already trust', () => {
-  let saved: string[];
-  beforeAll(() => {
-    saved = tls.getCACertificates('default');
-    tls.setDefaultCACertificates([...saved, readFileSync(reg.caFile, 'utf8')]);
-  });
-  afterAll(() => {
-    tls.setDefaultCACertificates(saved);
-  });
+  machineTrustsCa(() => reg.caFile);
 
   it('passes with a caFile of another CA: the file adds to the default CAs', async () => {
     const other = join(dir, 'other');

@@ -2,30 +2,19 @@
 // used to end the whole server through an unhandled rejection), and a burst of connections never
 // leaves more interactive shells alive than the session cap (3 idle sessions + 12 parallel
 // connections used to leave 7 shells with a cap of 4).
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { WebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
 import { getGuide } from '../../playbooks/guides.ts';
 import { loadGuideSource } from '../../playbooks/extract/load.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
-import { startUiServer, WS_PATH, type UiServer } from '../../playbooks/server/server.ts';
+import type { UiServer } from '../../playbooks/server/server.ts';
+import { pageSocket, uiServers, type PageSocket } from './ui-harness.ts';
 import { loadSpawnNodePty, type SpawnPty } from '../../playbooks/server/pty.ts';
-import { TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../../playbooks/server/security.ts';
 import type { ServerMessage } from '../../playbooks/server/protocol.ts';
 import { fixtureContent } from '../browser/terminal-helpers.ts';
 
 const spawnNodePty = await loadSpawnNodePty();
 
-let tmp: string | undefined;
-let ui: UiServer | undefined;
-afterEach(async () => {
-  await ui?.close();
-  ui = undefined;
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
-});
+const servers = uiServers('cgr-ui-life-');
 
 /** Shells alive now and the most alive at any moment. */
 function liveShells() {
@@ -42,47 +31,28 @@ function liveShells() {
   return { c, spawn };
 }
 
-async function start(opts: { loadGuide?: (id: string) => Promise<Guide>; spawnPty?: SpawnPty; graceMs?: number; logs?: string[] }): Promise<UiServer> {
-  tmp = mkdtempSync(join(tmpdir(), 'cgr-ui-life-'));
-  writeFileSync(join(tmp, 'index.html'), '<!doctype html><title>site</title>');
-  ui = await startUiServer({
-    siteDir: tmp,
-    loadGuide: opts.loadGuide ?? ((id) => getGuide(id, fixtureContent)),
+function start(opts: { loadGuide?: (id: string) => Promise<Guide>; spawnPty?: SpawnPty; graceMs?: number; logs?: string[] }): Promise<UiServer> {
+  return servers.start({
+    ...(opts.loadGuide ? { loadGuide: opts.loadGuide } : {}),
     ...(opts.spawnPty ? { spawnPty: opts.spawnPty } : {}),
-    shell: { file: 'bash', args: ['--norc', '--noprofile'] },
-    cwd: tmp,
-    env: { PATH: process.env.PATH, HOME: tmp, PS1: '$ ' },
     maxClients: 4,
     graceMs: opts.graceMs ?? 60_000,
-    services: {},
     log: (l) => opts.logs?.push(l),
   });
-  return ui;
 }
 
 interface Client {
-  ws?: WebSocket;
+  ws?: PageSocket['ws'];
   status: number;
   inbox: ServerMessage[];
   closed: Promise<number>;
 }
 
-function connect(server: UiServer): Promise<Client> {
-  const token = new URL(server.url).hash.slice('#token='.length);
-  return new Promise((resolve) => {
-    const inbox: ServerMessage[] = [];
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}`, [WS_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token], { origin: `http://127.0.0.1:${server.port}` });
-    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
-    ws.on('message', (data: Buffer, binary: boolean) => {
-      if (!binary) inbox.push(JSON.parse(data.toString()) as ServerMessage);
-    });
-    ws.on('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0, inbox, closed });
-      ws.terminate();
-    });
-    ws.on('open', () => resolve({ ws, status: 101, inbox, closed }));
-    ws.on('error', () => resolve({ status: -1, inbox, closed }));
-  });
+/** A page's socket; `ws` only when the upgrade was accepted (`status` 101). */
+async function connect(server: UiServer): Promise<Client> {
+  const page = pageSocket(server);
+  const status = await page.opened;
+  return { ...(status === 101 ? { ws: page.ws } : {}), status, inbox: page.inbox, closed: page.closed };
 }
 
 async function next(c: Client, type: ServerMessage['type']): Promise<ServerMessage> {

@@ -3,26 +3,15 @@
 // window is told a run is on (hello.running), and a Stop sent in it stops the run before any step
 // runs. The window is held open by the test (its guide loader waits for the test), so the order is
 // the same on every run.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { WebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
 import { getGuide } from '../../playbooks/guides.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
-import { startUiServer, WS_PATH, type UiServer } from '../../playbooks/server/server.ts';
-import { TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../../playbooks/server/security.ts';
+import type { UiServer } from '../../playbooks/server/server.ts';
+import { pageSocket, uiServers, type PageSocket } from './ui-harness.ts';
 import type { ServerMessage } from '../../playbooks/server/protocol.ts';
 import { fixtureContent } from '../browser/terminal-helpers.ts';
 
-let tmp: string | undefined;
-let ui: UiServer | undefined;
-afterEach(async () => {
-  await ui?.close();
-  ui = undefined;
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
-});
+const servers = uiServers('cgr-run-window-');
 
 /** A server whose guide loader waits, once asked, until the test lets it go on. */
 async function startHeld() {
@@ -30,43 +19,22 @@ async function startHeld() {
   const loading = new Promise<void>((r) => (asked = r));
   let release!: () => void;
   const released = new Promise<void>((r) => (release = r));
-  tmp = mkdtempSync(join(tmpdir(), 'cgr-run-window-'));
-  writeFileSync(join(tmp, 'index.html'), '<!doctype html><title>site</title>');
-  ui = await startUiServer({
-    siteDir: tmp,
+  const server = await servers.start({
     loadGuide: async (id): Promise<Guide> => {
       asked();
       await released;
       return getGuide(id, fixtureContent);
     },
-    shell: { file: 'bash', args: ['--norc', '--noprofile'] },
-    cwd: tmp,
-    env: { PATH: process.env.PATH, HOME: tmp, PS1: '$ ' },
-    services: {},
-    log: () => {},
   });
-  return { server: ui, loading, release };
+  return { server, loading, release };
 }
 
-interface Client {
-  ws: WebSocket;
-  inbox: ServerMessage[];
-  closed: Promise<number>;
-}
+type Client = PageSocket;
 
-function connect(server: UiServer, session?: string): Promise<Client> {
-  const token = new URL(server.url).hash.slice('#token='.length);
-  const query = session ? `?session=${session}` : '';
-  return new Promise((resolve, reject) => {
-    const inbox: ServerMessage[] = [];
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}${query}`, [WS_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token], { origin: `http://127.0.0.1:${server.port}` });
-    const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
-    ws.on('message', (data: Buffer, binary: boolean) => {
-      if (!binary) inbox.push(JSON.parse(data.toString()) as ServerMessage);
-    });
-    ws.on('open', () => resolve({ ws, inbox, closed }));
-    ws.on('error', reject);
-  });
+async function connect(server: UiServer, session?: string): Promise<Client> {
+  const page = pageSocket(server, session);
+  expect(await page.opened).toBe(101);
+  return page;
 }
 
 async function next<T extends ServerMessage['type']>(c: Client, type: T): Promise<Extract<ServerMessage, { type: T }>> {
@@ -119,17 +87,7 @@ describe('ui server: a page run before its first step', () => {
 
 describe('ui server: a page whose session another page of the tab took over', () => {
   it('its messages still on the way reach nothing: a run it sends after the takeover is not run', { timeout: 30_000 }, async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'cgr-takeover-'));
-    writeFileSync(join(tmp, 'index.html'), '<!doctype html><title>site</title>');
-    ui = await startUiServer({
-      siteDir: tmp,
-      loadGuide: (id) => getGuide(id, fixtureContent),
-      shell: { file: 'bash', args: ['--norc', '--noprofile'] },
-      cwd: tmp,
-      env: { PATH: process.env.PATH, HOME: tmp, PS1: '$ ' },
-      services: {},
-      log: () => {},
-    });
+    const ui = await servers.start();
     const a = await connect(ui);
     const { session } = await next(a, 'hello');
     // The old page has not read the server's close (4001) yet: its socket still sends.

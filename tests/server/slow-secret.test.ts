@@ -2,18 +2,13 @@
 // session flushes its streaming masker 25 ms after the last output; the held start of the secret
 // used to go out as it was and the rest after it, unmasked. The pause here (300 ms) is far longer
 // than that hold; what is asserted is what reached the page, never how long anything took.
-import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { WebSocket } from 'ws';
+import { describe, expect, it } from 'vitest';
 import { getGuide } from '../../playbooks/guides.ts';
 import { loadGuideSource } from '../../playbooks/extract/load.ts';
 import type { Guide } from '../../playbooks/model/guide.ts';
 import { MASK } from '../../playbooks/mask/masker.ts';
-import { startUiServer, WS_PATH, type UiServer } from '../../playbooks/server/server.ts';
-import { TOKEN_PROTOCOL_PREFIX, WS_PROTOCOL } from '../../playbooks/server/security.ts';
-import type { ServerMessage } from '../../playbooks/server/protocol.ts';
+import type { UiServer } from '../../playbooks/server/server.ts';
+import { pageSocket, uiServers } from './ui-harness.ts';
 import { fixtureContent } from '../browser/terminal-helpers.ts';
 
 const SECRET = 'tok-1234-rest';
@@ -39,47 +34,22 @@ summary: A step prints its secret in two parts.
   'slow.mdx',
 );
 
-let tmp: string | undefined;
-let ui: UiServer | undefined;
-afterEach(async () => {
-  await ui?.close();
-  ui = undefined;
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-  tmp = undefined;
-});
+const servers = uiServers('cgr-ui-slow-');
 
-async function start(): Promise<UiServer> {
-  tmp = mkdtempSync(join(tmpdir(), 'cgr-ui-slow-'));
-  writeFileSync(join(tmp, 'index.html'), '<!doctype html><title>site</title>');
+function start(): Promise<UiServer> {
   const slow = slowGuide.guide;
   if (!slow) throw new Error(`slow guide invalid: ${JSON.stringify(slowGuide.diagnostics)}`);
-  ui = await startUiServer({
-    siteDir: tmp,
+  return servers.start({
     loadGuide: async (id): Promise<Guide> => (id === 'slow' ? slow : getGuide(id, fixtureContent)),
-    shell: { file: 'bash', args: ['--norc', '--noprofile'] },
-    cwd: tmp,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: tmp, PS1: '$ ' },
     maxClients: 4,
     graceMs: 60_000,
-    services: {},
-    log: () => {},
   });
-  return ui;
 }
 
-/** A page: its JSON messages and everything its terminal was sent. */
+/** A page: its JSON messages and everything its terminal was sent, once the session said hello. */
 async function open(server: UiServer) {
-  const token = new URL(server.url).hash.slice('#token='.length);
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}${WS_PATH}`, [WS_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token], { origin: `http://127.0.0.1:${server.port}` });
-  const page = { ws, inbox: [] as ServerMessage[], screen: '' };
-  ws.on('message', (data: Buffer, binary: boolean) => {
-    if (binary) page.screen += data.toString('utf8');
-    else page.inbox.push(JSON.parse(data.toString()) as ServerMessage);
-  });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+  const page = pageSocket(server);
+  expect(await page.opened).toBe(101);
   await expect.poll(() => page.inbox.some((m) => m.type === 'hello'), { timeout: 10_000 }).toBe(true);
   return page;
 }

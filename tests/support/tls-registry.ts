@@ -9,6 +9,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tls from 'node:tls';
+import { afterAll, beforeAll } from 'vitest';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const digest = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -55,4 +57,20 @@ export async function startTlsRegistry(): Promise<TlsRegistry> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * For the tests of the calling `describe`: Node's default CAs (this process's stand-in for the
+ * machine's trust) also hold the CA in `caFile()`, as on a machine that already trusts the
+ * registry; restored afterwards.
+ */
+export function machineTrustsCa(caFile: () => string): void {
+  let saved: string[];
+  beforeAll(() => {
+    saved = tls.getCACertificates('default');
+    tls.setDefaultCACertificates([...saved, readFileSync(caFile(), 'utf8')]);
+  });
+  afterAll(() => {
+    tls.setDefaultCACertificates(saved);
+  });
 }
