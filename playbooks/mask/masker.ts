@@ -101,6 +101,10 @@ const ESC_SEQ = '(?:\\u001b\\[[0-?]*[ -/]*[@-~]|\\u001b[@-Z\\\\-_])';
 const ESC_SEQ_RE = new RegExp(ESC_SEQ, 'g');
 /** The start of an escape sequence cut off by the end of a chunk. */
 const ESC_PARTIAL_RE = /\u001b(?:\[[0-?]*[ -/]*)?$/;
+/** `text` as a terminal shows it: escape sequences, and one cut off at its end, left out. */
+function withoutEscapes(text: string): string {
+  return text.replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '');
+}
 /** An escape sequence at a given position (sticky). */
 const ESC_AT_RE = new RegExp(ESC_SEQ, 'y');
 
@@ -187,7 +191,7 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
   const startsForm = (text: string, i: number, plain: boolean): boolean => {
     const candidates = byFirst.get(text[i]!);
     if (!candidates) return false;
-    const tail = plain ? text.slice(i) : text.slice(i).replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '');
+    const tail = plain ? text.slice(i) : withoutEscapes(text.slice(i));
     for (const p of candidates) if (p.length > tail.length && p.startsWith(tail)) return true;
     return false;
   };
@@ -208,7 +212,7 @@ export function createMasker(secrets: Iterable<string | undefined> = [], replace
   /** Whether a held start of a secret form may be let out as it is (see MIN_MASKED_START): every
    * tail of it that starts a form is shorter than that and at most a quarter of the form. */
   const mayShow = (start: string): boolean => {
-    const text = start.includes('\u001b') ? start.replace(ESC_SEQ_RE, '').replace(ESC_PARTIAL_RE, '') : start;
+    const text = start.includes('\u001b') ? withoutEscapes(start) : start;
     if (text.length >= MIN_MASKED_START) return false;
     for (let i = 0; i < text.length; i++) {
       const tail = text.slice(i);

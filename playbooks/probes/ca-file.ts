@@ -78,8 +78,8 @@ function httpsFetch(agent: Agent): typeof fetch {
 
 /** Reads `path` (PEM certificates) and returns a fetch that trusts them on top of the machine's CAs. */
 export async function loadCaFile(path: string): Promise<CaTrust> {
-  if (!isAbsolute(path)) return { kind: 'unusable', path, problem: 'it is not an absolute path', ...trusting([]) };
   const unusable = (problem: string): CaTrust => ({ kind: 'unusable', path, problem, ...trusting([]) });
+  if (!isAbsolute(path)) return unusable('it is not an absolute path');
   let text: string;
   try {
     const s = await stat(path);

@@ -23,6 +23,7 @@ export interface HeldTerminal {
   readonly _pty?: unknown;
   readonly _socket?: unknown;
   onData(listener: (data: string) => void): { dispose(): void };
+  onExit(listener: () => void): { dispose(): void };
 }
 
 export interface HoldOptions {
@@ -41,7 +42,6 @@ export interface HoldOptions {
 interface ReadStreamLike {
   destroy: (...args: unknown[]) => unknown;
   once(event: 'close', listener: () => void): unknown;
-  isPaused?: () => boolean;
 }
 
 function readStreamOf(p: HeldTerminal): ReadStreamLike | undefined {
@@ -73,7 +73,7 @@ function startOfMarkAtEnd(text: string, mark: string): number {
 /**
  * Holds the terminal's slave side open until the child has exited and its output has been read
  * (see the top of this file). Read the terminal's data through the hold's `onData` (the mark taken
- * out); `release` lets go at once (for a stop or kill). Costs a poll of the child's pid (every 2 ms
+ * out); `release` lets go at once (for a stop or kill; the child's exit event does too). Costs a poll of the child's pid (every 2 ms
  * at first, backing off to 100 ms) and, after the exit, one write and the read of the mark.
  */
 export function holdUntilRead(p: HeldTerminal, opts: HoldOptions = {}): Hold {
@@ -187,6 +187,7 @@ export function holdUntilRead(p: HeldTerminal, opts: HoldOptions = {}): Hold {
     timer.unref?.();
   };
   poll(opts.firstPollMs ?? 2);
+  p.onExit(release);
 
   return {
     onData(listener) {

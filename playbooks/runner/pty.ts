@@ -31,11 +31,9 @@ export async function loadNodePtySpawn(shell = 'bash'): Promise<SpawnPty> {
       env: options.env,
     });
     const hold = holdUntilRead(p);
-    const release = hold.release;
     let exited = false;
     p.onExit(() => {
       exited = true;
-      release();
     });
     return {
       pid: p.pid,
@@ -47,7 +45,7 @@ export async function loadNodePtySpawn(shell = 'bash'): Promise<SpawnPty> {
         signalGroup(p.pid, signal);
       },
       dispose: () => {
-        release();
+        hold.release();
         if (exited) return;
         try {
           p.kill('SIGKILL');

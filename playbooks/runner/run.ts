@@ -76,7 +76,7 @@ class Run {
   private readonly ci: boolean;
   private readonly masker: Masker = createMasker();
   /** Field values and captures by name: a record without a prototype, read through ownValue().
-   * Written only through setNamed(), which keeps `shown` true. */
+   * Written only through setNamed(), which clears `shown`. */
   private readonly values: Record<string, string> = valueRecord<string>();
   /** The values as shown (shownValues()), computed once and again only after a value or a secret was added. */
   private shown: Record<string, string> | undefined;

@@ -22,7 +22,6 @@ export async function loadSpawnNodePty(): Promise<SpawnPty> {
   return (file, args, opts) => {
     const p = nodePty.spawn(file, args, opts);
     const hold = holdUntilRead(p);
-    p.onExit(hold.release);
     // The terminal's data is read through the hold (the mark it writes at the end taken out).
     return new Proxy(p, {
       get(target, key) {

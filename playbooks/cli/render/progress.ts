@@ -43,10 +43,10 @@ export function createProgressRenderer(o: ProgressOptions): ProgressRenderer {
   /** The first failure, until the cleanup steps after it are announced. */
   let stoppedBy: { id: string; interrupted: boolean } | undefined;
   let cleanupAnnounced = false;
-  /** Commands' output, read by read, through the terminal gate's CI-command part: no other CI's log
-   * command can form in it, also across two reads. */
   /** Not a terminal: commands' output as plain text (escape sequences removed, also one cut by a read). */
   const plain = createAnsiStripper();
+  /** Commands' output, read by read, through the terminal gate's CI-command part: no other CI's log
+   * command can form in it, also across two reads. */
   const gate = createOutputGate({ buildkite: o.buildkite ?? false, githubStopped: o.githubStopped ?? false });
 
   const clearSpinner = () => {

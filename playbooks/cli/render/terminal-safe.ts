@@ -7,10 +7,15 @@ import { MAX_OPEN_ESCAPE, OPEN_ESCAPE_AT_END } from '../../runner/output.ts';
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
+/** A character as a `\uXXXX` escape (as JSON and a regular expression read it). */
+function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
 /** A character as a visible escape: \x1b, \u202e. */
 function escaped(c: string): string {
   const code = c.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : unicodeEscape(c);
 }
 
 /**
@@ -89,7 +94,7 @@ interface RuleSet {
 }
 function ruleSet(rules: readonly Rule[]): RuleSet {
   const set = new Set(rules.map((r) => r.last));
-  const lasts = [...set].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join('');
+  const lasts = [...set].map(unicodeEscape).join('');
   return {
     rules,
     lookback: Math.max(...rules.map((r) => r.before.length)),
@@ -113,14 +118,12 @@ function advance(seen: string, piece: string, lookback: number): string {
   return text.length > lookback ? text.slice(-lookback) : text;
 }
 
-
 /** Where a stream of text stands: its last few characters (escape sequences left out, as a log
  * that strips colours reads it) and an escape sequence the last read left open. */
 interface GateState {
   seen: string;
   open: string;
 }
-
 
 /**
  * The CI-command part of the gate: `seen` (the text before, escape sequences left out) decides
@@ -213,8 +216,7 @@ export function terminalLines(text: string): string {
  * Such text can only stand inside a JSON string (`#` and `section_start` are no JSON syntax).
  */
 export function logJson(value: unknown): string {
-  const hex = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  return ciCommandsOff(JSON.stringify(value, null, 2), { seen: '', open: '' }, EVERY_CI, hex).text + '\n';
+  return ciCommandsOff(JSON.stringify(value, null, 2), { seen: '', open: '' }, EVERY_CI, unicodeEscape).text + '\n';
 }
 
 /** XML printed where a CI log may show it (`validate --format junit`): the same, as a character

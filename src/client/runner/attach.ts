@@ -111,6 +111,9 @@ function buildUi(): Ui {
 
 const STATUS_TEXT: Record<StepStatus, string> = { running: 'running…', passed: 'passed', failed: 'failed', skipped: 'skipped' };
 
+/** The bar's words once the session's shell has ended (a new connection starts a new one). */
+const SHELL_ENDED = 'the shell ended; Run (or the Terminal button) starts a new one';
+
 export const attach: AttachRunner = (ctx: RunnerContext) => {
   const wsPath = document.querySelector<HTMLMetaElement>('meta[name="cgr-runner"]')?.content || '/__cgr/terminal';
   const ui = buildUi();
@@ -368,7 +371,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
         refuse(msg);
         break;
       case 'exit':
-        setState('the shell ended; Run (or the Terminal button) starts a new one');
+        setState(SHELL_ENDED);
         break;
       case 'hello': {
         // The session (re)connected: it is the truth from here. Questions shown are from before (a
@@ -451,7 +454,7 @@ export const attach: AttachRunner = (ctx: RunnerContext) => {
                 detail === 'refused'
                   ? 'the runner refused the connection or is not running: start `npx cgr-playbook ui` and open the address it prints'
                   : detail === 'the shell ended'
-                    ? 'the shell ended; Run (or the Terminal button) starts a new one'
+                    ? SHELL_ENDED
                     : `disconnected (${detail ?? 'closed'}); start \`npx cgr-playbook ui\` again and open the address it prints`,
               );
             }
