@@ -117,15 +117,20 @@ async function onGuidePage(test: (p: Page, fake: Awaited<ReturnType<typeof fakeR
   }
 }
 
+/** Presses "Run all from here" on before-confirm while the page's socket is held connecting; returns
+ * that socket once the page shows the run as queued. */
+async function runWhileConnecting(p: Page, fake: Awaited<ReturnType<typeof fakeRunner>>) {
+  fake.state.holdNext = true;
+  await p.click('[data-step-id="before-confirm"] [data-run-from]');
+  await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
+  await panel(p).and(p.locator('[data-run-queued="before-confirm"]')).waitFor({ state: 'attached', timeout: 15_000 });
+  return fake.sockets[0]!;
+}
+
 describe('page runner: the session\'s hello is handled before anything the reader asked for', () => {
   it('a run asked for while the socket connects starts after the hello, and the hello\'s older states do not land over the badges it reset', { timeout: 60_000 }, () =>
     onGuidePage(async (p, fake) => {
-      fake.state.holdNext = true;
-      await p.click('[data-step-id="before-confirm"] [data-run-from]');
-      // The page's socket exists and is held connecting; the page has queued the run.
-      await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
-      await panel(p).and(p.locator('[data-run-queued="before-confirm"]')).waitFor({ state: 'attached', timeout: 15_000 });
-      const s = fake.sockets[0]!;
+      const s = await runWhileConnecting(p, fake);
       expect(s.fromPage).toEqual([]);
       // The socket opens and the session's hello arrives in the same task.
       s.release(STALE);
@@ -160,11 +165,7 @@ describe('page runner: the session\'s hello is handled before anything the reade
 
   it('a run asked for while connecting is not sent when the hello says the session\'s run is still going on; Stop stops that run', { timeout: 60_000 }, () =>
     onGuidePage(async (p, fake) => {
-      fake.state.holdNext = true;
-      await p.click('[data-step-id="before-confirm"] [data-run-from]');
-      await expect.poll(() => fake.sockets.length, { timeout: 15_000 }).toBe(1);
-      await panel(p).and(p.locator('[data-run-queued="before-confirm"]')).waitFor({ state: 'attached', timeout: 15_000 });
-      const s = fake.sockets[0]!;
+      const s = await runWhileConnecting(p, fake);
       s.release(hello([{ stepId: 'say-hello', status: 'running' }], { running: GUIDE }));
       await expect.poll(() => badge(p, 'say-hello').getAttribute('data-status'), { timeout: 15_000 }).toBe('running');
       // Stop works on the run going on; the page's messages arrive in order, so once the cancel is
